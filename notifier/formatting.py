@@ -1,0 +1,48 @@
+"""Jinja2 filters for numbers, rates, money and dates as the emails show them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def format_percent(value: Any) -> str:
+    number = _decimal(value)
+    return "n/a" if number is None else f"{number.quantize(Decimal('0.01'))}%"
+
+
+def format_usd(value: Any) -> str:
+    number = _decimal(value)
+    return "n/a" if number is None else f"${number.quantize(Decimal('1')):,}"
+
+
+def format_date(value: Any) -> str:
+    if value is None or value == "":
+        return "n/a"
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return f"{day:%B} {day.day}, {day:%Y}"
+
+
+def format_hts(value: Any) -> str:
+    digits = str(value)
+    groups = [digits[:4], digits[4:6], digits[6:8], digits[8:10]]
+    return ".".join(g for g in groups if g)
+
+
+FILTERS: dict[str, Callable[[Any], str]] = {
+    "percent": format_percent,
+    "usd": format_usd,
+    "longdate": format_date,
+    "hts": format_hts,
+}

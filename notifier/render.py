@@ -1,0 +1,52 @@
+"""Renders every email from its three templates (subject, text, HTML) with Jinja2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import css_inline
+import jinja2
+
+from notifier.formatting import FILTERS
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+
+
+def templates_dir() -> Path:
+    return Path(str(resources.files("templates")))
+
+
+@lru_cache(maxsize=4)
+def _environments(directory: str) -> tuple[jinja2.Environment, jinja2.Environment]:
+    loader = jinja2.FileSystemLoader(directory)
+    plain = jinja2.Environment(
+        loader=loader, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
+    )
+    html = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True)
+    for env in (plain, html):
+        env.filters.update(FILTERS)
+    return plain, html
+
+
+@lru_cache(maxsize=1)
+def _inliner() -> css_inline.CSSInliner:
+    return css_inline.CSSInliner(load_remote_stylesheets=False)
+
+
+def render_message(template: str, view: dict[str, Any], *, directory: Path | None = None) -> RenderedMessage:
+    """Render `template`.subject.txt/.txt/.html; the subject is one line, the HTML has its CSS inlined."""
+    plain, html = _environments(str(directory or templates_dir()))
+    subject = plain.get_template(f"{template}.subject.txt").render(view)
+    subject = " ".join(subject.split())  # one line, whatever the data held: no header injection
+    text = plain.get_template(f"{template}.txt").render(view)
+    body = html.get_template(f"{template}.html").render(view)
+    return RenderedMessage(subject=subject, text=text, html=_inliner().inline(body))

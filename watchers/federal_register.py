@@ -1,0 +1,195 @@
+"""Federal Register documents API: build the ITA search, fetch its pages, parse them into DocumentMeta."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from watchers.http import Fetcher, FetchResult, SourceError, Validators, describe_body
+from watchers.records import DocumentMeta, SearchPage
+
+ITA_AGENCY_SLUG = "international-trade-administration"
+CANONICAL_HOST = "www.federalregister.gov"
+MAX_PAGES = 60  # the API caps a search at 50 pages; more means something is looping
+SEARCH_FIELDS = (
+    "abstract",
+    "action",
+    "agencies",
+    "body_html_url",
+    "citation",
+    "dates",
+    "docket_ids",
+    "document_number",
+    "full_text_xml_url",
+    "html_url",
+    "pdf_url",
+    "publication_date",
+    "title",
+    "type",
+)
+
+
+def build_search_params(
+    *, since: date, until: date | None = None, per_page: int = 1000, agency: str = ITA_AGENCY_SLUG
+) -> list[tuple[str, str | int | float | bool | None]]:
+    """Query for one agency's documents published in [since, until], oldest first."""
+    params: list[tuple[str, str | int | float | bool | None]] = [
+        ("conditions[agencies][]", agency),
+        ("conditions[publication_date][gte]", since.isoformat()),
+        ("order", "oldest"),
+        ("per_page", str(per_page)),
+    ]
+    if until is not None:
+        params.append(("conditions[publication_date][lte]", until.isoformat()))
+    params.extend(("fields[]", name) for name in SEARCH_FIELDS)
+    return params
+
+
+def search_url(base_url: str) -> str:
+    return base_url.rstrip("/") + "/documents.json"
+
+
+def rebase_url(url: str, base_url: str) -> str:
+    """Point an absolute URL of the canonical site at the configured base (a local server in tests)."""
+    parts = urlsplit(url)
+    base = urlsplit(base_url)
+    if not parts.scheme:
+        return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+    if parts.hostname == CANONICAL_HOST and base.hostname != CANONICAL_HOST:
+        return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
+    return url
+
+
+def _decode_json(result: FetchResult) -> Any:
+    body = result.body or b""
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        kind = "an HTML page" if b"<html" in body[:512].lower() else "a body that is not JSON"
+        raise SourceError(
+            f"Federal Register answered HTTP {result.status} with {kind}: {describe_body(body)!r}"
+        ) from None
+
+
+def _error_message(payload: Any) -> str:
+    if isinstance(payload, dict):
+        if "message" in payload:
+            return str(payload["message"])
+        if "errors" in payload:
+            return json.dumps(payload["errors"], sort_keys=True)
+    return json.dumps(payload)[:200]
+
+
+def parse_search_page(result: FetchResult) -> SearchPage:
+    """One documents.json page; the zero-result body has no `results` key."""
+    payload = _decode_json(result)
+    if result.status != 200:
+        raise SourceError(
+            f"Federal Register answered HTTP {result.status}: {_error_message(payload)}"
+        )
+    if not isinstance(payload, dict) or "count" not in payload:
+        raise SourceError(f"Federal Register search body has no count: {describe_body(result.body or b'')!r}")
+    raw_results = payload.get("results", [])
+    if not isinstance(raw_results, list):
+        raise SourceError("Federal Register search body: results is not a list")
+    documents = tuple(parse_document(item) for item in raw_results)
+    next_url = payload.get("next_page_url")
+    return SearchPage(
+        count=int(payload["count"]),
+        documents=documents,
+        next_page_url=str(next_url) if next_url else None,
+    )
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _date(value: Any) -> date | None:
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise SourceError(f"Federal Register document has a bad date {text!r}") from exc
+
+
+def parse_document(item: Any) -> DocumentMeta:
+    """One search result or single-document body."""
+    if not isinstance(item, dict) or not item.get("document_number") or not item.get("title"):
+        raise SourceError(f"Federal Register result without document_number or title: {str(item)[:120]!r}")
+    agencies = tuple(
+        str(agency.get("slug") or agency.get("name") or "")
+        for agency in item.get("agencies") or []
+        if isinstance(agency, dict)
+    )
+    docket_ids = tuple(str(d) for d in item.get("docket_ids") or [] if d)
+    return DocumentMeta(
+        document_number=str(item["document_number"]).strip(),
+        title=" ".join(str(item["title"]).split()),
+        publication_date=_date(item.get("publication_date")),
+        document_type=str(item.get("type") or ""),
+        abstract=_text(item.get("abstract")),
+        action=_text(item.get("action")),
+        dates=_text(item.get("dates")),
+        agencies=agencies,
+        docket_ids=docket_ids,
+        html_url=_text(item.get("html_url")),
+        pdf_url=_text(item.get("pdf_url")),
+        full_text_xml_url=_text(item.get("full_text_xml_url")),
+        body_html_url=_text(item.get("body_html_url")),
+        citation=_text(item.get("citation")),
+    )
+
+
+async def fetch_search(
+    fetcher: Fetcher,
+    *,
+    base_url: str,
+    since: date,
+    until: date | None = None,
+    validators: Validators | None = None,
+) -> tuple[list[DocumentMeta], FetchResult | None]:
+    """Every document of the window, following next_page_url; ([], first) when not modified."""
+    first = await fetcher.get(
+        search_url(base_url),
+        params=httpx.QueryParams(build_search_params(since=since, until=until)),
+        validators=validators,
+        accept="application/json",
+    )
+    if first.not_modified:
+        return [], first
+    page = parse_search_page(first)
+    documents = list(page.documents)
+    next_url = page.next_page_url
+    pages = 1
+    while next_url:
+        pages += 1
+        if pages > MAX_PAGES:
+            raise SourceError(f"Federal Register search did not end after {MAX_PAGES} pages")
+        result = await fetcher.get(rebase_url(next_url, base_url), accept="application/json")
+        page = parse_search_page(result)
+        documents.extend(page.documents)
+        next_url = page.next_page_url
+    return documents, first
+
+
+async def fetch_full_text(fetcher: Fetcher, document: DocumentMeta, *, base_url: str) -> FetchResult | None:
+    """The GPO XML of a document, else its HTML body; None when the document has neither."""
+    url = document.full_text_xml_url or document.body_html_url
+    if not url:
+        return None
+    result = await fetcher.get(rebase_url(url, base_url), accept="application/xml, text/html")
+    if result.status == 404:
+        return None
+    if result.status != 200 or not result.body:
+        raise SourceError(f"full text of {document.document_number}: HTTP {result.status}")
+    return result
