@@ -80,8 +80,8 @@ class SmtpMailer:
             codes = [refusal.code for refusal in exc.recipients]
             permanent = bool(codes) and all(500 <= code < 600 for code in codes)
             detail = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
-            message = f"{self.description} refused the recipient: {detail}"
-            raise DeliveryError(message, permanent=permanent) from None
+            problem = f"{self.description} refused the recipient: {detail}"
+            raise DeliveryError(problem, permanent=permanent) from None
         except aiosmtplib.SMTPResponseException as exc:
             permanent = 500 <= exc.code < 600
             raise DeliveryError(

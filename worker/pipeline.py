@@ -1,0 +1,258 @@
+"""One poll of the Federal Register: fetch, read, apply to the catalog, route alerts, save all at once."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from watchers import federal_register
+from watchers.classify import classify_notice
+from watchers.http import Fetcher, SourceError, Validators
+from watchers.notice_xml import extract_notice_facts, extract_notice_facts_from_html
+from watchers.records import DocumentMeta, NoticeFacts
+from watchers.xml_safety import MalformedXmlError, UnsafeXmlError
+from worker import store
+from worker.catalog import apply_notice
+from worker.db import transaction
+from worker.models import Notice, SourceState
+from worker.routing import route_notice_events
+
+log = logging.getLogger(__name__)
+FEDERAL_REGISTER = "federal_register"
+
+
+@dataclass
+class PollReport:
+    source: str
+    ok: bool = True
+    primed: bool = False
+    not_modified: bool = False
+    documents_seen: int = 0
+    documents_new: int = 0
+    cases_touched: int = 0
+    rates_added: int = 0
+    alerts_created: int = 0
+    requests: int = 0
+    error: str | None = None
+    unread: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReadNotice:
+    meta: DocumentMeta
+    facts: NoticeFacts
+    content_hash: str | None
+
+
+def jsonable(value: Any) -> Any:
+    """Facts as JSON for the notice row: dates ISO, decimals as strings, enums by value."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def read_full_text(meta: DocumentMeta, body: bytes | None, content_type: str) -> NoticeFacts:
+    """Facts from the XML (or HTML) body; a body that cannot be read gives the metadata and an unread note."""
+    if body is None:
+        facts = NoticeFacts(document_number=meta.document_number, title=meta.title,
+                            publication_date=meta.publication_date)
+        facts.unread.append("no full text available; facts from the API metadata only")
+        return facts
+    try:
+        if "html" in content_type and not body.lstrip().startswith(b"<?xml"):
+            return extract_notice_facts_from_html(
+                body, document_number=meta.document_number, publication_date=meta.publication_date
+            )
+        return extract_notice_facts(body, document_number=meta.document_number,
+                                    publication_date=meta.publication_date)
+    except (MalformedXmlError, UnsafeXmlError) as exc:
+        facts = NoticeFacts(document_number=meta.document_number, title=meta.title,
+                            publication_date=meta.publication_date)
+        facts.unread.append(f"full text refused: {exc}")
+        return facts
+
+
+def merge_metadata(meta: DocumentMeta, facts: NoticeFacts) -> NoticeFacts:
+    """The API's docket ids are the notice's own cases when the full text gave none."""
+    if not facts.case_numbers and meta.docket_ids:
+        from watchers.notice_xml import extract_case_numbers
+
+        facts.case_numbers = extract_case_numbers(" ".join(meta.docket_ids))
+    if not facts.title:
+        facts.title = meta.title
+    if facts.publication_date is None:
+        facts.publication_date = meta.publication_date
+    return facts
+
+
+def poll_window(state: SourceState, *, today: date, prime_days: int, since: date | None) -> tuple[date, bool]:
+    """Where to read from, and whether this poll primes (stores without alerting)."""
+    if since is not None:
+        return since, state.cursor is None
+    if state.cursor is None:
+        return today - timedelta(days=prime_days), True
+    # The cursor's own day is read again: a day's documents can arrive in more than one batch.
+    return date.fromisoformat(state.cursor), False
+
+
+def record_failure(engine: Engine, source: str, error: str, now: datetime) -> None:
+    with transaction(engine) as session:
+        state = store.load_source_state(session, source)
+        state.consecutive_failures += 1
+        state.last_error = error[:500]
+        state.last_attempt_at = now
+        session.add(state)
+
+
+async def read_documents(
+    fetcher: Fetcher, documents: list[DocumentMeta], *, base_url: str
+) -> list[ReadNotice]:
+    read: list[ReadNotice] = []
+    for meta in documents:
+        result = await federal_register.fetch_full_text(fetcher, meta, base_url=base_url)
+        body = result.body if result else None
+        facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
+        digest = hashlib.sha256(body).hexdigest() if body else None
+        read.append(ReadNotice(meta=meta, facts=facts, content_hash=digest))
+    return read
+
+
+def save_read_notices(
+    engine: Engine,
+    *,
+    source: str,
+    read: list[ReadNotice],
+    new_cursor: str | None,
+    validators: Validators | None,
+    primed: bool,
+    now: datetime,
+    threshold: int,
+    report: PollReport,
+) -> None:
+    """Notices, catalog changes, alerts and the new cursor: one transaction, all or nothing."""
+    with transaction(engine) as session:
+        for item in read:
+            meta, facts = item.meta, item.facts
+            classification = classify_notice(
+                title=meta.title, abstract=meta.abstract, agencies=meta.agencies,
+                docket_ids=meta.docket_ids, action=meta.action,
+            )
+            notice = Notice(
+                document_number=meta.document_number,
+                source=source,
+                publication_date=meta.publication_date,
+                effective_date=facts.effective_date,
+                title=meta.title,
+                kind=classification.kind.value,
+                agency=classification.agency.value,
+                case_types=[c.value for c in classification.case_types],
+                is_correction=classification.is_correction,
+                revokes=classification.revokes.value,
+                html_url=meta.html_url,
+                pdf_url=meta.pdf_url,
+                xml_url=meta.full_text_xml_url,
+                content_hash=item.content_hash,
+                facts=jsonable(asdict(facts)),
+                unread=list(facts.unread),
+                first_seen_at=now,
+                updated_at=now,
+            )
+            session.add(notice)
+            session.flush()
+            change = apply_notice(
+                session, document_number=meta.document_number, title=meta.title,
+                published=meta.publication_date, classification=classification, facts=facts, source=source,
+            )
+            notice.unread = list(facts.unread)
+            report.cases_touched += len(change.cases_touched)
+            report.rates_added += change.rates_added
+            if facts.unread:
+                report.unread[meta.document_number] = list(facts.unread)
+            if not primed:
+                alerts = route_notice_events(
+                    session, notice=notice, events=change.events, now=now, threshold=threshold,
+                    citation=meta.citation,
+                )
+                report.alerts_created += len(alerts)
+        state = store.load_source_state(session, source)
+        if new_cursor and (state.cursor is None or new_cursor > state.cursor):
+            state.cursor = new_cursor
+        if validators is not None:
+            state.etag, state.last_modified = validators.etag, validators.last_modified
+        state.last_success_at = now
+        state.last_attempt_at = now
+        state.consecutive_failures = 0
+        state.last_error = None
+        session.add(state)
+
+
+async def poll_federal_register(
+    engine: Engine,
+    fetcher: Fetcher,
+    *,
+    base_url: str,
+    now: datetime,
+    prime_days: int = 30,
+    since: date | None = None,
+    name_threshold: int = 90,
+    dry_run: bool = False,
+) -> PollReport:
+    """Read every ITA document published since the cursor; a failure leaves the stored state as it was."""
+    report = PollReport(source=FEDERAL_REGISTER)
+    today = now.astimezone(UTC).date()
+    with transaction(engine) as session:
+        state = store.load_source_state(session, FEDERAL_REGISTER)
+        window_start, primed = poll_window(state, today=today, prime_days=prime_days, since=since)
+        stored = Validators(state.etag, state.last_modified) if since is None else None
+    report.primed = primed
+    requests_before = fetcher.requests_made
+    try:
+        documents, first = await federal_register.fetch_search(
+            fetcher, base_url=base_url, since=window_start, validators=stored
+        )
+        report.documents_seen = len(documents)
+        if first is not None and first.not_modified:
+            report.not_modified = True
+            read: list[ReadNotice] = []
+        else:
+            with transaction(engine) as session:
+                known = store.known_document_numbers(session, (d.document_number for d in documents))
+            new_documents = [d for d in documents if d.document_number not in known]
+            report.documents_new = len(new_documents)
+            read = await read_documents(fetcher, new_documents, base_url=base_url)
+    except SourceError as exc:
+        report.ok = False
+        report.error = str(exc)
+        report.requests = fetcher.requests_made - requests_before
+        log.warning("poll %s failed: %s", FEDERAL_REGISTER, exc)
+        if not dry_run:
+            record_failure(engine, FEDERAL_REGISTER, str(exc), now)
+        return report
+    report.requests = fetcher.requests_made - requests_before
+    if dry_run:
+        return report
+    dates = [d.publication_date for d in documents if d.publication_date]
+    new_cursor = min(max(dates), today).isoformat() if dates else None
+    validators = None
+    if first is not None and not first.not_modified:
+        validators = Validators(first.headers.get("etag"), first.headers.get("last-modified"))
+    save_read_notices(
+        engine, source=FEDERAL_REGISTER, read=read, new_cursor=new_cursor, validators=validators,
+        primed=primed, now=now, threshold=name_threshold, report=report,
+    )
+    return report

@@ -1,0 +1,88 @@
+"""The runtime seams: real clock, HTTP client, mailer and the jobs the scheduler and CLI run."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from notifier.mailer import Mailer, make_mailer
+from watchers.http import Fetcher, FetchResult, RateLimiter
+from worker.delivery import DeliveryReport, deliver_due_alerts
+from worker.pipeline import PollReport, poll_federal_register
+from worker.recording import Recorder
+from worker.settings import Settings
+
+SOURCES = ("federal_register",)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def source_hosts(settings: Settings) -> frozenset[str]:
+    urls = (settings.federal_register_url, settings.trade_gov_url)
+    return frozenset((urlsplit(u).hostname or "").lower() for u in urls)
+
+
+@asynccontextmanager
+async def open_fetcher(settings: Settings, *, record_dir: str | None = None) -> AsyncIterator[Fetcher]:
+    timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        fetcher = Fetcher(client=client, allowed_hosts=source_hosts(settings), max_retries=settings.http_max_retries)
+        fetcher.limiter = RateLimiter(settings.http_requests_per_second, fetcher.sleep)
+        if record_dir:
+            recorder = Recorder(record_dir)
+
+            def record(result: FetchResult) -> None:
+                recorder.save(result)
+
+            fetcher.recorder = record
+        yield fetcher
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    return make_mailer(
+        smtp_url=settings.smtp_url_value(), outbox_dir=settings.outbox_dir, timeout=settings.smtp_timeout_seconds
+    )
+
+
+async def run_poll(
+    settings: Settings,
+    engine: Engine,
+    source: str,
+    *,
+    since: date | None = None,
+    dry_run: bool = False,
+    record_dir: str | None = None,
+    now: datetime | None = None,
+) -> PollReport:
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+    async with open_fetcher(settings, record_dir=record_dir) as fetcher:
+        return await poll_federal_register(
+            engine,
+            fetcher,
+            base_url=settings.federal_register_url,
+            now=now or utc_now(),
+            prime_days=settings.prime_days,
+            since=since,
+            name_threshold=settings.name_match_threshold,
+            dry_run=dry_run,
+        )
+
+
+async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | None = None) -> DeliveryReport:
+    return await deliver_due_alerts(
+        engine,
+        mailer_for(settings),
+        now=now or utc_now(),
+        sender=settings.mail_from,
+        batch=settings.delivery_batch,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+        max_attempts=settings.max_delivery_attempts,
+    )

@@ -1,0 +1,250 @@
+"""The only code that issues SQL: loads and saves rows; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, func, select
+
+from worker.models import (
+    Alert,
+    Case,
+    CaseHts,
+    CompanyRate,
+    Deadline,
+    DigestRun,
+    Importer,
+    Notice,
+    Product,
+    SourceState,
+    Subscriber,
+)
+
+
+def load_source_state(session: Session, name: str) -> SourceState:
+    state = session.get(SourceState, name)
+    if state is None:
+        state = SourceState(name=name)
+        session.add(state)
+        session.flush()
+    return state
+
+
+def list_source_states(session: Session) -> list[SourceState]:
+    return list(session.exec(select(SourceState).order_by(col(SourceState.name))))
+
+
+def known_document_numbers(session: Session, numbers: Iterable[str]) -> set[str]:
+    wanted = list(numbers)
+    if not wanted:
+        return set()
+    rows = session.exec(select(Notice.document_number).where(col(Notice.document_number).in_(wanted)))
+    return set(rows)
+
+
+def load_notice(session: Session, document_number: str) -> Notice | None:
+    return session.exec(select(Notice).where(Notice.document_number == document_number)).first()
+
+
+def load_case(session: Session, case_number: str) -> Case | None:
+    return session.exec(select(Case).where(Case.case_number == case_number)).first()
+
+
+def load_cases(session: Session, case_numbers: Iterable[str]) -> list[Case]:
+    wanted = list(case_numbers)
+    if not wanted:
+        return []
+    return list(session.exec(select(Case).where(col(Case.case_number).in_(wanted))))
+
+
+def list_cases(session: Session) -> list[Case]:
+    return list(session.exec(select(Case).order_by(col(Case.case_number))))
+
+
+def list_case_hts(session: Session, case_numbers: Iterable[str] | None = None) -> list[CaseHts]:
+    query = select(CaseHts)
+    if case_numbers is not None:
+        query = query.where(col(CaseHts.case_number).in_(list(case_numbers)))
+    return list(session.exec(query))
+
+
+def add_case_hts(session: Session, *, case_number: str, hts: str, source: str, as_of: date | None) -> bool:
+    exists = session.exec(
+        select(CaseHts).where(CaseHts.case_number == case_number, CaseHts.hts == hts)
+    ).first()
+    if exists:
+        return False
+    session.add(CaseHts(case_number=case_number, hts=hts, source=source, as_of=as_of))
+    return True
+
+
+def list_rates(session: Session, case_numbers: Iterable[str] | None = None) -> list[CompanyRate]:
+    query = select(CompanyRate)
+    if case_numbers is not None:
+        query = query.where(col(CompanyRate.case_number).in_(list(case_numbers)))
+    return list(session.exec(query.order_by(col(CompanyRate.id))))
+
+
+def load_rate_in_notice(
+    session: Session, *, case_number: str, exporter: str, producer: str, notice_document_number: str
+) -> CompanyRate | None:
+    return session.exec(
+        select(CompanyRate).where(
+            CompanyRate.case_number == case_number,
+            CompanyRate.exporter == exporter,
+            CompanyRate.producer == producer,
+            CompanyRate.notice_document_number == notice_document_number,
+        )
+    ).first()
+
+
+def load_deadline(
+    session: Session, *, case_number: str, kind: str, due_date: date, notice_document_number: str
+) -> Deadline | None:
+    return session.exec(
+        select(Deadline).where(
+            Deadline.case_number == case_number,
+            Deadline.kind == kind,
+            Deadline.due_date == due_date,
+            Deadline.notice_document_number == notice_document_number,
+        )
+    ).first()
+
+
+def list_deadlines(session: Session, *, due_from: date, due_to: date) -> list[Deadline]:
+    query = (
+        select(Deadline)
+        .where(Deadline.due_date >= due_from, Deadline.due_date <= due_to)
+        .order_by(col(Deadline.due_date), col(Deadline.case_number))
+    )
+    return list(session.exec(query))
+
+
+def load_importer(session: Session, name: str) -> Importer | None:
+    return session.exec(select(Importer).where(Importer.name == name)).first()
+
+
+def load_or_create_importer(session: Session, name: str) -> Importer:
+    importer = load_importer(session, name)
+    if importer is None:
+        importer = Importer(name=name)
+        session.add(importer)
+        session.flush()
+    return importer
+
+
+def list_importers(session: Session) -> list[Importer]:
+    return list(session.exec(select(Importer).order_by(col(Importer.name))))
+
+
+def list_products(session: Session, *, importer_id: int | None = None, country: str | None = None) -> list[Product]:
+    query = select(Product)
+    if importer_id is not None:
+        query = query.where(Product.importer_id == importer_id)
+    if country is not None:
+        query = query.where(Product.country == country)
+    return list(session.exec(query.order_by(col(Product.importer_id), col(Product.sku))))
+
+
+def list_products_in_countries(session: Session, countries: Iterable[str]) -> list[Product]:
+    wanted = sorted(set(countries))
+    if not wanted:
+        return []
+    return list(session.exec(select(Product).where(col(Product.country).in_(wanted))))
+
+
+def list_subscribers(session: Session, *, importer_ids: Iterable[int] | None = None) -> list[Subscriber]:
+    query = select(Subscriber)
+    if importer_ids is not None:
+        query = query.where(col(Subscriber.importer_id).in_(list(importer_ids)))
+    return list(session.exec(query.order_by(col(Subscriber.id))))
+
+
+def load_subscriber(session: Session, *, email: str, importer_id: int | None) -> Subscriber | None:
+    return session.exec(
+        select(Subscriber).where(Subscriber.email == email, Subscriber.importer_id == importer_id)
+    ).first()
+
+
+def alert_exists(session: Session, dedupe_key: str) -> bool:
+    return session.exec(select(Alert.id).where(Alert.dedupe_key == dedupe_key)).first() is not None
+
+
+def save_alert_if_new(session: Session, alert: Alert) -> bool:
+    """Insert the alert unless its dedupe key is already in the outbox (sent or not)."""
+    if alert_exists(session, alert.dedupe_key):
+        return False
+    session.add(alert)
+    session.flush()
+    return True
+
+
+def first_message_id_of_thread(session: Session, *, subscriber_id: int, thread_key: str) -> str | None:
+    if not thread_key:
+        return None
+    return session.exec(
+        select(Alert.message_id)
+        .where(
+            Alert.subscriber_id == subscriber_id,
+            Alert.thread_key == thread_key,
+            col(Alert.message_id).is_not(None),
+        )
+        .order_by(col(Alert.id))
+    ).first()
+
+
+def claim_due_alerts(session: Session, *, now: datetime, lease: timedelta, limit: int) -> list[Alert]:
+    """Pending alerts whose time has come, and sending ones whose lease expired (a worker died)."""
+    query = (
+        select(Alert)
+        .where(
+            or_(
+                (col(Alert.status) == "pending")
+                & (or_(col(Alert.next_attempt_at).is_(None), col(Alert.next_attempt_at) <= now)),
+                (col(Alert.status) == "sending") & (col(Alert.claimed_until) < now),
+            )
+        )
+        .order_by(col(Alert.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    alerts = list(session.exec(query))
+    for alert in alerts:
+        alert.status = "sending"
+        alert.claimed_until = now + lease
+        session.add(alert)
+    return alerts
+
+
+def load_alert(session: Session, alert_id: int) -> Alert | None:
+    return session.get(Alert, alert_id)
+
+
+def list_alerts(session: Session, *, status: str | None = None, limit: int = 200) -> list[Alert]:
+    query = select(Alert)
+    if status:
+        query = query.where(Alert.status == status)
+    return list(session.exec(query.order_by(col(Alert.id).desc()).limit(limit)))
+
+
+def count_alerts_by_status(session: Session) -> dict[str, int]:
+    rows = session.exec(select(Alert.status, func.count()).group_by(col(Alert.status)))
+    return {status: count for status, count in rows}
+
+
+def load_digest_run(session: Session, *, subscriber_id: int, week_start: date) -> DigestRun | None:
+    return session.exec(
+        select(DigestRun).where(DigestRun.subscriber_id == subscriber_id, DigestRun.week_start == week_start)
+    ).first()
+
+
+def list_notices(session: Session, *, since: date | None = None, kinds: Sequence[str] | None = None) -> list[Notice]:
+    query = select(Notice)
+    if since is not None:
+        query = query.where(col(Notice.publication_date) >= since)
+    if kinds:
+        query = query.where(col(Notice.kind).in_(list(kinds)))
+    return list(session.exec(query.order_by(col(Notice.publication_date), col(Notice.document_number))))
