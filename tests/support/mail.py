@@ -1,0 +1,76 @@
+"""A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepted and can be told to fail."""
+
+from __future__ import annotations
+
+import socket
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class MailSink:
+    """Collects accepted messages; `reply` (e.g. '451 4.3.0 try later') makes DATA fail instead."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.reply: str | None = None
+        self.replies: list[str] = []  # consumed one per message before `reply`
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.replies:
+            return self.replies.pop(0)
+        if self.reply:
+            return self.reply
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 OK"
+
+    def by_dedupe_key(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for message in self.messages:
+            key = str(message.get("X-ADCVD-Dedupe-Key", ""))
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+
+class SmtpServer:
+    """Start and stop a sink on a fixed port, so 'server down, then back' can be tested."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.sink = MailSink()
+        self._controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def html_of(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("html",))
+    assert part is not None
+    return str(part.get_content())
