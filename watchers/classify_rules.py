@@ -1,0 +1,361 @@
+"""The word rules behind notice classification: text normalising, case numbers, agency and kind patterns."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from watchers.records import Agency, CaseType, NoticeKind, Revokes
+
+# GPO switched en dashes to hyphens in March 2024; both forms (and the other dashes) occur.
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case text with one kind of dash, quote and space, and the spelling variants unified."""
+    text = _DASHES.sub("-", text).replace("\u2019", "'").replace("\u2018", "'")
+    text = _SPACES.sub(" ", text).strip().lower()
+    text = re.sub(r"\banti-dumping\b", "antidumping", text)
+    text = re.sub(r"\bless[- ]than[- ]fair[- ]value\b", "less than fair value", text)
+    # "Recission" is a frequent misspelling in real titles (e.g. 2022-22857).
+    text = re.sub(r"\brecission\b", "rescission", text)
+    return text
+
+
+# Commerce case numbers: A-570-194, C-570-195 (with any dash, sometimes spaced).
+CASE_NUMBER = re.compile(r"\b([AC])\s?-\s?(\d{3})\s?-\s?(\d{3})\b", re.IGNORECASE)
+# ITC investigation numbers: 701-TA-... are CVD, 731-TA-... are AD.
+ITC_NUMBER = re.compile(r"\b(701|731)-ta-\d+", re.IGNORECASE)
+
+
+def find_case_numbers(text: str) -> list[str]:
+    """Commerce case numbers in text, normalised to A-570-194, in order of first mention."""
+    found: list[str] = []
+    for m in CASE_NUMBER.finditer(_DASHES.sub("-", text)):
+        number = f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}"
+        if number not in found:
+            found.append(number)
+    return found
+
+
+def case_types_from_numbers(numbers: Iterable[str], text: str = "") -> tuple[CaseType, ...]:
+    """AD for A- numbers and 731-TA, CVD for C- numbers and 701-TA."""
+    kinds: set[CaseType] = set()
+    for number in numbers:
+        kinds.add(CaseType.AD if number.upper().startswith("A") else CaseType.CVD)
+    for m in ITC_NUMBER.finditer(_DASHES.sub("-", text)):
+        kinds.add(CaseType.AD if m.group(1) == "731" else CaseType.CVD)
+    return tuple(k for k in (CaseType.AD, CaseType.CVD) if k in kinds)
+
+
+_AD_WORDS = re.compile(r"\bantidumping\b|\bdumping\b|less than fair value|\bltfv\b")
+_CVD_WORDS = re.compile(r"\bcountervailing\b|\bcountervailable\b")
+
+
+def case_types_from_words(text: str) -> tuple[CaseType, ...]:
+    """The case types the words name; text must be normalised."""
+    kinds: list[CaseType] = []
+    if _AD_WORDS.search(text):
+        kinds.append(CaseType.AD)
+    if _CVD_WORDS.search(text):
+        kinds.append(CaseType.CVD)
+    return tuple(kinds)
+
+
+_AGENCY_SLUGS = {
+    "international-trade-administration": Agency.ITA,
+    "international-trade-commission": Agency.USITC,
+}
+# The FR API lists the parent department alongside ITA; it decides nothing by itself.
+_NEUTRAL_SLUGS = {"commerce-department", "trade-representative-office-of-united-states"}
+_ITC_WORDS = re.compile(
+    r"investigations? nos?\.|\b70[15]-ta-|\b731-ta-|\bthe commission\b|international trade commission"
+    r"|\binstitution of\b|scheduling of (?:the )?(?:final|preliminary)|supplemental schedule"
+    r"|cancellation of hearing|; determinations?\.?$|\bfive-year reviews?\b(?!.*\bcommerce\b)"
+)
+_ITA_WORDS = re.compile(
+    r"\bcommerce\b|enforcement and compliance|international trade administration"
+)
+_ADCVD_WORDS = re.compile(
+    r"antidumping|countervailing|less than fair value|scope ruling|new shipper"
+    r"|changed circumstances|agreement suspending|suspension agreement on|circumvention inquir"
+    r"|determination of circumvention|anti-circumvention|sunset review of|from [a-z' ]+[:;]"
+)
+
+
+def agency_from(agencies: Sequence[str], title: str, abstract: str) -> Agency:
+    """The agency from the FR API slugs, else from the words of the title and abstract (normalised)."""
+    for slug in agencies:
+        if slug in _AGENCY_SLUGS:
+            return _AGENCY_SLUGS[slug]
+    if any(slug not in _NEUTRAL_SLUGS for slug in agencies):
+        return Agency.OTHER
+    if _ITC_WORDS.search(title):
+        return Agency.USITC
+    if abstract and re.search(r"\bthe commission\b|international trade commission \(commission\)",
+                              abstract) and not _ITA_WORDS.search(abstract[:200]):
+        return Agency.USITC
+    if _ITA_WORDS.search(abstract[:300]):
+        return Agency.ITA
+    # "Product From Country: Subject" is how Commerce titles its case notices.
+    if re.search(r"\bfrom\b[^:;]*:", title) and _ADCVD_WORDS.search(title):
+        return Agency.ITA
+    if abstract and _OTHER_AGENCY_WORDS.search(abstract[:300]):
+        return Agency.OTHER
+    if _ADCVD_WORDS.search(title):
+        return Agency.ITA
+    return Agency.OTHER
+
+
+_OTHER_AGENCY_WORDS = re.compile(
+    r"\b(?:copyright office|homeland security|agriculture|occ|pbgc|trade representative"
+    r"|customs and border protection)\b"
+)
+
+
+# --- correction -----------------------------------------------------------------------------
+
+# "; Correction" closes the title, sometimes before the period ("; Second Correction 2019-2020").
+_CORRECTION_TAIL = re.compile(r"[;,]\s*(?:(?:second|third) )?corrections?\b[^;]*(?=;|$)")
+_CORRECTION_HEAD = re.compile(
+    r"^(?:notice of correction(?: to)?|correction to|corrected notice of|correction of)\s+(?:the\s+)?"
+)
+
+
+def strip_correction(title: str, document_number: str | None) -> tuple[str, bool]:
+    """The title without its correction words, and whether the document corrects or republishes another."""
+    is_correction = bool(document_number and document_number.upper().startswith("R1-"))
+    head, sep, subject = split_case_name(title)
+    stripped = _CORRECTION_TAIL.sub("", subject)
+    if stripped != subject:
+        is_correction = True
+    m = _CORRECTION_HEAD.match(stripped)
+    if m:
+        is_correction = True
+        stripped = stripped[m.end():]
+    return head + sep + stripped, is_correction
+
+
+def split_case_name(title: str) -> tuple[str, str, str]:
+    """Split "Product From Country: Subject" (or "...; Subject" in ITC titles) into its parts.
+
+    The case name can itself contain kind words ("Agreement Suspending the ... Investigation on
+    Sugar From Mexico; Preliminary Results ..."), so rules read only the subject.
+    """
+    m = re.search(r"\bfrom\b[^:;]*?([:;])\s*", title)
+    if m:
+        return title[: m.start(1)], m.group(1) + " ", title[m.end():]
+    return "", "", title
+
+
+# --- kinds ----------------------------------------------------------------------------------
+
+# A postponement phrase moves a date of a named step; cutting it out leaves what else the notice does.
+_POSTPONE = re.compile(
+    r"(?:postponement|extension of (?:the )?(?:time limits?|deadlines?)|extension)"
+    r" (?:for|of) (?:the )?[^;,]*?(?:results|determinations?)"
+    r"|extension of (?:the )?deadline for determining the adequacy of [^;:]*?petitions?"
+    r"|alignment of (?:the )?final [^;,]*?determinations?(?: with [^;,]*?determinations?)?"
+)
+_NOT_REVOKING = re.compile(
+    r"(?:preliminary )?intent to revoke[^;]*|consideration of (?:the )?revocation[^;]*"
+    r"|revocation of (?:the )?[^;]*?would (?:be )?likely[^;]*"
+)
+
+_COURT = re.compile(r"court decisions?|pursuant to (?:the )?court|court of international trade")
+_CIRCUMVENTION = re.compile(r"circumvent")
+_SCOPE = re.compile(r"\bscope (?:rulings?|inquir|determination|ruling applications)")
+_NEW_SHIPPER = re.compile(r"new shipper")
+_CCR = re.compile(r"changed circumstances?")
+_SUNSET_ADVANCE = re.compile(r"advance notification of sunset")
+_SUNSET_INIT = re.compile(
+    r"(?:initiation|institution) of (?:the )?(?:\w+ )?(?:five-year|sunset|\(sunset\))"
+    r"|(?:initiation|institution) of (?:the )?five-year \(sunset\)"
+)
+_SUNSET = re.compile(r"\bsunset\b|\bfive-year (?:\(sunset\) )?reviews?")
+_CONTINUATION = re.compile(r"\bcontinuation of\b")
+_ORDER = re.compile(
+    # "and" opens an order phrase unless it joins "Antidumping and Countervailing Duty Orders"
+    # that are the object of something else ("Reviews of the Antidumping and ... Orders").
+    r"(?:^|[:;,]\s*|(?<!antidumping )(?<!antidumping duty )\band\s+|\bnotice of\s+)"
+    r"(?:amended\s+)?(?:antidumping|countervailing)(?:\s+duty)?"
+    r"(?:\s+(?:and|&)\s+(?:antidumping|countervailing)(?:\s+duty)?)?\s+orders?\b"
+    r"|(?:imposition|issuance) of (?:an? )?(?:antidumping|countervailing) duty orders?"
+)
+_SUSPENSION = re.compile(
+    r"^(?:notice of )?(?:suspension of (?:the )?(?:antidumping|countervailing)"
+    r"|(?:\d{4} )?agreements? suspending|(?:\d{4} )?suspension agreements?(?! on)"
+    r"|amendments? (?:to|of) (?:the )?(?:\d{4} )?agreements? suspending"
+    r"|(?:intent to )?terminat\w*(?: of)? (?:the )?(?:\d{4} )?"
+    r"(?:suspension agreements?|agreements? suspending))"
+)
+_REVOCATION = re.compile(r"\brevocation\b|\brevok\w*")
+_OPPORTUNITY = re.compile(r"opportunity to request administrative review")
+_REVIEW_INIT = re.compile(
+    r"initiation (?:of|notice of) [^;]*?administrative reviews?|initiation of expedited review"
+)
+_PRELIM_RESULTS = re.compile(
+    r"preliminary results|preliminary determination of no shipments"
+)
+_FINAL_RESULTS = re.compile(
+    r"final results|determination of no shipments|amended results"
+)
+_RESCISSION = re.compile(r"\brescission\b|\brescind\w*|partial rescission")
+_ADMIN_REVIEW = re.compile(r"administrative review")
+_INV_INIT = re.compile(
+    r"initiation of (?:the )?(?:less than fair value|countervailing duty|antidumping duty)"
+    r" investigations?"
+)
+_PRELIM_DET = re.compile(r"preliminary (?:[\w-]+ ){0,4}?determinations?|affirmative preliminary|"
+                         r"negative preliminary")
+_FINAL_DET = re.compile(r"final (?:[\w-]+ ){0,4}?determinations?|affirmative final|negative final")
+_ITC_INVESTIGATION = re.compile(
+    r"institution of [^;]*investigations?|scheduling of (?:the )?(?:final|preliminary) phase"
+    r"|supplemental schedule for (?:the )?final phase|; determinations?\.?$|^determinations?\.?$"
+)
+_ITC_INVESTIGATION_STEP = re.compile(
+    r"institution of [^;]*investigations?|scheduling of|supplemental schedule"
+)
+_ITC_HEARING = re.compile(r"cancellation of (?:the )?hearing|hearing")
+
+
+def is_itc_review(text: str) -> bool:
+    """Whether an ITC text speaks of five-year (sunset) reviews rather than investigations."""
+    return bool(re.search(r"five-year reviews?|\bsunset\b|\breview(?:s)? (?:nos?\.|concerning)", text))
+
+
+def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> NoticeKind | None:
+    """The kind a normalised title subject names, in the precedence of NOTICE_KINDS.md.
+
+    None means the subject names no kind of its own; the caller then reads the abstract or
+    the full text (`context` is that text, normalised, used only by the ITC rules).
+    """
+    if agency is Agency.OTHER:
+        return NoticeKind.OTHER
+    if agency is Agency.USITC:
+        return itc_kind(subject, context)
+    if _COURT.search(subject):
+        return NoticeKind.COURT_DECISION
+    if _CIRCUMVENTION.search(subject):
+        return NoticeKind.CIRCUMVENTION
+    if _SCOPE.search(subject):
+        return NoticeKind.SCOPE
+    if _NEW_SHIPPER.search(subject):
+        return NoticeKind.NEW_SHIPPER_REVIEW
+    if _CCR.search(subject):
+        return NoticeKind.CHANGED_CIRCUMSTANCES_REVIEW
+    if _SUNSET_ADVANCE.search(subject):
+        return NoticeKind.SUNSET_ADVANCE_NOTICE
+    if _SUNSET_INIT.search(subject):
+        return NoticeKind.SUNSET_INITIATION
+    if _SUNSET.search(subject):
+        return NoticeKind.SUNSET_RESULTS
+    if _CONTINUATION.search(subject):
+        return NoticeKind.CONTINUATION
+    if _ORDER.search(subject):
+        return NoticeKind.ORDER
+    if _SUSPENSION.search(subject):
+        return NoticeKind.SUSPENSION_AGREEMENT
+    rest = _POSTPONE.sub(" ", subject)
+    moved = rest != subject
+    if _REVOCATION.search(_NOT_REVOKING.sub(" ", rest)) and not (
+        _PRELIM_RESULTS.search(rest) or _FINAL_RESULTS.search(rest) or _ADMIN_REVIEW.search(rest)
+    ):
+        # Only a notice whose whole subject is the revocation; review results that also revoke
+        # a company are results with revokes=partial (NOTICE_KINDS.md, "revocation").
+        return NoticeKind.REVOCATION
+    if _OPPORTUNITY.search(rest):
+        return NoticeKind.REVIEW_OPPORTUNITY
+    if _REVIEW_INIT.search(rest):
+        return NoticeKind.REVIEW_INITIATION
+    if _PRELIM_RESULTS.search(rest):
+        return NoticeKind.REVIEW_PRELIMINARY_RESULTS
+    if _FINAL_RESULTS.search(rest):
+        return NoticeKind.REVIEW_FINAL_RESULTS
+    if _RESCISSION.search(rest):
+        return NoticeKind.REVIEW_RESCISSION
+    if _INV_INIT.search(rest):
+        return NoticeKind.INVESTIGATION_INITIATION
+    if _PRELIM_DET.search(rest):
+        return NoticeKind.PRELIMINARY_DETERMINATION
+    if _FINAL_DET.search(rest):
+        return NoticeKind.FINAL_DETERMINATION
+    if moved:
+        return NoticeKind.POSTPONEMENT
+    if _REVOCATION.search(_NOT_REVOKING.sub(" ", rest)):
+        return NoticeKind.REVOCATION
+    return None
+
+
+def itc_kind(subject: str, context: str) -> NoticeKind | None:
+    """ITC notices: five-year reviews are sunset kinds, investigations are itc_investigation."""
+    if _SUNSET_INIT.search(subject):
+        return NoticeKind.SUNSET_INITIATION
+    # "; Determinations" ends both investigation and five-year review titles: the summary decides.
+    review = is_itc_review(subject) or (
+        not _ITC_INVESTIGATION_STEP.search(subject) and is_itc_review(context)
+    )
+    if _ITC_HEARING.search(subject) and not _ITC_INVESTIGATION.search(subject):
+        # A hearing notice, or its cancellation, is "other" (NOTICE_KINDS.md).
+        return NoticeKind.OTHER
+    if review:
+        if re.search(r"institution|initiation", subject) or (
+            not subject.strip() and re.search(r"\binstitut", context)
+        ):
+            return NoticeKind.SUNSET_INITIATION
+        if re.search(r"determinations?|\bresults\b", subject) or not subject.strip():
+            return NoticeKind.SUNSET_RESULTS
+        return NoticeKind.OTHER
+    if _ITC_INVESTIGATION.search(subject):
+        return NoticeKind.ITC_INVESTIGATION
+    if not subject.strip() and re.search(r"\bdetermin|\binstitut|\bscheduling", context):
+        return NoticeKind.ITC_INVESTIGATION
+    return None
+
+
+def kind_from_summary(text: str) -> NoticeKind | None:
+    """The kind a normalised abstract, action line or summary says, for titles naming none."""
+    if _COURT.search(text[:400]):
+        return NoticeKind.COURT_DECISION
+    if re.search(r"preliminar\w* (?:determines|finds|results)", text) and "review" in text:
+        return NoticeKind.REVIEW_PRELIMINARY_RESULTS
+    if re.search(r"final results|\bdetermines\b|\bfinds\b", text) and "period of review" in text:
+        return NoticeKind.REVIEW_FINAL_RESULTS
+    if re.search(r"\bis rescinding\b|\brescission\b", text) and "review" in text:
+        return NoticeKind.REVIEW_RESCISSION
+    return None
+
+
+def revokes_from(subject: str, summary: str) -> Revokes:
+    """What the notice does to an order, from its title subject and any summary text (normalised).
+
+    "Intent to revoke" and "consideration of revocation" revoke nothing yet (NOTICE_KINDS.md);
+    a sunset finding that "revocation ... would be likely to lead to" dumping revokes nothing.
+    """
+    for text in (subject, summary):
+        cleaned = _NOT_REVOKING.sub(" ", text)
+        cleaned = re.sub(r"intends? to revoke[^.;]*|(?:whether|if) to revoke[^.;]*", " ", cleaned)
+        if text is summary:
+            # A summary counts only when it states the act ("should be revoked" is a proposal).
+            m = re.search(
+                r"\b(?:is|are) (?:hereby )?revok\w*[^.;]*|\bhereby revok\w*[^.;]*"
+                r"|notice of (?:partial )?revocation[^.;]*", cleaned)
+        else:
+            m = re.search(r"(?:partial )?revocation\b[^;]*|\brevok\w*[^;]*", cleaned)
+        if m:
+            clause = m.group(0)
+            if re.search(r"\bin part\b|\bpartial\b", clause) or re.search(
+                r"partial revocation", cleaned
+            ):
+                return Revokes.PARTIAL
+            return Revokes.FULL
+    return Revokes.NONE
+
+
+OMNIBUS = re.compile(
+    r"^antidumping or countervailing duty order, finding, or suspended investigation"
+    r"|^(?:notice of )?(?:initiation|rescission) of antidumping and countervailing duty administrative"
+    r"|^(?:notice of )?scope rulings?|^notice of scope ruling applications"
+    r"|^initiation of five-year \(sunset\) reviews?"
+)
