@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,9 @@ class RenderedMessage:
 
 
 def templates_dir() -> Path:
-    return Path(str(resources.files("templates")))
+    """The `templates` folder, installed beside the packages (a namespace package: no __init__)."""
+    package = importlib.import_module("templates")
+    return Path(next(iter(package.__path__)))
 
 
 @lru_cache(maxsize=4)

@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from watchers import federal_register
+from watchers.case_numbers import extract_case_numbers
 from watchers.classify import classify_notice
 from watchers.http import Fetcher, SourceError, Validators
-from watchers.notice_xml import extract_notice_facts, extract_notice_facts_from_html
+from watchers.notice_html import extract_notice_facts_from_html
+from watchers.notice_xml import extract_notice_facts
 from watchers.records import DocumentMeta, NoticeFacts
 from watchers.xml_safety import MalformedXmlError, UnsafeXmlError
 from worker import store
@@ -90,8 +92,6 @@ def read_full_text(meta: DocumentMeta, body: bytes | None, content_type: str) ->
 def merge_metadata(meta: DocumentMeta, facts: NoticeFacts) -> NoticeFacts:
     """The API's docket ids are the notice's own cases when the full text gave none."""
     if not facts.case_numbers and meta.docket_ids:
-        from watchers.notice_xml import extract_case_numbers
-
         facts.case_numbers = extract_case_numbers(" ".join(meta.docket_ids))
     if not facts.title:
         facts.title = meta.title

@@ -207,15 +207,17 @@ def route_notice_events(
             continue
         wanted_cases = {e.case_number for e in wanted}
         importer = session.get(Importer, subscriber.importer_id)
+        matches = [
+            describe_match(r, rates, today=today, threshold=threshold)
+            for r in importer_reaches
+            if r.case.case_number in wanted_cases
+        ]
         payload = {
             "notice": notice_view(notice, citation=citation),
             "events": [event_view(e) for e in wanted],
             "cases": [case_view(c) for c in cases if c.case_number in wanted_cases],
-            "matches": [
-                describe_match(r, rates, today=today, threshold=threshold)
-                for r in importer_reaches
-                if r.case.case_number in wanted_cases
-            ],
+            "matches": matches,
+            "skus": sorted({m["sku"] for m in matches}),
             "importer": importer.name if importer else "",
             "role": subscriber.role,
         }

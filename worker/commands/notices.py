@@ -11,7 +11,8 @@ from pathlib import Path
 import typer
 
 from watchers.classify import classify_csv
-from watchers.notice_xml import extract_notice_facts, extract_notice_facts_from_html
+from watchers.notice_html import extract_notice_facts_from_html
+from watchers.notice_xml import extract_notice_facts
 from watchers.xml_safety import MalformedXmlError, UnsafeXmlError
 from worker.pipeline import jsonable
 
