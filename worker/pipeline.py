@@ -51,6 +51,7 @@ class ReadNotice:
     meta: DocumentMeta
     facts: NoticeFacts
     content_hash: str | None
+    full_text: str | None = None  # the body as text, so classification can read the notice's head
 
 
 def jsonable(value: Any) -> Any:
@@ -128,7 +129,8 @@ async def read_documents(
         body = result.body if result else None
         facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
         digest = hashlib.sha256(body).hexdigest() if body else None
-        read.append(ReadNotice(meta=meta, facts=facts, content_hash=digest))
+        text = body.decode("utf-8", "replace") if body else None
+        read.append(ReadNotice(meta=meta, facts=facts, content_hash=digest, full_text=text))
     return read
 
 
@@ -150,7 +152,8 @@ def save_read_notices(
             meta, facts = item.meta, item.facts
             classification = classify_notice(
                 title=meta.title, abstract=meta.abstract, agencies=meta.agencies,
-                docket_ids=meta.docket_ids, action=meta.action,
+                docket_ids=meta.docket_ids, action=meta.action, full_text=item.full_text,
+                document_number=meta.document_number,
             )
             notice = Notice(
                 document_number=meta.document_number,
