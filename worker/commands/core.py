@@ -18,7 +18,9 @@ from worker.scheduler import declare_jobs, run_forever, run_jobs_once
 
 def echo_poll(report: PollReport) -> None:
     if not report.ok:
-        typer.echo(f"poll {report.source} failed: {report.error} (stored state unchanged; will retry)", err=True)
+        typer.echo(
+            f"poll {report.source} failed: {report.error} (stored state unchanged; will retry)", err=True
+        )
         return
     if report.not_modified:
         typer.echo(f"poll {report.source}: nothing new (not modified)")
@@ -67,7 +69,9 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
     @app.command("run")
-    def run_cmd(ctx: typer.Context, once: bool = typer.Option(False, "--once", help="Run every job once.")) -> None:
+    def run_cmd(
+        ctx: typer.Context, once: bool = typer.Option(False, "--once", help="Run every job once.")
+    ) -> None:
         """Start the scheduler (poll and delivery jobs), or run each job once and exit."""
         actx = app_context(ctx)
         init_database(actx.engine, load_seed=False)
@@ -116,8 +120,11 @@ def register(app: typer.Typer) -> None:
             )
         if not states:
             typer.echo("no source polled yet")
-        typer.echo("outbox: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty")
-                   + f" (as of {now.isoformat(timespec='seconds')})")
+        typer.echo(
+            "outbox: "
+            + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty")
+            + f" (as of {now.isoformat(timespec='seconds')})"
+        )
 
     @app.command("demo")
     def demo_cmd(ctx: typer.Context) -> None:

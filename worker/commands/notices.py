@@ -22,7 +22,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(group, name="notices")
 
     @group.command("classify")
-    def classify_cmd(csv_path: Path = typer.Option(..., "--csv", help="Columns document_number,title,abstract")) -> None:
+    def classify_cmd(
+        csv_path: Path = typer.Option(..., "--csv", help="Columns document_number,title,abstract"),
+    ) -> None:
         """One JSON line per row: document_number, kind, agency, case_types, is_correction, revokes."""
         try:
             handle = csv_path.open(newline="", encoding="utf-8-sig")
@@ -52,7 +54,9 @@ def register(app: typer.Typer) -> None:
         publication = date.fromisoformat(published) if published else None
         try:
             if path.suffix.lower() in {".html", ".htm"}:
-                facts = extract_notice_facts_from_html(data, document_number=None, publication_date=publication)
+                facts = extract_notice_facts_from_html(
+                    data, document_number=None, publication_date=publication
+                )
             else:
                 facts = extract_notice_facts(data, publication_date=publication)
         except (MalformedXmlError, UnsafeXmlError) as exc:
@@ -68,6 +72,8 @@ def register(app: typer.Typer) -> None:
             if isinstance(value, list) and value and isinstance(value[0], dict):
                 typer.echo(f"{key}:")
                 for item in value:
-                    typer.echo("  - " + ", ".join(f"{k}={v}" for k, v in item.items() if v not in (None, "", [])))
+                    typer.echo(
+                        "  - " + ", ".join(f"{k}={v}" for k, v in item.items() if v not in (None, "", []))
+                    )
             else:
                 typer.echo(f"{key}: {value}")
