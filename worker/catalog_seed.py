@@ -29,6 +29,13 @@ class LoadSummary:
     hts_unchanged: int = 0
     hts_kept: int = 0
 
+    def __str__(self) -> str:
+        cases = self.cases_created + self.cases_updated + self.cases_unchanged + self.cases_kept
+        return (
+            f"{cases} seed cases ({self.cases_created} new, {self.cases_updated} updated), "
+            f"{self.hts_created + self.hts_updated + self.hts_unchanged + self.hts_kept} HTS codes"
+        )
+
 
 def read_seed_catalog(path: Path | None = None) -> dict[str, Any]:
     """The seed catalog document: provenance, cases and HTS lists."""

@@ -27,7 +27,9 @@ def demo_data_dir() -> Path:
 
 
 def demo_routes(data: Path) -> list[Route]:
-    routes = [Route.from_file("/api/v1/documents.json", data / "search_ita_2024-02-09.json", "application/json")]
+    routes = [
+        Route.from_file("/api/v1/documents.json", data / "search_ita_2024-02-09.json", "application/json")
+    ]
     for xml in sorted(data.glob("*.xml")):
         number = xml.stem
         y, m, d = DEMO_ISSUE_DATE.isoformat().split("-")
@@ -43,13 +45,20 @@ def run_demo(settings: Settings) -> list[str]:
     engine = make_engine(DEMO_DATABASE_URL)
     lines = [f"database: {DEMO_DATABASE_URL}"]
     lines.append("catalog: " + init_database(engine))
-    summary = import_portfolio(engine, data / "sample_portfolio.csv", dry_run=False)
-    lines.append(f"portfolio: {summary}")
+    imported = import_portfolio(engine, data / "sample_portfolio.csv", dry_run=False)
+    lines.append(f"portfolio: {imported.summary}")
     with transaction(engine) as session:
         importer = store.load_or_create_importer(session, DEMO_IMPORTER)
         if store.load_subscriber(session, email=DEMO_SUBSCRIBER, importer_id=importer.id) is None:
-            session.add(Subscriber(email=DEMO_SUBSCRIBER, importer_id=importer.id, role="importer",
-                                   unsubscribe_token="demo", created_at=utc_now()))
+            session.add(
+                Subscriber(
+                    email=DEMO_SUBSCRIBER,
+                    importer_id=importer.id,
+                    role="importer",
+                    unsubscribe_token="demo",
+                    created_at=utc_now(),
+                )
+            )
         state = store.load_source_state(session, "federal_register")
         if state.cursor is None:
             # As if the worker had been watching until the business day before the recorded issue.
@@ -66,10 +75,16 @@ def run_demo(settings: Settings) -> list[str]:
     delivery = asyncio.run(run_delivery(demo_settings, engine))
     with transaction(engine) as session:
         cases = len(store.list_cases(session))
-    lines.append(
-        f"federal register: {report.documents_seen} documents read, {report.documents_new} new, "
-        f"{report.cases_touched} cases updated, {report.rates_added} company rates; catalog holds {cases} cases"
-    )
+    if report.not_modified:
+        lines.append(
+            f"federal register: nothing new since the last poll (HTTP 304); catalog holds {cases} cases"
+        )
+    else:
+        lines.append(
+            f"federal register: {report.documents_seen} documents read, {report.documents_new} new, "
+            f"{report.cases_touched} cases updated, {report.rates_added} company rates; "
+            f"catalog holds {cases} cases"
+        )
     lines.append(f"alerts: {report.alerts_created} new, {delivery.sent} sent, {delivery.retried} to retry")
     from worker.runtime import mailer_for
 

@@ -88,6 +88,9 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
 
+    def __str__(self) -> str:
+        return f"{self.created} products added, {self.updated} updated, {self.unchanged} unchanged"
+
 
 @dataclass(frozen=True)
 class PortfolioImport:
