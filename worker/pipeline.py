@@ -79,7 +79,8 @@ def read_full_text(meta: DocumentMeta, body: bytes | None, content_type: str) ->
     try:
         if "html" in content_type and not body.lstrip().startswith(b"<?xml"):
             return extract_notice_facts_from_html(
-                body, document_number=meta.document_number, publication_date=meta.publication_date
+                body, document_number=meta.document_number, publication_date=meta.publication_date,
+                title=meta.title,
             )
         return extract_notice_facts(body, document_number=meta.document_number,
                                     publication_date=meta.publication_date)

@@ -1,0 +1,89 @@
+"""Extraction speed over every corpus notice, and field precision/recall on the labelled ones."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.labels import LABELS
+from watchers.notice_xml import extract_notice_facts, read_issue_date, split_daily_issue
+from watchers.records import NoticeFacts
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "fr_xml"
+
+
+def corpus() -> list[tuple[str, bytes, object]]:
+    """(label, notice bytes, publication date) for every notice of the fixtures."""
+    notices: list[tuple[str, bytes, object]] = []
+    for path in sorted(FIXTURES.glob("*.xml")):
+        data = path.read_bytes()
+        if path.name.startswith("fr_daily_issue"):
+            published = read_issue_date(data)
+            notices += [(f"{path.name}:{n}", b, published) for n, b in split_daily_issue(data)]
+        else:
+            notices.append((path.name, data, LABELS.get(path.name, (None,))[0]))
+    return notices
+
+
+def observed(facts: NoticeFacts) -> dict[str, set[str]]:
+    rates = set()
+    for row in facts.rates:
+        who = row.exporter if row.basis.value in ("company", "combination") else row.basis.value
+        rates.add(f"{who}|{row.rate}")
+    return {
+        "cases": set(facts.case_numbers),
+        "hts": set(facts.hts_codes),
+        "rates": rates,
+        "deadlines": {f"{d.kind}|{d.due}" for d in facts.deadlines},
+    }
+
+
+def main() -> None:
+    notices = corpus()
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    for _, data, published in notices:  # warm caches (holiday tables, regexes)
+        extract_notice_facts(data, publication_date=published)  # type: ignore[arg-type]
+    rounds = 3
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for _, data, published in notices:
+            extract_notice_facts(data, publication_date=published)  # type: ignore[arg-type]
+    extract_s = (time.perf_counter() - start) / rounds
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for _, data, _ in notices:
+            etree.fromstring(data, parser)
+    parse_s = (time.perf_counter() - start) / rounds
+    rate = len(notices) / extract_s
+    print(f"notices: {len(notices)}  extract: {rate:.0f} notices/s  "
+          f"lxml parse only: {len(notices) / parse_s:.0f} notices/s  "
+          f"extract/parse time ratio: {extract_s / parse_s:.1f}x")  # fmt: skip
+    print(f"goal >= 100 notices/s: {'met' if rate >= 100 else 'NOT met'}")
+
+    totals = {f: [0, 0, 0] for f in ("cases", "hts", "rates", "deadlines")}  # tp, found, expected
+    for name, (published, expected) in LABELS.items():
+        got = observed(extract_notice_facts((FIXTURES / name).read_bytes(),
+                                            publication_date=published))  # fmt: skip
+        for field_name, want in expected.items():
+            have = got[field_name]
+            totals[field_name][0] += len(have & want)
+            totals[field_name][1] += len(have)
+            totals[field_name][2] += len(want)
+            for miss in sorted(want - have):
+                print(f"  missed   {name} {field_name}: {miss}")
+            for extra in sorted(have - want):
+                print(f"  spurious {name} {field_name}: {extra}")
+    print(f"labelled notices: {len(LABELS)}")
+    for field_name, (tp, found, want) in totals.items():
+        precision = tp / found if found else 1.0
+        recall = tp / want if want else 1.0
+        print(f"{field_name:10s} precision {precision:.3f}  recall {recall:.3f}  ({tp}/{found}/{want})")
+
+
+if __name__ == "__main__":
+    main()

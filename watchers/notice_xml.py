@@ -1,0 +1,349 @@
+"""Facts of one Federal Register notice from its GPO FR XML: cases, scope, rates, deadlines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from lxml import etree
+
+from watchers.case_numbers import extract_case_numbers
+from watchers.deadline_text import Anchors, extract_deadlines, find_hearing_date
+from watchers.hts_codes import extract_hts_codes
+from watchers.notice_text import (
+    LONG_DATE,
+    LONG_DATE_TEXT,
+    MONTH_YEAR,
+    MONTHS,
+    clean_text,
+    element_text,
+    normalize_dashes,
+    parse_long_date,
+    split_sentences,
+)
+from watchers.omnibus import (
+    PERIOD_HEADER,
+    paragraph_lines,
+    read_case_list,
+    table_lines,
+    to_initiations,
+    to_opportunities,
+)
+from watchers.rate_tables import Table, extract_prose_rates, parse_rate_table, read_gpotable
+from watchers.records import NoticeFacts
+from watchers.xml_safety import parse_xml_safely
+
+DOCUMENT_TAGS = ("NOTICE", "RULE", "PRORULE")
+# Containers whose children are read in order; anything else unknown is read as a paragraph.
+_CONTAINERS = frozenset(
+    {"PREAMB", "SUPLINF", "SUM", "DATES", "FURINF", "ADD", "AGY", "ACT", "EXTRACT", "AUTH",
+     "REGTEXT", "SECTION", "APPENDIX", "LSTSUB", "NOTE", "EFFDATE", "PART", "SUBPART", "CONTENTS",
+     "GPH", "FP-DASH", "PRIACT", "ADDRESS"}
+)  # fmt: skip
+_PARAGRAPHS = frozenset({"P", "FP", "NOTE", "AMDPAR", "STARS", "EDNOTE"})
+_SKIP = frozenset({"AGENCY", "SUBAGY", "DEPDOC", "SUBJECT", "FRDOC", "BILCOD", "PRTPAGE",
+                   "CFR", "RIN", "FTREF", "SU"})  # fmt: skip
+_FRDOC = re.compile(r"FR\s+Doc\.?\s*(?:No\.?\s*)?(?P<num>[A-Z0-9]+(?:\s*[-\u2010-\u2015]\s*\d+)+)")
+_COMPOUND_COUNTRIES = (
+    "Trinidad and Tobago", "Bosnia and Herzegovina", "Antigua and Barbuda",
+    "Saint Kitts and Nevis", "Sao Tome and Principe", "Saint Vincent and the Grenadines",
+    "Heard Island and McDonald Islands",
+)  # fmt: skip
+_POR = re.compile(
+    r"(?:period of review|\bPOR\b|period to be reviewed)[^.;]{0,40}?"
+    rf"(?P<start>{LONG_DATE_TEXT}),?\s+(?:through|to|until)\s+(?P<end>{LONG_DATE_TEXT})",
+    re.IGNORECASE,
+)
+_EFFECTIVE = re.compile(r"\b(?:applicable|effective)(?: date)?:?\s*(?:on\s+)?", re.IGNORECASE)
+_SCOPE_HEADING = re.compile(r"\bscope\b", re.IGNORECASE)
+_NOT_SCOPE_HEADING = re.compile(r"comment|ruling|inquir|clarification", re.IGNORECASE)
+_TRADE_WORDS = re.compile(r"dumping|countervailing|subsid", re.IGNORECASE)
+_HTS_MENTION = re.compile(r"Harmonized Tariff Schedule|\bHTSUS\b", re.IGNORECASE)
+
+
+@dataclass
+class Block:
+    kind: str  # "p", "footnote" or "table"
+    heading: str
+    section: str
+    text: str
+    table: Table | None = None
+
+
+@dataclass
+class NoticeParts:
+    title: str = ""
+    depdoc: str = ""
+    frdoc: str = ""
+    dated: date | None = None
+    blocks: list[Block] = field(default_factory=list)
+
+
+def _collect(el: etree._Element, parts: NoticeParts, heading: str, section: str) -> str:
+    """Walk the notice in order; returns the heading in force after el."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == "HD":
+            heading = element_text(child)
+        elif tag in _CONTAINERS:
+            inner = heading
+            if tag in ("DATES", "SUM", "ADD", "AGY", "ACT"):
+                inner = ""
+            after = _collect(child, parts, inner, tag if tag != "EXTRACT" else section)
+            # A heading inside a section of the preamble does not carry over past its end,
+            # except in notices that print their whole body inside FURINF.
+            heading = after if tag in ("FURINF", "SUPLINF", "EXTRACT", "PREAMB") else heading
+        elif tag == "GPOTABLE":
+            table = read_gpotable(child)
+            text = " ".join(c.text for row in table.rows for c in row)
+            parts.blocks.append(Block("table", heading, section, text, table))
+        elif tag == "FTNT":
+            for p in child.iter("P", "FP"):
+                parts.blocks.append(Block("footnote", heading, section, element_text(p)))
+        elif tag == "SIG":
+            dated = child.find("DATED")
+            if dated is not None:
+                match = LONG_DATE.search(element_text(dated))
+                parts.dated = parse_long_date(match) if match else None
+        elif tag == "SUBJECT":
+            parts.title = parts.title or element_text(child)
+        elif tag == "DEPDOC":
+            parts.depdoc += " " + element_text(child)
+        elif tag == "FRDOC":
+            parts.frdoc = element_text(child)
+        elif tag in _SKIP:
+            continue
+        elif tag in _PARAGRAPHS or len(child) == 0 or child.find("E") is not None:
+            text = element_text(child)
+            if text:
+                parts.blocks.append(Block("p", heading, section, text))
+        else:
+            heading = _collect(child, parts, heading, section)
+    return heading
+
+
+def document_number_of(frdoc: str) -> str | None:
+    """'[FR Doc. 2024–02902 Filed 2–9–24; 8:45 am]' -> '2024-02902'."""
+    match = _FRDOC.search(frdoc)
+    return re.sub(r"\s+", "", normalize_dashes(match.group("num"))) if match else None
+
+
+def _countries(text: str) -> tuple[str, ...]:
+    text = text.strip().rstrip(".")
+    protected = text
+    for i, name in enumerate(_COMPOUND_COUNTRIES):
+        protected = protected.replace(name, f"\x00{i}\x00")
+    names = []
+    for piece in re.split(r",\s*(?:and\s+)?|\s+and\s+", protected):
+        piece = re.sub(r"\x00(\d+)\x00", lambda m: _COMPOUND_COUNTRIES[int(m.group(1))], piece)
+        piece = re.sub(r"^the\s+", "", piece.strip(), flags=re.IGNORECASE)
+        if piece:
+            names.append(piece)
+    return tuple(names)
+
+
+def title_subject(title: str) -> tuple[str | None, tuple[str, ...]]:
+    """Product and countries from 'Product From Country, and Country: Stage; years'."""
+    head = re.split(r"[:;]", title, maxsplit=1)[0]
+    pieces = re.split(r"\s+from\s+", head, maxsplit=1, flags=re.IGNORECASE)
+    if len(pieces) != 2:
+        return None, ()
+    return clean_text(pieces[0]), _countries(pieces[1])
+
+
+def _period_of_review(texts: list[str]) -> tuple[date, date] | None:
+    for text in texts:
+        match = _POR.search(text)
+        if match:
+            start = LONG_DATE.search(match.group("start"))
+            end = LONG_DATE.search(match.group("end"))
+            if start and end:
+                s, e = parse_long_date(start), parse_long_date(end)
+                if s and e and s < e:
+                    return s, e
+    return None
+
+
+def _effective_date(dates_text: str) -> date | None:
+    for match in _EFFECTIVE.finditer(dates_text):
+        found = LONG_DATE.match(dates_text, match.end())
+        if found:
+            return parse_long_date(found)
+    return None
+
+
+def _anniversary(sentences: list[str]) -> tuple[int, int] | None:
+    """'Not later than the last day of February 2024, interested parties may request ...'."""
+    for sentence in sentences:
+        if "last day of" in sentence and "review" in sentence:
+            match = MONTH_YEAR.search(sentence, sentence.index("last day of"))
+            if match:
+                return int(match.group("year")), MONTHS[match.group("month").lower()]
+    return None
+
+
+def _issue_date(root: etree._Element) -> date | None:
+    date_el = root.find("DATE")
+    if date_el is None:
+        return None
+    match = LONG_DATE.search(element_text(date_el))
+    return parse_long_date(match) if match else None
+
+
+def facts_from_element(
+    notice: etree._Element, *, document_number: str | None, publication_date: date | None
+) -> NoticeFacts:
+    """NoticeFacts of one parsed NOTICE/RULE/PRORULE element (or its HTML look-alike)."""
+    parts = NoticeParts()
+    _collect(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
+    return facts_from_parts(
+        parts, document_number=document_number, publication_date=publication_date
+    )
+
+
+def facts_from_parts(
+    parts: NoticeParts, *, document_number: str | None, publication_date: date | None
+) -> NoticeFacts:
+    facts = NoticeFacts(
+        document_number=document_number or document_number_of(parts.frdoc),
+        title=parts.title,
+        publication_date=publication_date,
+    )
+    own = extract_case_numbers(parts.depdoc)
+    paragraphs = [b for b in parts.blocks if b.kind == "p"]
+    body = [b.text for b in paragraphs]
+    facts.product, facts.countries = title_subject(parts.title)
+    facts.period_of_review = _period_of_review(body)
+    dates_text = " ".join(b.text for b in paragraphs if b.section == "DATES")
+    facts.effective_date = _effective_date(dates_text)
+
+    scope = [b for b in paragraphs if _SCOPE_HEADING.search(b.heading)
+             and not _NOT_SCOPE_HEADING.search(b.heading)]  # fmt: skip
+    if scope:
+        facts.scope_text = "\n".join(b.text for b in scope)
+        facts.hts_codes = extract_hts_codes(facts.scope_text)
+    else:
+        naming = [b.text for b in parts.blocks if b.kind != "table" and _HTS_MENTION.search(b.text)]
+        facts.hts_codes = extract_hts_codes(" ".join(naming))
+        if facts.hts_codes:
+            facts.unread.append("no scope section: HTS codes read from the paragraphs naming "
+                                "the Harmonized Tariff Schedule")  # fmt: skip
+
+    sentences = [s for text in body for s in split_sentences(text)]
+    lists, list_unread = _omnibus(parts, facts, sentences)
+    facts.unread.extend(list_unread)
+    if not own and lists:
+        own = tuple(dict.fromkeys(lists))
+    title_lower = parts.title.lower()
+    if not own and ("sunset" in title_lower or "five-year" in title_lower):
+        # The omnibus sunset list names its cases only in its table.
+        own = extract_case_numbers(" ".join(b.text for b in parts.blocks if b.kind == "table"))
+    facts.case_numbers = own
+    every = extract_case_numbers(" ".join(b.text for b in parts.blocks) + " " + parts.title)
+    facts.cited_case_numbers = tuple(c for c in every if c not in own)
+
+    table_number = 0
+    previous_text = ""
+    # Rate columns in unrelated notices (fee schedules, interest rates) are not duty rates.
+    trade = bool(own) or bool(_TRADE_WORDS.search(parts.title))
+    for block in parts.blocks if trade else ():
+        if block.kind == "table" and block.table is not None:
+            table_number += 1
+            if any(PERIOD_HEADER.search(h) for h in block.table.headers):
+                continue
+            read = parse_rate_table(
+                block.table, number=table_number, context=f"{block.heading} {previous_text}",
+                cases=own,
+            )  # fmt: skip
+            if read is not None:
+                facts.rates.extend(read[0])
+                facts.unread.extend(read[1])
+        elif block.kind == "p":
+            previous_text = block.text
+    if trade:
+        facts.rates.extend(extract_prose_rates(sentences, cases=own, existing=facts.rates))
+
+    title = parts.title.lower()
+    anchors = Anchors(
+        publication=publication_date,
+        signature=parts.dated,
+        hearing=find_hearing_date(sentences),
+        is_initiation="initiation" in title or "institution" in title,
+        is_itc="commission" in title or bool(re.search(r"\d+-TA-\d+", parts.depdoc)),
+    )
+    facts.deadlines, deadline_unread = extract_deadlines(sentences, anchors)
+    facts.unread.extend(deadline_unread)
+    if publication_date is None and any(d.due is None for d in facts.deadlines):
+        facts.unread.append("publication date not given: deadlines counted from it not computed")
+    return facts
+
+
+def _omnibus(
+    parts: NoticeParts, facts: NoticeFacts, sentences: list[str]
+) -> tuple[list[str], list[str]]:
+    """Review-opportunity and review-initiation lists; returns their case numbers."""
+    lines: list[tuple[str, str]] = []
+    for block in parts.blocks:
+        if block.kind == "table" and block.table is not None and any(
+            PERIOD_HEADER.search(h) for h in block.table.headers
+        ):
+            lines.extend(table_lines(block.table))
+    if not lines:
+        lines = paragraph_lines([b.text for b in parts.blocks if b.kind == "p"])
+    if not lines:
+        return [], []
+    cases, unread = read_case_list(lines)
+    title = parts.title.lower()
+    if "initiation" in title:
+        facts.review_initiations = to_initiations(cases)
+    else:
+        facts.review_opportunities = to_opportunities(cases, anniversary=_anniversary(sentences))
+    return [c.case_number for c in cases], unread
+
+
+def _notice_root(root: etree._Element) -> tuple[etree._Element | None, date | None]:
+    if root.tag in DOCUMENT_TAGS:
+        return root, None
+    found = [el for el in root.iter(*DOCUMENT_TAGS)]
+    return (found[0] if len(found) == 1 else None), _issue_date(root)
+
+
+def extract_notice_facts(
+    xml: bytes, *, document_number: str | None = None, publication_date: date | None = None
+) -> NoticeFacts:
+    """Facts of one notice (a NOTICE, RULE or PRORULE element document).
+
+    Raises only UnsafeXmlError or MalformedXmlError; anything else not understood is listed in
+    `unread`. The publication date is the argument (the FRDOC 'Filed' date is not it), else the
+    issue DATE when a whole one-notice issue is given.
+    """
+    root = parse_xml_safely(xml)
+    notice, issue_date = _notice_root(root)
+    if notice is None:
+        return NoticeFacts(
+            document_number=document_number,
+            publication_date=publication_date or issue_date,
+            unread=[f"no single NOTICE, RULE or PRORULE element in <{root.tag}>"],
+        )
+    return facts_from_element(
+        notice, document_number=document_number, publication_date=publication_date or issue_date
+    )
+
+
+def read_issue_date(xml: bytes) -> date | None:
+    """The publication date of a daily issue <FEDREG>, from its DATE element."""
+    return _issue_date(parse_xml_safely(xml))
+
+
+def split_daily_issue(xml: bytes) -> list[tuple[str, bytes]]:
+    """(document number, element bytes) of every NOTICE, RULE and PRORULE of a daily issue."""
+    root = parse_xml_safely(xml)
+    out: list[tuple[str, bytes]] = []
+    for el in root.iter(*DOCUMENT_TAGS):
+        frdoc = el.find("FRDOC")
+        number = document_number_of(element_text(frdoc)) if frdoc is not None else None
+        out.append((number or "", etree.tostring(el, encoding="utf-8", with_tail=False)))
+    return out

@@ -1,0 +1,163 @@
+"""The omnibus lists: review opportunities (monthly) and review initiations, per case."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from watchers.business_days import next_business_day_on_or_after
+from watchers.notice_text import DASHES, clean_text, last_day_of_month, parse_slash_date
+from watchers.rate_tables import Table
+from watchers.records import ReviewInitiation, ReviewOpportunity
+
+_CASE_AT_END = re.compile(
+    rf"^(?P<head>.*?)[,\s]*(?P<case>\b[AC]\s*[-{DASHES}]\s*\d{{3}}\s*[-{DASHES}]\s*\d{{3}})\s*$"
+)
+_PERIOD = re.compile(
+    rf"(\d{{1,2}})/(\d{{1,2}})/(\d{{2,4}})\s*[-{DASHES}]\s*(\d{{1,2}})/(\d{{1,2}})/(\d{{2,4}})"
+)
+_DOT_LEADER = re.compile(r"\s*(?:\.\s*){3,}")
+_SECTION = re.compile(r"antidumping duty proceedings|countervailing duty proceedings|"
+                      r"suspension agreements?|suspended investigations?", re.IGNORECASE)  # fmt: skip
+_SMALL_WORDS = frozenset({"of", "and", "the", "de", "del", "da", "for"})
+_NONE_ROW = re.compile(r"^none\.?$", re.IGNORECASE)
+PERIOD_HEADER = re.compile(r"period (?:of review|to be reviewed)", re.IGNORECASE)
+
+
+def country_name(printed: str) -> str:
+    """'THE PEOPLE'S REPUBLIC OF CHINA' -> "People's Republic of China" (as other notices name it)."""
+    text = clean_text(printed)
+    if text.isupper():
+        words = []
+        for i, word in enumerate(text.lower().split(" ")):
+            words.append(word if i and word in _SMALL_WORDS else word[:1].upper() + word[1:])
+        text = " ".join(words)
+    return re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
+
+
+@dataclass
+class ListedCase:
+    case_number: str
+    country: str
+    product: str
+    period: tuple[date, date] | None
+    section: str
+    companies: list[str] = field(default_factory=list)
+
+
+def _period(text: str) -> tuple[date, date] | None:
+    match = _PERIOD.search(text)
+    if match is None:
+        return None
+    start = parse_slash_date(*match.group(1, 2, 3))
+    end = parse_slash_date(*match.group(4, 5, 6))
+    return (start, end) if start and end else None
+
+
+def read_case_list(lines: list[tuple[str, str]]) -> tuple[list[ListedCase], list[str]]:
+    """Cases of an omnibus list from (stub, rest) lines; companies are the lines under a case."""
+    cases: list[ListedCase] = []
+    unread: list[str] = []
+    section = ""
+    pending = ""
+    for stub, rest in lines:
+        stub = clean_text(stub)
+        if not stub and not rest:
+            continue
+        if _SECTION.fullmatch(stub.rstrip(":")) or (_SECTION.search(stub) and len(stub) < 60):
+            section, pending = stub.rstrip(":"), ""
+            continue
+        if _NONE_ROW.match(stub):
+            continue
+        match = _CASE_AT_END.match(stub)
+        joined = f"{pending} {stub}".strip() if pending else stub
+        if match is None and (":" in stub and stub.split(":", 1)[0].isupper()):
+            pending = joined  # a product name that wraps onto the next line
+            continue
+        if match is None and pending:
+            pending = joined
+            continue
+        if match is None:
+            if cases:
+                cases[-1].companies.append(stub)
+            else:
+                unread.append(f"review list: line not understood: {stub!r}")
+            continue
+        match = _CASE_AT_END.match(joined)
+        assert match is not None
+        head, case = match.group("head"), match.group("case")
+        pending = ""
+        if ":" not in head:
+            unread.append(f"review list: no country for {case!r}")
+            country, product = "", clean_text(head)
+        else:
+            country_part, product = head.split(":", 1)
+            country = country_name(country_part)
+        number = re.sub(rf"\s*[-{DASHES}]\s*", "-", case)
+        period = _period(rest) or _period(stub)
+        if period is None:
+            unread.append(f"review list: no period read for {number}")
+        cases.append(ListedCase(number, country, clean_text(product).rstrip(","), period, section))
+    if pending:
+        unread.append(f"review list: unfinished line {pending!r}")
+    return cases, unread
+
+
+def table_lines(table: Table) -> list[tuple[str, str]]:
+    return [(row[0].text if row else "", " ".join(c.text for c in row[1:])) for row in table.rows]
+
+
+def paragraph_lines(paragraphs: list[str]) -> list[tuple[str, str]]:
+    """The older plain form: 'Italy: Pressure Sensitive Tape, A-475-059 .... 10/1/01-9/30/02'."""
+    lines = []
+    for text in paragraphs:
+        parts = _DOT_LEADER.split(text, maxsplit=1)
+        if len(parts) == 2 and _PERIOD.search(parts[1]):
+            lines.append((parts[0], parts[1]))
+    return lines
+
+
+def to_opportunities(
+    cases: list[ListedCase], *, anniversary: tuple[int, int] | None
+) -> list[ReviewOpportunity]:
+    """One ReviewOpportunity per listed case.
+
+    19 CFR 351.213(b): a review is requested during the anniversary month; the request is due on
+    its last day, moved to the next business day under 19 CFR 351.303(b).
+    """
+    out = []
+    for case in cases:
+        year_month = anniversary
+        if year_month is None and case.period is not None:
+            end = case.period[1]
+            year_month = (end.year + 1, 1) if end.month == 12 else (end.year, end.month + 1)
+        due = (
+            next_business_day_on_or_after(last_day_of_month(*year_month)) if year_month else None
+        )
+        out.append(
+            ReviewOpportunity(
+                case_number=case.case_number,
+                country=case.country,
+                product=case.product,
+                period_start=case.period[0] if case.period else None,
+                period_end=case.period[1] if case.period else None,
+                anniversary_month=year_month[1] if year_month else None,
+                request_due=due,
+            )
+        )
+    return out
+
+
+def to_initiations(cases: list[ListedCase]) -> list[ReviewInitiation]:
+    return [
+        ReviewInitiation(
+            case_number=case.case_number,
+            country=case.country,
+            product=case.product,
+            period_start=case.period[0] if case.period else None,
+            period_end=case.period[1] if case.period else None,
+            companies=tuple(dict.fromkeys(c.rstrip(",;") for c in case.companies)),
+        )
+        for case in cases
+    ]

@@ -1,0 +1,85 @@
+"""Federal Register public-inspection desk: build its requests, fetch the current list, parse DocumentMeta."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+
+from watchers.federal_register import ITA_AGENCY_SLUG, _decode_json, _error_message, parse_document
+from watchers.http import Fetcher, FetchResult, SourceError, Validators, describe_body
+from watchers.records import DocumentMeta
+
+
+def current_url(base_url: str) -> str:
+    """Every document of the latest public-inspection issue: the one request of an idle poll."""
+    return base_url.rstrip("/") + "/public-inspection-documents/current.json"
+
+
+def available_on_url(base_url: str) -> str:
+    return base_url.rstrip("/") + "/public-inspection-documents.json"
+
+
+def build_available_on_params(
+    available_on: date, *, agency: str = ITA_AGENCY_SLUG
+) -> list[tuple[str, str | int | float | bool | None]]:
+    """The issue of one day. api-core's render_date ignores every condition but available_on, so the
+    agency is sent for intent and filtered again by the parser's caller (see select_agency)."""
+    return [
+        ("conditions[available_on]", available_on.isoformat()),
+        ("conditions[agencies][]", agency),
+    ]
+
+
+async def fetch_public_inspection(
+    fetcher: Fetcher, *, base_url: str, validators: Validators | None
+) -> FetchResult:
+    """Conditional GET of current.json: a 304 (body None) when nothing was filed since the last poll."""
+    return await fetcher.get(current_url(base_url), validators=validators, accept="application/json")
+
+
+async def fetch_available_on(fetcher: Fetcher, *, base_url: str, available_on: date) -> FetchResult:
+    return await fetcher.get(
+        available_on_url(base_url),
+        params=httpx.QueryParams(build_available_on_params(available_on)),
+        accept="application/json",
+    )
+
+
+def _document(item: Any) -> DocumentMeta:
+    meta = parse_document(item)
+    # A filing carries docket_numbers (not docket_ids) and no XML yet; its PDF is the filed copy.
+    dockets = tuple(str(d).strip() for d in item.get("docket_numbers") or [] if d and str(d).strip())
+    return DocumentMeta(
+        document_number=meta.document_number,
+        title=meta.title,
+        publication_date=meta.publication_date,
+        document_type=meta.document_type,
+        agencies=meta.agencies,
+        docket_ids=dockets or meta.docket_ids,
+        html_url=meta.html_url,
+        pdf_url=meta.pdf_url,
+        on_public_inspection=True,
+    )
+
+
+def parse_public_inspection(result: FetchResult) -> list[DocumentMeta]:
+    """current.json or an available_on page: `{count, results[]}` (results may be empty, never absent
+    in api-core, but tolerated); error and HTML bodies raise SourceError."""
+    payload = _decode_json(result)
+    if result.status != 200:
+        raise SourceError(f"Federal Register public inspection answered HTTP {result.status}: "
+                          f"{_error_message(payload)}")
+    if not isinstance(payload, dict) or "count" not in payload:
+        raise SourceError(
+            f"Federal Register public-inspection body has no count: {describe_body(result.body or b'')!r}"
+        )
+    raw_results = payload.get("results", [])
+    if not isinstance(raw_results, list):
+        raise SourceError("Federal Register public-inspection body: results is not a list")
+    return [_document(item) for item in raw_results]
+
+
+def select_agency(documents: list[DocumentMeta], agency: str = ITA_AGENCY_SLUG) -> list[DocumentMeta]:
+    return [d for d in documents if agency in d.agencies]
