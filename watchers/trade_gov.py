@@ -13,6 +13,7 @@ import feedparser
 import lxml.html
 
 from watchers.classify_rules import find_case_numbers
+from watchers.http import Fetcher, FetchResult, SourceError, Validators
 from watchers.records import CaseType, NoticeKind, RateBasis, RateRow
 from watchers.trade_gov_parse import (
     NextStep,
@@ -386,3 +387,21 @@ def _decimal(value: str | None) -> tuple[Decimal | None, str | None]:
         return Decimal(core), None
     except InvalidOperation:
         return None, f"rate cell {value!r} is not a number"
+
+
+# --- fetching (the only network code of this source) -----------------------------------------
+
+
+async def fetch_listing(fetcher: Fetcher, *, base_url: str, validators: Validators | None) -> FetchResult:
+    """The announcements listing page, conditionally: an idle poll is one cheap request."""
+    result = await fetcher.get(build_listing_url(base_url), validators=validators, accept="text/html")
+    if result.status not in (200, 304):
+        raise SourceError(f"trade.gov listing answered HTTP {result.status}")
+    return result
+
+
+async def fetch_announcement(fetcher: Fetcher, link: AnnouncementLink) -> Announcement:
+    result = await fetcher.get(link.url, accept="text/html")
+    if result.status != 200 or not result.body:
+        raise SourceError(f"trade.gov announcement {link.url}: HTTP {result.status}")
+    return parse_announcement(result.body, url=link.url)

@@ -12,12 +12,13 @@ from sqlalchemy.engine import Engine
 
 from notifier.mailer import Mailer, make_mailer
 from watchers.http import Fetcher, FetchResult, RateLimiter
+from worker.announcements import poll_trade_gov
 from worker.delivery import DeliveryReport, deliver_due_alerts
 from worker.pipeline import PollReport, poll_federal_register
 from worker.recording import Recorder
 from worker.settings import Settings
 
-SOURCES = ("federal_register",)
+SOURCES = ("federal_register", "trade_gov")
 
 
 def utc_now() -> datetime:
@@ -64,6 +65,11 @@ async def run_poll(
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
     async with open_fetcher(settings, record_dir=record_dir) as fetcher:
+        if source == "trade_gov":
+            return await poll_trade_gov(
+                engine, fetcher, base_url=settings.trade_gov_url, now=now or utc_now(),
+                name_threshold=settings.name_match_threshold,
+            )
         return await poll_federal_register(
             engine,
             fetcher,

@@ -30,6 +30,11 @@ def declare_jobs(settings: Settings, engine: Engine) -> list[Job]:
         log.info("poll federal_register: %s", report)
         return report
 
+    async def poll_trade_gov() -> object:
+        report = await run_poll(settings, engine, "trade_gov")
+        log.info("poll trade_gov: %s", report)
+        return report
+
     async def deliver() -> object:
         report = await run_delivery(settings, engine)
         if report.claimed:
@@ -38,6 +43,7 @@ def declare_jobs(settings: Settings, engine: Engine) -> list[Job]:
 
     return [
         Job("poll:federal_register", settings.poll_federal_register_minutes * 60, poll_federal_register),
+        Job("poll:trade_gov", settings.poll_trade_gov_minutes * 60, poll_trade_gov),
         Job("deliver", settings.deliver_seconds, deliver),
     ]
 
