@@ -10,7 +10,7 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.labels import LABELS
+from bench._labels import LABELS
 from watchers.notice_xml import extract_notice_facts, read_issue_date, split_daily_issue
 from watchers.records import NoticeFacts
 

@@ -20,14 +20,16 @@ class Window:
     end: time
 
 
-# federalregister.gov, "Understanding Public Inspection": special filings are posted from 8:45 a.m. and
-# regular filings at 4:15 p.m. on business days; each day's issue is online by about 6:00 a.m. The windows
-# open 15 minutes early and stay open past the set time because postings run late, never early by much.
+# archives.gov/federal-register/public-inspection/about.html: "We post a new list every morning, as soon
+# after 8:45 a.m. Eastern Time as possible" (regular filings, filed at 8:45 a.m. the business day before
+# publication) and "may post updated lists during the day" (special filings; federalregister.gov usually shows
+# an update at about 4:15 p.m.). The daily issue is online by about 6:00 a.m. Windows open 15 minutes early
+# and stay open well past the set time because postings run late, rarely early.
 PUBLICATION = Window("publication", time(5, 45), time(6, 45))
-SPECIAL_FILINGS = Window("special filings", time(8, 30), time(9, 30))
-REGULAR_FILINGS = Window("regular filings", time(16, 0), time(16, 45))
-FR_WINDOWS = (PUBLICATION, SPECIAL_FILINGS, REGULAR_FILINGS)
-# Special filings can be added during the working day too; between the windows a medium cadence catches them.
+MORNING_LIST = Window("public inspection 8:45 list", time(8, 30), time(9, 30))
+AFTERNOON_UPDATE = Window("public inspection 4:15 update", time(16, 0), time(16, 45))
+FR_WINDOWS = (PUBLICATION, MORNING_LIST, AFTERNOON_UPDATE)
+# Updated lists can come at any time of the working day; between the windows a medium cadence catches them.
 WORKING_DAY = Window("working day", time(7, 0), time(18, 0))
 
 FAST_SECONDS = 30.0
@@ -41,7 +43,7 @@ def _at(day: date, moment: time, zone: ZoneInfo) -> datetime:
 
 
 def _in_window(local: datetime, window: Window) -> bool:
-    return window.start <= local.time().replace(tzinfo=None) < window.end
+    return window.start <= local.time() < window.end
 
 
 def seconds_to_next_window(now: datetime, *, windows: tuple[Window, ...] = FR_WINDOWS,
