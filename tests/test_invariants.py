@@ -43,7 +43,7 @@ async def test_jobs_have_unique_stable_ids_and_are_coalesced(engine: object) -> 
     jobs = declare_jobs(Settings(_env_file=None), engine)  # type: ignore[call-arg]
     ids = [job.job_id for job in jobs]
     assert len(ids) == len(set(ids))
-    assert {"poll:federal_register", "poll:trade_gov", "deliver"} <= set(ids)
+    assert {"poll:federal_register", "poll:public_inspection", "poll:trade_gov", "deliver"} <= set(ids)
     scheduler = build_scheduler(jobs, first_run=datetime(2024, 2, 12, tzinfo=UTC))
     scheduler.start(paused=True)
     try:

@@ -44,6 +44,7 @@ class PollReport:
     requests: int = 0
     error: str | None = None
     unread: dict[str, list[str]] = field(default_factory=dict)
+    skipped: str | None = None  # why this poll did nothing (another worker holds the source's poll lock)
 
 
 @dataclass(frozen=True)
@@ -156,26 +157,31 @@ def save_read_notices(
                 docket_ids=meta.docket_ids, action=meta.action, full_text=item.full_text,
                 document_number=meta.document_number,
             )
-            notice = Notice(
-                document_number=meta.document_number,
-                source=source,
-                publication_date=meta.publication_date,
-                effective_date=facts.effective_date,
-                title=meta.title,
-                kind=classification.kind.value,
-                agency=classification.agency.value,
-                case_types=[c.value for c in classification.case_types],
-                is_correction=classification.is_correction,
-                revokes=classification.revokes.value,
-                html_url=meta.html_url,
-                pdf_url=meta.pdf_url,
-                xml_url=meta.full_text_xml_url,
-                content_hash=item.content_hash,
-                facts=jsonable(asdict(facts)),
-                unread=list(facts.unread),
-                first_seen_at=now,
-                updated_at=now,
+            values = {
+                "source": source,
+                "publication_date": meta.publication_date,
+                "effective_date": facts.effective_date,
+                "title": meta.title,
+                "kind": classification.kind.value,
+                "agency": classification.agency.value,
+                "case_types": [c.value for c in classification.case_types],
+                "is_correction": classification.is_correction,
+                "revokes": classification.revokes.value,
+                "html_url": meta.html_url,
+                "pdf_url": meta.pdf_url,
+                "xml_url": meta.full_text_xml_url,
+                "content_hash": item.content_hash,
+                "on_public_inspection": False,
+                "facts": jsonable(asdict(facts)),
+                "unread": list(facts.unread),
+                "updated_at": now,
+            }
+            # A filing seen on public inspection becomes the published notice: same row, same thread.
+            notice = store.load_notice(session, meta.document_number) or Notice(
+                document_number=meta.document_number, first_seen_at=now, **values
             )
+            for name, value in values.items():
+                setattr(notice, name, value)
             session.add(notice)
             session.flush()
             change = apply_notice(
@@ -235,7 +241,7 @@ async def poll_federal_register(
             read: list[ReadNotice] = []
         else:
             with transaction(engine) as session:
-                known = store.known_document_numbers(session, (d.document_number for d in documents))
+                known = store.published_document_numbers(session, (d.document_number for d in documents))
             new_documents = [d for d in documents if d.document_number not in known]
             report.documents_new = len(new_documents)
             read = await read_documents(fetcher, new_documents, base_url=base_url)

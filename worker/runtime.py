@@ -6,19 +6,28 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy.engine import Engine
 
 from notifier.mailer import Mailer, make_mailer
+from watchers.fr_schedule import next_poll_delay
 from watchers.http import Fetcher, FetchResult, RateLimiter
+from worker import store
 from worker.announcements import poll_trade_gov
+from worker.db import transaction
 from worker.delivery import DeliveryReport, deliver_due_alerts
+from worker.inspection import poll_public_inspection
+from worker.locks import poll_lock
 from worker.pipeline import PollReport, poll_federal_register
 from worker.recording import Recorder
 from worker.settings import Settings
+from worker.watchdog import WatchReport, check_sources
 
-SOURCES = ("federal_register", "trade_gov")
+SOURCES = ("federal_register", "public_inspection", "trade_gov")
+# Sources whose polls follow the Federal Register posting schedule (watchers/fr_schedule.py).
+SCHEDULED_SOURCES = ("federal_register", "public_inspection")
 
 
 def utc_now() -> datetime:
@@ -34,7 +43,9 @@ def source_hosts(settings: Settings) -> frozenset[str]:
 async def open_fetcher(settings: Settings, *, record_dir: str | None = None) -> AsyncIterator[Fetcher]:
     timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
-        fetcher = Fetcher(client=client, allowed_hosts=source_hosts(settings), max_retries=settings.http_max_retries)
+        fetcher = Fetcher(
+            client=client, allowed_hosts=source_hosts(settings), max_retries=settings.http_max_retries
+        )
         fetcher.limiter = RateLimiter(settings.http_requests_per_second, fetcher.sleep)
         if record_dir:
             recorder = Recorder(record_dir)
@@ -48,7 +59,9 @@ async def open_fetcher(settings: Settings, *, record_dir: str | None = None) -> 
 
 def mailer_for(settings: Settings) -> Mailer:
     return make_mailer(
-        smtp_url=settings.smtp_url_value(), outbox_dir=settings.outbox_dir, timeout=settings.smtp_timeout_seconds
+        smtp_url=settings.smtp_url_value(),
+        outbox_dir=settings.outbox_dir,
+        timeout=settings.smtp_timeout_seconds,
     )
 
 
@@ -64,10 +77,57 @@ async def run_poll(
 ) -> PollReport:
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+    now = now or utc_now()
+    with poll_lock(engine, source) as mine:
+        if not mine:
+            # Another worker is polling this source; its stored state decides what comes next.
+            return PollReport(source=source, skipped="another worker is polling this source")
+        report = await _poll_source(
+            settings, engine, source, since=since, dry_run=dry_run, record_dir=record_dir, now=now
+        )
+        if not dry_run:
+            watch_sources(settings, engine, now=now)
+    return report
+
+
+def watch_sources(settings: Settings, engine: Engine, *, now: datetime) -> WatchReport:
+    """Operator alerts for failing or silent sources (worker.watchdog), decided from stored state."""
+    today = now.astimezone(ZoneInfo(settings.time_zone)).date()
+    return check_sources(
+        engine,
+        operator_email=settings.operator_email,
+        failure_alert_after=settings.source_failure_alert_after,
+        today=today,
+        now=now,
+    )
+
+
+async def _poll_source(
+    settings: Settings,
+    engine: Engine,
+    source: str,
+    *,
+    since: date | None,
+    dry_run: bool,
+    record_dir: str | None,
+    now: datetime | None,
+) -> PollReport:
     async with open_fetcher(settings, record_dir=record_dir) as fetcher:
+        if source == "public_inspection":
+            return await poll_public_inspection(
+                engine,
+                fetcher,
+                base_url=settings.federal_register_url,
+                now=now or utc_now(),
+                name_threshold=settings.name_match_threshold,
+                dry_run=dry_run,
+            )
         if source == "trade_gov":
             return await poll_trade_gov(
-                engine, fetcher, base_url=settings.trade_gov_url, now=now or utc_now(),
+                engine,
+                fetcher,
+                base_url=settings.trade_gov_url,
+                now=now or utc_now(),
                 name_threshold=settings.name_match_threshold,
             )
         return await poll_federal_register(
@@ -80,6 +140,13 @@ async def run_poll(
             name_threshold=settings.name_match_threshold,
             dry_run=dry_run,
         )
+
+
+def poll_is_due(engine: Engine, source: str, *, now: datetime) -> bool:
+    """Whether the FR schedule calls for a poll now: fast around posting times, slow otherwise."""
+    with transaction(engine) as session:
+        last = store.load_source_state(session, source).last_attempt_at
+    return last is None or last + timedelta(seconds=next_poll_delay(last)) <= now
 
 
 async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | None = None) -> DeliveryReport:

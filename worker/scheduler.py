@@ -11,7 +11,7 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import Engine
 
-from worker.runtime import run_delivery, run_poll
+from worker.runtime import poll_is_due, run_delivery, run_poll, utc_now
 from worker.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -24,11 +24,18 @@ class Job:
     run: Callable[[], Awaitable[object]]
 
 
-def declare_jobs(settings: Settings, engine: Engine) -> list[Job]:
-    async def poll_federal_register() -> object:
-        report = await run_poll(settings, engine, "federal_register")
-        log.info("poll federal_register: %s", report)
-        return report
+def declare_jobs(settings: Settings, engine: Engine, *, force: bool = False) -> list[Job]:
+    """Every job with its stable id; `force` polls whatever the schedule says (for `run --once`)."""
+    def scheduled_poll(source: str) -> Callable[[], Awaitable[object]]:
+        async def poll() -> object:
+            # The job ticks often; the source's own state and the FR schedule decide whether to fetch.
+            if not force and not poll_is_due(engine, source, now=utc_now()):
+                return f"poll {source}: not due"
+            report = await run_poll(settings, engine, source)
+            log.info("poll %s: %s", source, report)
+            return report
+
+        return poll
 
     async def poll_trade_gov() -> object:
         report = await run_poll(settings, engine, "trade_gov")
@@ -42,7 +49,16 @@ def declare_jobs(settings: Settings, engine: Engine) -> list[Job]:
         return report
 
     return [
-        Job("poll:federal_register", settings.poll_federal_register_minutes * 60, poll_federal_register),
+        Job(
+            "poll:federal_register",
+            settings.poll_public_inspection_seconds,
+            scheduled_poll("federal_register"),
+        ),
+        Job(
+            "poll:public_inspection",
+            settings.poll_public_inspection_seconds,
+            scheduled_poll("public_inspection"),
+        ),
         Job("poll:trade_gov", settings.poll_trade_gov_minutes * 60, poll_trade_gov),
         Job("deliver", settings.deliver_seconds, deliver),
     ]
@@ -54,7 +70,7 @@ async def run_jobs_once(jobs: list[Job]) -> list[object]:
     for job in jobs:
         try:
             results.append(await job.run())
-        except Exception as exc:  # noqa: BLE001 - isolation: one bad job never stops the cycle
+        except Exception as exc:
             log.exception("job %s failed", job.job_id)
             results.append(exc)
     return results

@@ -44,6 +44,19 @@ def known_document_numbers(session: Session, numbers: Iterable[str]) -> set[str]
     return set(rows)
 
 
+def published_document_numbers(session: Session, numbers: Iterable[str]) -> set[str]:
+    """Numbers already read as published notices (a public-inspection filing does not count)."""
+    wanted = list(numbers)
+    if not wanted:
+        return set()
+    rows = session.exec(
+        select(Notice.document_number).where(
+            col(Notice.document_number).in_(wanted), col(Notice.on_public_inspection).is_(False)
+        )
+    )
+    return set(rows)
+
+
 def load_notice(session: Session, document_number: str) -> Notice | None:
     return session.exec(select(Notice).where(Notice.document_number == document_number)).first()
 
@@ -248,3 +261,36 @@ def list_notices(session: Session, *, since: date | None = None, kinds: Sequence
     if kinds:
         query = query.where(col(Notice.kind).in_(list(kinds)))
     return list(session.exec(query.order_by(col(Notice.publication_date), col(Notice.document_number))))
+
+
+def list_alert_keys(session: Session, *, prefix: str) -> list[str]:
+    """Dedupe keys that start with `prefix` (operator alerts are keyed by what they report)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = select(Alert.dedupe_key).where(col(Alert.dedupe_key).like(escaped + "%", escape="\\"))
+    return list(session.exec(query.order_by(col(Alert.id))))
+
+
+def latest_publication_date(session: Session, *, source: str, agency: str) -> date | None:
+    query = select(func.max(Notice.publication_date)).where(Notice.source == source, Notice.agency == agency)
+    return session.exec(query).first()
+
+
+def load_operator_subscriber(session: Session, email: str) -> Subscriber:
+    """The operator's subscriber row (no importer), created on first use."""
+    row = session.exec(
+        select(Subscriber).where(Subscriber.email == email, col(Subscriber.importer_id).is_(None))
+    ).first()
+    if row is None:
+        row = Subscriber(email=email, importer_id=None, role="operator", digest="none")
+        session.add(row)
+        session.flush()
+    return row
+
+
+def outbox_backlog(session: Session) -> tuple[int, datetime | None]:
+    """Alerts not yet sent nor given up (pending or being sent), and the oldest one's creation time."""
+    waiting = col(Alert.status).in_(["pending", "sending"])
+    count = session.exec(select(func.count()).select_from(Alert).where(waiting)).one()
+    oldest = session.exec(select(func.min(Alert.created_at)).where(waiting)).first()
+    return int(count), oldest
+

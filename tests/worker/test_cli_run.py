@@ -18,8 +18,9 @@ def test_run_once_polls_and_delivers_and_a_second_run_sends_nothing(tmp_path: Pa
     database_url = f"sqlite:///{tmp_path / 'adcvd.db'}"
     outbox = tmp_path / "outbox"
     listing = Route("/ec-adcvd-case-announcements", b"<html><body><main></main></body></html>", "text/html")
+    desk = Route("/api/v1/public-inspection-documents/current.json", b'{"count": 0, "results": []}')
     runner = CliRunner()
-    with RecordedSite([*pressure_washer_routes(), listing]) as site:
+    with RecordedSite([*pressure_washer_routes(), listing, desk]) as site:
         env = {
             "ADCVD_DATABASE_URL": database_url,
             "ADCVD_FEDERAL_REGISTER_URL": site.base_url + "/api/v1",

@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
         """Start the scheduler (poll and delivery jobs), or run each job once and exit."""
         actx = app_context(ctx)
         init_database(actx.engine, load_seed=False)
-        jobs = declare_jobs(actx.settings, actx.engine)
+        jobs = declare_jobs(actx.settings, actx.engine, force=once)
         if once:
             results = asyncio.run(run_jobs_once(jobs))
             failed = False
