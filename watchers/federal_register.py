@@ -64,7 +64,7 @@ def rebase_url(url: str, base_url: str) -> str:
     return url
 
 
-def _decode_json(result: FetchResult) -> Any:
+def decode_json(result: FetchResult) -> Any:
     body = result.body or b""
     try:
         return json.loads(body)
@@ -75,7 +75,7 @@ def _decode_json(result: FetchResult) -> Any:
         ) from None
 
 
-def _error_message(payload: Any) -> str:
+def error_message(payload: Any) -> str:
     if isinstance(payload, dict):
         if "message" in payload:
             return str(payload["message"])
@@ -86,10 +86,10 @@ def _error_message(payload: Any) -> str:
 
 def parse_search_page(result: FetchResult) -> SearchPage:
     """One documents.json page; the zero-result body has no `results` key."""
-    payload = _decode_json(result)
+    payload = decode_json(result)
     if result.status != 200:
         raise SourceError(
-            f"Federal Register answered HTTP {result.status}: {_error_message(payload)}"
+            f"Federal Register answered HTTP {result.status}: {error_message(payload)}"
         )
     if not isinstance(payload, dict) or "count" not in payload:
         raise SourceError(f"Federal Register search body has no count: {describe_body(result.body or b'')!r}")

@@ -97,11 +97,12 @@ class RateLimiter:
     async def wait(self) -> None:
         if self.per_second <= 0:
             return
+        # Take the slot before sleeping, so concurrent callers queue up instead of sharing one slot.
         now = time.monotonic()
-        if self._next_at > now:
-            await self.sleep(self._next_at - now)
-            now = self._next_at
-        self._next_at = now + 1.0 / self.per_second
+        slot = max(now, self._next_at)
+        self._next_at = slot + 1.0 / self.per_second
+        if slot > now:
+            await self.sleep(slot - now)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from watchers.federal_register import ITA_AGENCY_SLUG, _decode_json, _error_message, parse_document
+from watchers.federal_register import ITA_AGENCY_SLUG, decode_json, error_message, parse_document
 from watchers.http import Fetcher, FetchResult, SourceError, Validators, describe_body
 from watchers.records import DocumentMeta
 
@@ -67,10 +67,10 @@ def _document(item: Any) -> DocumentMeta:
 def parse_public_inspection(result: FetchResult) -> list[DocumentMeta]:
     """current.json or an available_on page: `{count, results[]}` (results may be empty, never absent
     in api-core, but tolerated); error and HTML bodies raise SourceError."""
-    payload = _decode_json(result)
+    payload = decode_json(result)
     if result.status != 200:
         raise SourceError(f"Federal Register public inspection answered HTTP {result.status}: "
-                          f"{_error_message(payload)}")
+                          f"{error_message(payload)}")
     if not isinstance(payload, dict) or "count" not in payload:
         raise SourceError(
             f"Federal Register public-inspection body has no count: {describe_body(result.body or b'')!r}"

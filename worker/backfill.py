@@ -80,19 +80,6 @@ def resume_point(cursor: str | None, *, since: date) -> date:
     return max(since, date.fromisoformat(cursor) + timedelta(days=1))
 
 
-class SlotLimiter(RateLimiter):
-    """A RateLimiter safe under concurrency: each caller takes its slot before it awaits."""
-
-    async def wait(self) -> None:
-        if self.per_second <= 0:
-            return
-        now = time.monotonic()
-        at = max(now, self._next_at)
-        self._next_at = at + 1.0 / self.per_second
-        if at > now:
-            await self.sleep(at - now)
-
-
 @dataclass
 class BackfillReport:
     since: date

@@ -14,11 +14,10 @@ from sqlmodel import select
 from bench._fr_site import SEARCH_PATH, ConstructedRegister, constructed_notices, real_pressure_washers_notice
 from tests.support.fixtures import FIXTURES
 from tests.support.pipeline import subscribe_sample_portfolio
-from watchers.http import Fetcher
+from watchers.http import Fetcher, RateLimiter
 from worker import store
 from worker.backfill import (
     BackfillReport,
-    SlotLimiter,
     Window,
     halve,
     month_windows,
@@ -151,7 +150,7 @@ async def test_full_window_is_halved_and_xml_waits_for_its_limiter(engine: Engin
     with RecordedSite() as site:
         site.hook = crowded.hook
         report = await backfill(engine, site, sleeps, per_page=2, concurrency=4,
-                                xml_limiter=SlotLimiter(1.0, sleeps))
+                                xml_limiter=RateLimiter(1.0, sleeps))
     assert report.ok and report.windows_split >= 1 and report.documents_new == 120
     assert len(sleeps.calls) >= 119  # every XML download after the first waited for its 1 s slot
     assert max(sleeps.calls) > 100  # concurrent callers got successive slots, not the same one

@@ -8,7 +8,8 @@ from datetime import date
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from worker.backfill import BackfillReport, SlotLimiter, run_backfill
+from watchers.http import RateLimiter
+from worker.backfill import BackfillReport, run_backfill
 from worker.context import app_context
 from worker.dbsetup import init_database
 from worker.runtime import open_fetcher, utc_now
@@ -52,8 +53,8 @@ def register(app: typer.Typer) -> None:
         async def run() -> BackfillReport:
             async with open_fetcher(settings) as fetcher:
                 # The slot limiter keeps the API limit when several downloads wait at once.
-                fetcher.limiter = SlotLimiter(settings.http_requests_per_second, fetcher.sleep)
-                xml = SlotLimiter(xml_per_second if xml_per_second is not None
+                fetcher.limiter = RateLimiter(settings.http_requests_per_second, fetcher.sleep)
+                xml = RateLimiter(xml_per_second if xml_per_second is not None
                                   else settings.http_xml_requests_per_second, fetcher.sleep)
                 with Progress(TextColumn("backfill {task.description}"), BarColumn(), MofNCompleteColumn(),
                               TextColumn("{task.fields[counts]}"), TimeElapsedColumn()) as bar:
