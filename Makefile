@@ -24,8 +24,11 @@ install: $(STAMP_RUN)
 demo: $(STAMP_RUN)
 	$(BIN)/adcvd demo
 
+# Every test on SQLite and on PostgreSQL: tests/support/postgres.py starts a throwaway PostgreSQL server
+# (initdb/pg_ctl from the Debian `postgresql` package) on 127.0.0.1, or uses ADCVD_TEST_POSTGRES_URL.
+# Without PostgreSQL its tests are skipped with the reason, except with CI=true, where they fail.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=5
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from notifier.render import RenderedMessage
+
+# RFC 5322 allows 998 characters a line; folding at 78 made Python move a subject of 70-odd
+# characters whole onto a continuation line, which readers then showed with a leading space.
+MESSAGE_POLICY = policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ def _single_line(value: str) -> str:
 def build_message(
     rendered: RenderedMessage, envelope: Envelope, attachments: tuple[Attachment, ...] = ()
 ) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=MESSAGE_POLICY)
     message["Subject"] = _single_line(rendered.subject)
     message["From"] = _single_line(envelope.sender)
     message["To"] = Address(addr_spec=_single_line(envelope.recipient))

@@ -27,11 +27,29 @@ def format_usd(value: Any) -> str:
     return "n/a" if number is None else f"${number.quantize(Decimal('1')):,}"
 
 
+def format_signed_usd(value: Any) -> str:
+    """A change in money: '+$1,200' or '-$1,200' ('no change' for zero)."""
+    number = _decimal(value)
+    if number is None:
+        return "n/a"
+    if number == 0:
+        return "no change"
+    sign = "+" if number > 0 else "-"
+    return f"{sign}${abs(number).quantize(Decimal('1')):,}"
+
+
 def format_date(value: Any) -> str:
     if value is None or value == "":
         return "n/a"
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
     return f"{day:%B} {day.day}, {day:%Y}"
+
+
+def format_weekday_date(value: Any) -> str:
+    if value is None or value == "":
+        return "n/a"
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return f"{day:%A}, {format_date(day)}"
 
 
 def format_hts(value: Any) -> str:
@@ -44,5 +62,7 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "percent": format_percent,
     "usd": format_usd,
     "longdate": format_date,
+    "weekdaydate": format_weekday_date,
+    "signed_usd": format_signed_usd,
     "hts": format_hts,
 }

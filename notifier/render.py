@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from functools import lru_cache
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +30,18 @@ def templates_dir() -> Path:
 @lru_cache(maxsize=4)
 def _environments(directory: str) -> tuple[jinja2.Environment, jinja2.Environment]:
     loader = jinja2.FileSystemLoader(directory)
+    # trim_blocks/lstrip_blocks: a tag alone on its line leaves no blank line in the plain text.
     plain = jinja2.Environment(
-        loader=loader, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
-    html = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True)
+    html = jinja2.Environment(
+        loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     for env in (plain, html):
         env.filters.update(FILTERS)
     return plain, html

@@ -1,24 +1,40 @@
-"""Shared test fixtures: a fresh database per test, a fixed clock, a real SMTP server on 127.0.0.1."""
+"""Shared test fixtures: a fresh database per test (SQLite and PostgreSQL), a fixed clock, an SMTP server."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from tests.support.mail import SmtpServer
+from tests.support.postgres import PostgresServer, postgres_server, postgres_url  # noqa: F401 (fixtures)
 from worker.db import create_schema, make_engine
+
+BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database on each backend: a SQLite file, or a PostgreSQL database from a template."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'adcvd-test.db'}"
+        db = make_engine(url)
+        create_schema(db)
+        db.dispose()
+        yield url
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.fresh_database()
+    yield url
+    server.drop(url)
 
 
 @pytest.fixture
-def engine(tmp_path: object) -> Iterator[Engine]:
-    from pathlib import Path
-
-    assert isinstance(tmp_path, Path)
-    db = make_engine(f"sqlite:///{tmp_path / 'adcvd-test.db'}")
-    create_schema(db)
+def engine(database_url: str) -> Iterator[Engine]:
+    db = make_engine(database_url)
     yield db
     db.dispose()
 

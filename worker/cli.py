@@ -7,7 +7,7 @@ import logging
 import typer
 from pydantic import ValidationError
 
-from worker.commands import backfill, check, core, notices, outbox, portfolio, subscribers
+from worker.commands import backfill, check, core, deadlines, digest, notices, outbox, portfolio, subscribers
 from worker.context import AppContext
 from worker.settings import Settings
 
@@ -38,7 +38,7 @@ def main_callback(
     ctx.obj = AppContext(settings=settings)
 
 
-for module in (core, subscribers, portfolio, check, notices, outbox, backfill):
+for module in (core, subscribers, portfolio, check, notices, outbox, backfill, deadlines, digest):
     module.register(app)
 
 

@@ -1,17 +1,17 @@
-"""Creates or upgrades the schema and loads the bundled seed catalog."""
+"""Creates or upgrades the schema (Alembic, to the newest revision) and loads the bundled seed catalog."""
 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
 from worker.catalog_seed import load_seed_catalog
-from worker.db import create_schema, transaction
+from worker.db import transaction, upgrade_schema
 
 
 def init_database(engine: Engine, *, load_seed: bool = True) -> str:
-    create_schema(engine)
+    done = upgrade_schema(engine)
     if not load_seed:
-        return "schema ready"
+        return done
     with transaction(engine) as session:
         summary = load_seed_catalog(session)
-    return f"schema ready; seed catalog: {summary}"
+    return f"{done}; seed catalog: {summary}"

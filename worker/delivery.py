@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from notifier.build import Envelope, build_message
+from notifier.build import Attachment, Envelope, build_message
+from notifier.ics import CalendarEntry, build_calendar
 from notifier.mailer import DeliveryError, Mailer
 from notifier.render import render_message
 from worker import store
@@ -57,32 +60,21 @@ async def deliver_due_alerts(
     report = DeliveryReport(errors=[])
     with transaction(engine) as session:
         claimed = store.claim_due_alerts(session, now=now, lease=lease, limit=batch)
-        work: list[tuple[int, Alert, Subscriber | None, str | None]] = []
+        work: list[tuple[int, Alert, Subscriber | None, tuple[str, ...]]] = []
         for alert in claimed:
             assert alert.id is not None
             subscriber = session.get(Subscriber, alert.subscriber_id)
-            parent = store.first_message_id_of_thread(
-                session, subscriber_id=alert.subscriber_id, thread_key=alert.thread_key
-            )
-            work.append((alert.id, alert, subscriber, parent))
+            work.append((alert.id, alert, subscriber, thread_of(session, alert)))
     report.claimed = len(work)
-    for alert_id, alert, subscriber, parent in work:
+    for alert_id, alert, subscriber, thread in work:
         message_id = message_id_for(alert)
         try:
             if subscriber is None:
                 raise DeliveryError("subscriber no longer exists", permanent=True)
-            rendered = render_message(template_for(alert), dict(alert.payload))
-            message = build_message(
-                rendered,
-                Envelope(
-                    sender=sender,
-                    recipient=subscriber.email,
-                    message_id=message_id,
-                    date=now,
-                    in_reply_to=parent if parent != message_id else None,
-                    list_unsubscribe=unsubscribe_link(sender, subscriber.unsubscribe_token),
-                    extra_headers=(("X-ADCVD-Dedupe-Key", alert.dedupe_key),),
-                ),
+            message = build_alert_message(
+                alert, recipient=subscriber.email, sender=sender, now=now,
+                thread=tuple(t for t in thread if t != message_id),
+                unsubscribe=unsubscribe_link(sender, subscriber.unsubscribe_token),
             )
             await mailer.send(message)
         except DeliveryError as exc:
@@ -100,6 +92,57 @@ async def deliver_due_alerts(
                 session.add(row)
         report.sent += 1
     return report
+
+
+def thread_of(session: Session, alert: Alert) -> tuple[str, ...]:
+    """Message-IDs sent earlier to the same subscriber about the same case(s), oldest first.
+
+    Follow-ups on a case thread under the first message about it (RFC 5322 In-Reply-To and
+    References); an alert about an AD and a CVD case joins either case's thread.
+    """
+    cases = [c for c in alert.case_number.split(",") if c]
+    if cases:
+        found = store.first_message_ids_for_cases(
+            session, subscriber_id=alert.subscriber_id, case_numbers=cases, before_alert_id=alert.id
+        )
+        if found:
+            return tuple(found)
+    parent = store.first_message_id_of_thread(
+        session, subscriber_id=alert.subscriber_id, thread_key=alert.thread_key
+    )
+    return (parent,) if parent else ()
+
+
+def attachments_for(alert: Alert) -> tuple[Attachment, ...]:
+    """The payload's calendar entries as one .ics attachment (stamped with the alert's creation)."""
+    calendar = alert.payload.get("ics")
+    if not calendar or not calendar.get("entries"):
+        return ()
+    entries = [CalendarEntry.from_view(entry) for entry in calendar["entries"]]
+    stamp = alert.created_at or datetime(1970, 1, 1, tzinfo=UTC)
+    content = build_calendar(entries, stamp=stamp)
+    return (Attachment(str(calendar.get("filename", "adcvd-deadlines.ics")), content, "text", "calendar"),)
+
+
+def build_alert_message(
+    alert: Alert, *, recipient: str, sender: str, now: datetime, thread: tuple[str, ...], unsubscribe: str
+) -> EmailMessage:
+    """Render the alert's template and build its message: threading, List-Unsubscribe, calendar."""
+    rendered = render_message(template_for(alert), dict(alert.payload))
+    return build_message(
+        rendered,
+        Envelope(
+            sender=sender,
+            recipient=recipient,
+            message_id=message_id_for(alert),
+            date=now,
+            in_reply_to=thread[0] if thread else None,
+            references=thread,
+            list_unsubscribe=unsubscribe,
+            extra_headers=(("X-ADCVD-Dedupe-Key", alert.dedupe_key), ("X-ADCVD-Kind", alert.kind)),
+        ),
+        attachments_for(alert),
+    )
 
 
 def unsubscribe_link(sender: str, token: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -60,6 +61,46 @@ KIND_EVENTS: dict[NoticeKind, tuple[EventKind, Severity]] = {
 }
 
 
+# Which event names an alert that carries several: the one that moves money first, then the
+# stages, then what is only worth knowing. Templates are chosen by this kind.
+PRECEDENCE: tuple[EventKind, ...] = (
+    EventKind.REVOCATION,
+    EventKind.ORDER,
+    EventKind.PRELIMINARY_DETERMINATION,
+    EventKind.FINAL_DETERMINATION,
+    EventKind.RATE_CHANGE,
+    EventKind.CIRCUMVENTION,
+    EventKind.NEW_INVESTIGATION,
+    EventKind.SCOPE,
+    EventKind.CHANGED_CIRCUMSTANCES,
+    EventKind.NEW_SHIPPER,
+    EventKind.REVIEW_RESULTS,
+    EventKind.SUSPENSION,
+    EventKind.SUNSET,
+    EventKind.CONTINUATION,
+    EventKind.RESCISSION,
+    EventKind.EARLY_SIGNAL,
+    EventKind.NEW_DEADLINE,
+)
+
+# The kinds an alert can be about besides events: each has its own templates.
+MESSAGE_KINDS: tuple[str, ...] = ("reminder", "digest", "baseline")
+
+
+def primary_kind(kinds: Iterable[EventKind]) -> EventKind:
+    """The kind that names an alert: the first of PRECEDENCE among the alert's events."""
+    present = set(kinds)
+    if not present:
+        raise ValueError("an alert needs at least one event")
+    return next(kind for kind in PRECEDENCE if kind in present)
+
+
+def highest_severity(severities: Iterable[Severity]) -> Severity:
+    order = (Severity.HIGH, Severity.MEDIUM, Severity.INFO)
+    present = set(severities)
+    return next((s for s in order if s in present), Severity.INFO)
+
+
 @dataclass(frozen=True)
 class Event:
     kind: EventKind
@@ -86,14 +127,20 @@ def events_for_notice_kind(
     if classification.revokes is not Revokes.NONE:
         scope = "in full" if classification.revokes is Revokes.FULL else "in part"
         events.append(
-            Event(EventKind.REVOCATION, Severity.HIGH, case_number, document_number, f"Order revoked {scope}: {title}",
-                  details={"revokes": classification.revokes.value})
+            Event(
+                EventKind.REVOCATION, Severity.HIGH, case_number, document_number,
+                f"Order revoked {scope}: {title}", details={"revokes": classification.revokes.value},
+            )
         )
         if mapped and mapped[0] is EventKind.REVOCATION:
             return events
-    if mapped and not (classification.kind is NoticeKind.COURT_DECISION):
+    if mapped and classification.kind is not NoticeKind.COURT_DECISION:
         events.append(Event(mapped[0], mapped[1], case_number, document_number, title))
     return events
+
+
+def _percent(value: Decimal | None) -> str:
+    return "no rate" if value is None else f"{value.quantize(Decimal('0.01'))}%"
 
 
 def rate_change_event(
@@ -110,7 +157,7 @@ def rate_change_event(
         Severity.HIGH,
         case_number,
         document_number,
-        f"Rate for {company} changed from {old}% to {new}%",
+        f"Rate for {company} changed from {_percent(old)} to {_percent(new)}",
         effective_date=effective,
         details={"company": company, "old_rate": str(old), "new_rate": str(new), "key_suffix": f":{company}"},
     )

@@ -19,7 +19,7 @@ from watchers.http import Fetcher, SourceError, Validators
 from watchers.notice_html import extract_notice_facts_from_html
 from watchers.notice_xml import extract_notice_facts
 from watchers.records import DocumentMeta, NoticeFacts
-from watchers.xml_safety import MalformedXmlError, UnsafeXmlError
+from watchers.xml_safety import MalformedXmlError, UnsafeXmlError, parse_xml_safely
 from worker import store
 from worker.catalog import apply_notice
 from worker.db import transaction
@@ -122,13 +122,34 @@ def record_failure(engine: Engine, source: str, error: str, now: datetime) -> No
         session.add(state)
 
 
+MALFORMED_FULL_TEXT_RETRIES = 3  # polls that fail on a malformed full text before it is stored unread
+
+
+def refuse_truncated_full_text(meta: DocumentMeta, body: bytes, content_type: str) -> None:
+    """A malformed XML body is most often a truncated download: fail the poll so the next one reads it again.
+
+    Storing it would keep the notice's facts incomplete for good (a known notice is never fetched again).
+    Hostile XML (entity declarations) is not transient: read_full_text refuses it and stores it unread.
+    """
+    if "xml" not in content_type and not body.lstrip().startswith(b"<?xml"):
+        return
+    try:
+        parse_xml_safely(body)
+    except MalformedXmlError as exc:
+        raise SourceError(f"{meta.document_number}: full text {exc}; it will be read again") from None
+    except UnsafeXmlError:
+        return
+
+
 async def read_documents(
-    fetcher: Fetcher, documents: list[DocumentMeta], *, base_url: str
+    fetcher: Fetcher, documents: list[DocumentMeta], *, base_url: str, strict: bool = False
 ) -> list[ReadNotice]:
     read: list[ReadNotice] = []
     for meta in documents:
         result = await federal_register.fetch_full_text(fetcher, meta, base_url=base_url)
         body = result.body if result else None
+        if strict and result is not None and body is not None:
+            refuse_truncated_full_text(meta, body, result.content_type)
         facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
         digest = hashlib.sha256(body).hexdigest() if body else None
         text = body.decode("utf-8", "replace") if body else None
@@ -229,6 +250,7 @@ async def poll_federal_register(
         state = store.load_source_state(session, FEDERAL_REGISTER)
         window_start, primed = poll_window(state, today=today, prime_days=prime_days, since=since)
         stored = Validators(state.etag, state.last_modified) if since is None else None
+        strict = state.consecutive_failures < MALFORMED_FULL_TEXT_RETRIES
     report.primed = primed
     requests_before = fetcher.requests_made
     try:
@@ -244,7 +266,7 @@ async def poll_federal_register(
                 known = store.published_document_numbers(session, (d.document_number for d in documents))
             new_documents = [d for d in documents if d.document_number not in known]
             report.documents_new = len(new_documents)
-            read = await read_documents(fetcher, new_documents, base_url=base_url)
+            read = await read_documents(fetcher, new_documents, base_url=base_url, strict=strict)
     except SourceError as exc:
         report.ok = False
         report.error = str(exc)

@@ -3,26 +3,76 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
+from watchers.business_days import is_business_day
 from worker import store
-from worker.cascade import RateOption, resolve_deposit_rate
-from worker.events import Event, EventKind
+from worker.cascade import CITATIONS, CascadeResult, RateOption, resolve_deposit_rate, stack_rates
+from worker.countries import country_name, is_non_market_economy
+from worker.events import Event, EventKind, highest_severity, primary_kind
+from worker.exposure import annual_exposure
 from worker.hts import hts_match_level
+from worker.matching import significant_words
 from worker.models import Alert, Case, CompanyRate, Importer, Notice, Product, Subscriber
 
-# What each role hears of immediately; ops read the weekly digest instead.
-ROLE_EVENT_KINDS: dict[str, frozenset[EventKind] | None] = {
-    "importer": None,  # every event for their own products
-    "counsel": frozenset({EventKind.NEW_DEADLINE, EventKind.ORDER, EventKind.REVOCATION, EventKind.NEW_INVESTIGATION}),
+# What each role hears of at once (None: every event kind). Importers hear of what reaches their
+# products, counsel of deadlines (and get reminders), ops read the weekly digest instead.
+ROLE_EVENT_KINDS: dict[str, frozenset[str] | None] = {
+    "importer": frozenset(k.value for k in EventKind if k is not EventKind.NEW_DEADLINE),
+    "counsel": frozenset({EventKind.NEW_DEADLINE.value, "reminder"}),
     "ops": frozenset(),
 }
+SWITCHABLE_KINDS: tuple[str, ...] = (*(k.value for k in EventKind), "reminder")
+DIGEST_STATUS = "digest"  # an outbox row kept for the weekly digest only; delivery never claims it
+
+STEP_LABELS: dict[str, str] = {
+    "combination": "exporter/producer combination rate",
+    "exporter": "the exporter's own rate",
+    "producer": "the producer's own rate",
+    "all_others": "all-others rate",
+    "country_wide": "country-wide entity rate",
+    "no_rate": "no rate in the catalog",
+}
+DEADLINE_LABELS: dict[str, str] = {
+    "review_request": "Administrative review request window closes",
+    "separate_rate_application": "Separate-rate application",
+    "separate_rate_certification": "Separate-rate certification",
+    "no_shipment_statement": "No-shipment statement",
+    "review_request_withdrawal": "Withdrawal of a review request",
+    "case_brief": "Case briefs",
+    "rebuttal_brief": "Rebuttal briefs",
+    "hearing_request": "Hearing request",
+    "sunset_intent_to_participate": "Sunset review: notice of intent to participate",
+    "sunset_substantive_response": "Sunset review: substantive response",
+    "annual_inquiry_service_list": "Annual inquiry service list",
+    "scope_comments": "Scope comments",
+}
+DEADLINE_ADVICE: dict[str, str] = {
+    "review_request": "Decide whether to request an administrative review of your suppliers (or to ask "
+    "them to): a review is the only way the deposits paid become a lower (or higher) final duty; "
+    "without one, entries are assessed at the deposit rate.",
+    "separate_rate_application": "Make sure your Chinese or Vietnamese suppliers file their separate-rate "
+    "application on time: a missed filing means the country-wide entity rate.",
+    "separate_rate_certification": "Make sure your suppliers that already hold a separate rate certify it "
+    "on time: a missed certification means the country-wide entity rate.",
+    "no_shipment_statement": "A supplier under review that made no shipments must tell Commerce "
+    "by this date.",
+    "review_request_withdrawal": "A party that requested this review can still withdraw the request.",
+    "case_brief": "Comments on the preliminary results are due: the final rate may move on them.",
+    "rebuttal_brief": "Rebuttals to the case briefs are due.",
+    "hearing_request": "Ask for a hearing by this date if you want one.",
+    "annual_inquiry_service_list": "Join the annual inquiry service list to be served with scope and "
+    "circumvention filings on this order.",
+}
+DEFAULT_ADVICE = "File, or confirm your counsel files, before the due date; the sentence above is the source."
+NME_ONLY_DEADLINES = frozenset({"separate_rate_application", "separate_rate_certification"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +118,39 @@ def find_reach(
     return reach
 
 
+def load_reach(
+    session: Session, *, importer_ids: Iterable[int], statuses: frozenset[str] | None = None
+) -> list[ProductReach]:
+    """Every catalog case of their products' countries that reaches the importers' products."""
+    products = [p for i in sorted(set(importer_ids)) for p in store.list_products(session, importer_id=i)]
+    cases = store.list_cases_in_countries(session, {p.country for p in products})
+    if statuses is not None:
+        cases = [c for c in cases if c.status in statuses]
+    hts_by_case: dict[str, list[str]] = defaultdict(list)
+    for row in store.list_case_hts(session, [c.case_number for c in cases]):
+        hts_by_case[row.case_number].append(row.hts)
+    return find_reach(products, cases, hts_by_case)
+
+
+def local_today(now: datetime, time_zone: str) -> date:
+    try:
+        zone = ZoneInfo(time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return now.astimezone(zone).date()
+
+
+def business_days_between(start: date, end: date) -> int:
+    """Business days after `start` up to and including `end` (0 when end is not after start)."""
+    count = 0
+    day = start
+    while day < end:
+        day = date.fromordinal(day.toordinal() + 1)
+        if is_business_day(day):
+            count += 1
+    return count
+
+
 def _rate_company(exporter: str, producer: str) -> str:
     if exporter and producer and exporter != producer:
         return f"exporter {exporter}, producer {producer}"
@@ -78,11 +161,11 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def describe_match(
+def _cascade(
     reach: ProductReach, rates: Sequence[CompanyRate], *, today: date, threshold: int
-) -> dict[str, Any]:
+) -> CascadeResult:
     product = reach.product
-    result = resolve_deposit_rate(
+    return resolve_deposit_rate(
         rate_options([r for r in rates if r.case_number == reach.case.case_number]),
         country=product.country,
         exporter=product.exporter or None,
@@ -91,28 +174,43 @@ def describe_match(
         threshold=threshold,
         case_number=reach.case.case_number,
     )
-    rate = result.rate
+
+
+def describe_match(
+    reach: ProductReach,
+    rates: Sequence[CompanyRate],
+    *,
+    today: date,
+    threshold: int,
+    changed_by: str | None = None,
+) -> tuple[dict[str, Any], CascadeResult, CascadeResult | None]:
+    """Why a case reaches a product and what it pays today; with `changed_by`, also before that notice."""
+    product = reach.product
+    result = _cascade(reach, rates, today=today, threshold=threshold)
+    before: CascadeResult | None = None
+    if changed_by:
+        older = [r for r in rates if r.notice_document_number != changed_by]
+        before = _cascade(reach, older, today=today, threshold=threshold)
     option = result.option
     possible = result.possible_matches[0] if result.possible_matches else None
-    exposure = (
-        (product.annual_entered_value * rate / Decimal(100)).quantize(Decimal("0.01"))
-        if rate is not None and product.annual_entered_value is not None
-        else None
-    )
-    return {
-        "sku": product.sku,
-        "description": product.description,
-        "hts": product.hts,
-        "country": product.country,
-        "producer": product.producer,
-        "exporter": product.exporter,
+    exposure = annual_exposure(product.annual_entered_value, result.rate)
+    previous_rate = before.rate if before is not None else result.rate
+    previous_exposure = annual_exposure(product.annual_entered_value, previous_rate)
+    # A first rate is not a change: a change needs a rate before this notice.
+    changed = before is not None and before.rate is not None and before.rate != result.rate
+    view = {
         "case_number": reach.case.case_number,
         "case_type": reach.case.case_type,
+        "case_product": reach.case.product,
+        "case_status": reach.case.status,
+        "country_name": reach.case.country_name or country_name(reach.case.country),
         "listed_hts": reach.listed_hts,
         "level": reach.level,
         "candidate_only": reach.level == 4,
         "step": result.step,
-        "rate": _money(rate),
+        "step_label": STEP_LABELS.get(result.step, result.step),
+        "step_citation": CITATIONS.get(result.step, ""),
+        "rate": _money(result.rate),
         "rate_company": _rate_company(option.exporter, option.producer) if option else "",
         "rate_notice": result.notice_document_number,
         "rate_effective": result.effective_date.isoformat() if result.effective_date else None,
@@ -120,9 +218,103 @@ def describe_match(
         "name_status": result.match_status or "",
         "possible_name": possible.candidate if possible else "",
         "possible_score": possible.score if possible else None,
-        "annual_entered_value": _money(product.annual_entered_value),
         "exposure": _money(exposure),
+        "rate_changed": changed,
+        "previous_rate": _money(previous_rate) if changed else None,
+        "previous_step_label": STEP_LABELS.get(before.step, before.step) if before and changed else "",
+        "previous_exposure": _money(previous_exposure) if changed else None,
+        "exposure_change": _money(exposure - previous_exposure)
+        if changed and exposure is not None and previous_exposure is not None
+        else None,
+        "notes": list(result.notes),
+        "changed_companies": [_option_label(o) for o in (result.option, before.option) if o is not None]
+        if changed and before is not None
+        else [],
     }
+    return view, result, before
+
+
+def _option_label(option: RateOption) -> str:
+    """The company as the catalog names it in a rate-change event (worker.catalog)."""
+    if option.exporter and option.producer and option.exporter != option.producer:
+        return f"{option.exporter} / {option.producer}"
+    return option.exporter or option.producer or option.basis
+
+
+def _family(case: Case) -> str:
+    """AD and CVD cases on the same product from the same country stack on one entry."""
+    return case.country + ":" + " ".join(sorted(significant_words(case.product)))
+
+
+def product_views(
+    reaches: Sequence[ProductReach],
+    rates: Sequence[CompanyRate],
+    *,
+    today: date,
+    threshold: int,
+    changed_by: str | None = None,
+) -> list[dict[str, Any]]:
+    """One view per product: its matched cases (AD and CVD side by side) and the stacked deposit."""
+    by_product: dict[int, list[ProductReach]] = defaultdict(list)
+    products: dict[int, Product] = {}
+    for reach in reaches:
+        assert reach.product.id is not None
+        by_product[reach.product.id].append(reach)
+        products[reach.product.id] = reach.product
+    views: list[dict[str, Any]] = []
+    for product_id in sorted(by_product, key=lambda i: (products[i].sku, i)):
+        product = products[product_id]
+        matches: list[dict[str, Any]] = []
+        families: dict[str, dict[str, tuple[CascadeResult, CascadeResult | None, str]]] = defaultdict(dict)
+        ordered = sorted(by_product[product_id], key=lambda r: (_family(r.case), r.case.case_type != "AD"))
+        for reach in ordered:
+            view, result, before = describe_match(
+                reach, rates, today=today, threshold=threshold, changed_by=changed_by
+            )
+            matches.append(view)
+            family = families[_family(reach.case)]
+            family.setdefault(reach.case.case_type, (result, before, reach.case.case_number))
+        stacks = []
+        for members in families.values():
+            ad, cvd = members.get("AD"), members.get("CVD")
+            stacked = stack_rates(ad[0] if ad else None, cvd[0] if cvd else None)
+            previous = stack_rates(
+                (ad[1] or ad[0]) if ad else None, (cvd[1] or cvd[0]) if cvd else None
+            )
+            exposure = annual_exposure(product.annual_entered_value, stacked.total)
+            changed = previous.total is not None and previous.total != stacked.total
+            stacks.append(
+                {
+                    "cases": " + ".join(part[2] for part in (ad, cvd) if part),
+                    "both": ad is not None and cvd is not None,
+                    "total_rate": _money(stacked.total),
+                    "complete": stacked.complete,
+                    "exposure": _money(exposure),
+                    "changed": changed,
+                    "previous_total_rate": _money(previous.total) if changed else None,
+                    "previous_exposure": _money(annual_exposure(product.annual_entered_value, previous.total))
+                    if changed
+                    else None,
+                    "notes": list(stacked.notes),
+                }
+            )
+        views.append(
+            {
+                "sku": product.sku,
+                "description": product.description,
+                "hts": product.hts,
+                "country": product.country,
+                "country_name": country_name(product.country),
+                "producer": product.producer,
+                "exporter": product.exporter,
+                "annual_entered_value": _money(product.annual_entered_value),
+                "candidate_only": all(m["candidate_only"] for m in matches),
+                "matches": matches,
+                "stacks": stacks,
+                "rate_changed": any(m["rate_changed"] for m in matches),
+            }
+        )
+    return views
 
 
 def notice_view(notice: Notice, *, citation: str | None = None) -> dict[str, Any]:
@@ -133,20 +325,42 @@ def notice_view(notice: Notice, *, citation: str | None = None) -> dict[str, Any
         "publication_date": notice.publication_date.isoformat() if notice.publication_date else None,
         "effective_date": notice.effective_date.isoformat() if notice.effective_date else None,
         "html_url": notice.html_url or "",
+        "pdf_url": notice.pdf_url or "",
         "citation": citation or "",
+        "source": notice.source,
         "on_public_inspection": notice.on_public_inspection,
+        "is_correction": notice.is_correction,
     }
 
 
-def event_view(event: Event) -> dict[str, Any]:
-    return {
+def deadline_label(kind: str) -> str:
+    return DEADLINE_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def event_view(event: Event, *, today: date) -> dict[str, Any]:
+    details = {k: v for k, v in event.details.items() if k != "key_suffix"}
+    view: dict[str, Any] = {
         "kind": event.kind.value,
         "severity": event.severity.value,
         "case_number": event.case_number,
         "summary": event.summary,
         "effective_date": event.effective_date.isoformat() if event.effective_date else None,
-        "details": {k: v for k, v in event.details.items() if k != "key_suffix"},
+        "details": details,
+        "deadline": None,
     }
+    if event.kind is EventKind.NEW_DEADLINE and event.effective_date is not None:
+        kind = str(details.get("deadline_kind", ""))
+        view["deadline"] = {
+            "case_number": event.case_number,
+            "kind": kind,
+            "label": deadline_label(kind),
+            "due": event.effective_date.isoformat(),
+            "business_days_left": business_days_between(today, event.effective_date),
+            "sentence": str(details.get("sentence", "")),
+            "citation": str(details.get("citation", "")),
+            "advice": DEADLINE_ADVICE.get(kind, DEFAULT_ADVICE),
+        }
+    return view
 
 
 def case_view(case: Case) -> dict[str, Any]:
@@ -154,19 +368,93 @@ def case_view(case: Case) -> dict[str, Any]:
         "case_number": case.case_number,
         "case_type": case.case_type,
         "country": case.country,
-        "country_name": case.country_name,
+        "country_name": case.country_name or country_name(case.country),
         "product": case.product,
         "status": case.status,
+        "non_market_economy": is_non_market_economy(case.country),
     }
 
 
-def wants(subscriber: Subscriber, kind: EventKind) -> bool:
+def switches(subscriber: Subscriber) -> dict[str, bool]:
+    raw = subscriber.preferences.get("kinds", {}) if subscriber.preferences else {}
+    return {str(k): bool(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+
+
+def wants(subscriber: Subscriber, kind: EventKind | str) -> bool:
     """Role defaults, then the subscriber's own switches (preferences['kinds'][kind] = bool)."""
-    switches = subscriber.preferences.get("kinds", {}) if subscriber.preferences else {}
-    if kind.value in switches:
-        return bool(switches[kind.value])
+    name = kind.value if isinstance(kind, EventKind) else kind
+    own = switches(subscriber)
+    if name in own:
+        return own[name]
     allowed = ROLE_EVENT_KINDS.get(subscriber.role, frozenset())
-    return allowed is None or kind in allowed
+    return allowed is None or name in allowed
+
+
+def switched_off(subscriber: Subscriber, kind: EventKind | str) -> bool:
+    name = kind.value if isinstance(kind, EventKind) else kind
+    return switches(subscriber).get(name) is False
+
+
+def recipient_view(subscriber: Subscriber, importer: str) -> dict[str, Any]:
+    return {"email": subscriber.email, "role": subscriber.role, "importer": importer,
+            "time_zone": subscriber.time_zone}
+
+
+def known_from_baseline(session: Session, subscriber_id: int) -> tuple[set[str], set[str]]:
+    """Deadline keys and notice:case pairs the subscriber's baseline report already listed."""
+    deadlines: set[str] = set()
+    notices: set[str] = set()
+    for alert in store.list_subscriber_alerts(session, subscriber_id=subscriber_id, kinds=["baseline"]):
+        known = alert.payload.get("known", {})
+        deadlines.update(known.get("deadlines", []))
+        notices.update(known.get("notices", []))
+    return deadlines, notices
+
+
+def deadline_key(case_number: str, kind: str, due: date | str) -> str:
+    day = due if isinstance(due, str) else due.isoformat()
+    return f"{case_number}:{kind}:{day}"
+
+
+def calendar_entry(
+    *, case_number: str, kind: str, due: date | str, product: str, sentence: str, citation: str, url: str,
+    alarm_days: Sequence[int] = (),
+) -> dict[str, Any]:
+    """One deadline as notifier.ics.CalendarEntry.from_view reads it (UID stable per deadline)."""
+    label = deadline_label(kind)
+    description = f"{label} - {case_number} {product}.\n\"{sentence}\""
+    if citation:
+        description += f"\n{citation}"
+    if url:
+        description += f"\n{url}"
+    return {
+        "uid": f"{deadline_key(case_number, kind, due)}@adcvd-watch",
+        "day": due if isinstance(due, str) else due.isoformat(),
+        "summary": f"AD/CVD {case_number}: {label}",
+        "description": description,
+        "url": url,
+        "alarm_days": [d for d in alarm_days if d <= 14],
+    }
+
+
+def _relevant(event: Event, case: Case | None) -> bool:
+    """Separate-rate deadlines matter only in non-market-economy proceedings (19 CFR 351.107(d))."""
+    if event.kind is not EventKind.NEW_DEADLINE or case is None:
+        return True
+    return str(event.details.get("deadline_kind", "")) not in NME_ONLY_DEADLINES or is_non_market_economy(
+        case.country
+    )
+
+
+def _earlier_filing_alert(session: Session, *, subscriber_id: int, notice: Notice) -> Alert | None:
+    if notice.on_public_inspection:
+        return None
+    for alert in store.list_subscriber_alerts(session, subscriber_id=subscriber_id):
+        if alert.notice_document_number == notice.document_number and alert.payload.get("notice", {}).get(
+            "on_public_inspection"
+        ):
+            return alert
+    return None
 
 
 def route_notice_events(
@@ -178,60 +466,121 @@ def route_notice_events(
     threshold: int,
     citation: str | None = None,
 ) -> list[Alert]:
-    """One alert per subscriber per notice, listing every event and product match that concerns them."""
+    """One alert per subscriber per notice, listing every event and product match that concerns them.
+
+    Events a subscriber does not hear of at once (by role or switch) are kept for their weekly
+    digest in a row that delivery never sends; what their baseline report already listed is not
+    repeated as new.
+    """
     if not events:
         return []
     case_numbers = sorted({e.case_number for e in events})
-    cases = store.load_cases(session, case_numbers)
+    cases = {c.case_number: c for c in store.load_cases(session, case_numbers)}
     if not cases:
         return []
+    events = [e for e in events if _relevant(e, cases.get(e.case_number))]
     hts_by_case: dict[str, list[str]] = defaultdict(list)
-    for row in store.list_case_hts(session, case_numbers):
+    for row in store.list_case_hts(session, list(cases)):
         hts_by_case[row.case_number].append(row.hts)
-    products = store.list_products_in_countries(session, {c.country for c in cases})
-    reaches = find_reach(products, cases, hts_by_case)
+    products = store.list_products_in_countries(session, {c.country for c in cases.values()})
+    reaches = find_reach(products, list(cases.values()), hts_by_case)
     if not reaches:
         return []
-    rates = store.list_rates(session, case_numbers)
-    today = now.astimezone(UTC).date()
+    rates = store.list_rates(session, list(cases))
     by_importer: dict[int, list[ProductReach]] = defaultdict(list)
     for reach in reaches:
         by_importer[reach.product.importer_id].append(reach)
     alerts: list[Alert] = []
     for subscriber in store.list_subscribers(session, importer_ids=by_importer):
         assert subscriber.id is not None and subscriber.importer_id is not None
+        today = local_today(now, subscriber.time_zone)
         importer_reaches = by_importer[subscriber.importer_id]
         reached_cases = {r.case.case_number for r in importer_reaches}
-        wanted = [e for e in events if e.case_number in reached_cases and wants(subscriber, e.kind)]
-        if not wanted:
-            continue
-        wanted_cases = {e.case_number for e in wanted}
-        importer = session.get(Importer, subscriber.importer_id)
-        matches = [
-            describe_match(r, rates, today=today, threshold=threshold)
-            for r in importer_reaches
-            if r.case.case_number in wanted_cases
-        ]
-        payload = {
-            "notice": notice_view(notice, citation=citation),
-            "events": [event_view(e) for e in wanted],
-            "cases": [case_view(c) for c in cases if c.case_number in wanted_cases],
-            "matches": matches,
-            "skus": sorted({m["sku"] for m in matches}),
-            "importer": importer.name if importer else "",
-            "role": subscriber.role,
+        known_deadlines, known_notices = known_from_baseline(session, subscriber.id)
+        products_now = product_views(
+            importer_reaches, rates, today=today, threshold=threshold, changed_by=notice.document_number
+        )
+        changed = {
+            (m["case_number"], company)
+            for p in products_now
+            for m in p["matches"]
+            for company in m["changed_companies"]
         }
+        reaching = [
+            e
+            for e in events
+            if e.case_number in reached_cases
+            and f"{notice.document_number}:{e.case_number}" not in known_notices
+            and not (
+                e.kind is EventKind.RATE_CHANGE
+                and (e.case_number, str(e.details.get("company", ""))) not in changed
+            )
+            and not (
+                e.kind is EventKind.NEW_DEADLINE
+                and deadline_key(e.case_number, str(e.details.get("deadline_kind", "")),
+                                 e.effective_date or "") in known_deadlines
+            )
+            and not switched_off(subscriber, e.kind)
+        ]
+        now_events = [e for e in reaching if wants(subscriber, e.kind)]
+        held = not now_events
+        if held and not (reaching and subscriber.digest == "weekly"):
+            continue
+        shown = now_events or reaching
+        shown_cases = sorted({e.case_number for e in shown})
+        importer = session.get(Importer, subscriber.importer_id)
+        importer_name = importer.name if importer else ""
+        kind = primary_kind(e.kind for e in shown)
+        products_view = [
+            {**p, "matches": [m for m in p["matches"] if m["case_number"] in shown_cases]}
+            for p in products_now
+            if any(m["case_number"] in shown_cases for m in p["matches"])
+        ]
+        shown_views = [event_view(e, today=today) for e in shown]
+        payload: dict[str, Any] = {
+            "template": f"alert_{kind.value}",
+            "kind": kind.value,
+            "severity": highest_severity(e.severity for e in shown).value,
+            "notice": notice_view(notice, citation=citation),
+            "events": shown_views,
+            "digest_events": [event_view(e, today=today) for e in reaching],
+            "deadlines": [v["deadline"] for v in shown_views if v["deadline"]],
+            "cases": [case_view(cases[c]) for c in shown_cases],
+            "products": products_view,
+            "skus": sorted({p["sku"] for p in products_view}),
+            "importer": importer_name,
+            "role": subscriber.role,
+            "recipient": recipient_view(subscriber, importer_name),
+            "today": today.isoformat(),
+        }
+        calendar = [
+            calendar_entry(
+                case_number=e["case_number"], kind=e["deadline"]["kind"], due=e["deadline"]["due"],
+                product=cases[e["case_number"]].product, sentence=e["deadline"]["sentence"],
+                citation=e["deadline"]["citation"], url=notice.html_url or "",
+            )
+            for e in shown_views
+            if e["deadline"]
+        ]
+        if calendar:
+            filename = f"adcvd-deadlines-{notice.document_number}.ics"
+            payload["ics"] = {"filename": filename, "entries": calendar}
+        earlier = _earlier_filing_alert(session, subscriber_id=subscriber.id, notice=notice)
+        if earlier is not None:
+            payload["completes"] = earlier.dedupe_key
         alert = Alert(
             dedupe_key=f"notice:{notice.document_number}:subscriber:{subscriber.id}",
             subscriber_id=subscriber.id,
-            kind=wanted[0].kind.value,
-            case_number=",".join(sorted(wanted_cases)),
+            kind=kind.value,
+            case_number=",".join(shown_cases),
             notice_document_number=notice.document_number,
-            thread_key="case:" + min(wanted_cases),
+            thread_key="case:" + shown_cases[0],
             payload=payload,
+            status=DIGEST_STATUS if held else "pending",
             created_at=now,
-            next_attempt_at=now,
+            next_attempt_at=None if held else now,
         )
-        if store.save_alert_if_new(session, alert):
+        if store.save_alert_if_new(session, alert) and not held:
             alerts.append(alert)
     return alerts
+

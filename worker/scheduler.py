@@ -11,10 +11,16 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import Engine
 
+from worker.digest import run_digests
+from worker.reminders import run_reminders
 from worker.runtime import poll_is_due, run_delivery, run_poll, utc_now
 from worker.settings import Settings
 
 log = logging.getLogger(__name__)
+# Reminders and digests are due by the subscriber's local day (digests from Monday 07:00): checking
+# every quarter hour sends them within minutes; what was queued is never queued twice.
+REMINDER_SECONDS = 15 * 60
+DIGEST_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,18 @@ def declare_jobs(settings: Settings, engine: Engine, *, force: bool = False) -> 
         log.info("poll trade_gov: %s", report)
         return report
 
+    async def reminders() -> object:
+        queued = run_reminders(engine, now=utc_now(), ladder=settings.reminder_days)
+        if queued:
+            log.info("reminders: %d queued", queued)
+        return f"{queued} reminders queued"
+
+    async def digests() -> object:
+        queued = run_digests(engine, now=utc_now(), threshold=settings.name_match_threshold)
+        if queued:
+            log.info("digests: %d queued", queued)
+        return f"{queued} digests queued"
+
     async def deliver() -> object:
         report = await run_delivery(settings, engine)
         if report.claimed:
@@ -60,6 +78,9 @@ def declare_jobs(settings: Settings, engine: Engine, *, force: bool = False) -> 
             scheduled_poll("public_inspection"),
         ),
         Job("poll:trade_gov", settings.poll_trade_gov_minutes * 60, poll_trade_gov),
+        # Before delivery, so `run --once` sends what they queue.
+        Job("reminders", REMINDER_SECONDS, reminders),
+        Job("digest", DIGEST_SECONDS, digests),
         Job("deliver", settings.deliver_seconds, deliver),
     ]
 

@@ -294,3 +294,68 @@ def outbox_backlog(session: Session) -> tuple[int, datetime | None]:
     oldest = session.exec(select(func.min(Alert.created_at)).where(waiting)).first()
     return int(count), oldest
 
+
+
+def list_cases_in_countries(session: Session, countries: Iterable[str]) -> list[Case]:
+    wanted = sorted(set(countries))
+    if not wanted:
+        return []
+    query = select(Case).where(col(Case.country).in_(wanted)).order_by(col(Case.case_number))
+    return list(session.exec(query))
+
+
+def load_notices(session: Session, document_numbers: Iterable[str]) -> dict[str, Notice]:
+    wanted = sorted(set(document_numbers))
+    if not wanted:
+        return {}
+    rows = session.exec(select(Notice).where(col(Notice.document_number).in_(wanted)))
+    return {notice.document_number: notice for notice in rows}
+
+
+def first_message_ids_for_cases(
+    session: Session, *, subscriber_id: int, case_numbers: Iterable[str], before_alert_id: int | None = None
+) -> list[str]:
+    """Message-IDs already sent to the subscriber about any of the cases, oldest first (the thread)."""
+    wanted = sorted({c for c in case_numbers if c})
+    if not wanted:
+        return []
+    query = select(Alert.id, Alert.case_number, Alert.message_id).where(
+        Alert.subscriber_id == subscriber_id,
+        col(Alert.message_id).is_not(None),
+        or_(*(col(Alert.case_number).contains(case) for case in wanted)),
+    )
+    if before_alert_id is not None:
+        query = query.where(col(Alert.id) < before_alert_id)
+    found: list[str] = []
+    for _id, numbers, message_id in session.exec(query.order_by(col(Alert.id))):
+        if message_id and set(numbers.split(",")) & set(wanted) and message_id not in found:
+            found.append(message_id)
+    return found
+
+
+def list_subscriber_alerts(
+    session: Session,
+    *,
+    subscriber_id: int,
+    kinds: Sequence[str] | None = None,
+    created_from: datetime | None = None,
+    created_before: datetime | None = None,
+) -> list[Alert]:
+    query = select(Alert).where(Alert.subscriber_id == subscriber_id)
+    if kinds:
+        query = query.where(col(Alert.kind).in_(list(kinds)))
+    if created_from is not None:
+        query = query.where(col(Alert.created_at) >= created_from)
+    if created_before is not None:
+        query = query.where(col(Alert.created_at) < created_before)
+    return list(session.exec(query.order_by(col(Alert.id))))
+
+
+def list_subscribers_by_email(session: Session, email: str) -> list[Subscriber]:
+    query = select(Subscriber).where(Subscriber.email == email)
+    return list(session.exec(query.order_by(col(Subscriber.id))))
+
+
+def latest_digest_run(session: Session, *, subscriber_id: int) -> DigestRun | None:
+    query = select(DigestRun).where(DigestRun.subscriber_id == subscriber_id)
+    return session.exec(query.order_by(col(DigestRun.week_start).desc())).first()

@@ -43,14 +43,14 @@ def test_run_once_polls_and_delivers_and_a_second_run_sends_nothing(tmp_path: Pa
         assert first.exit_code == 0, first.output
         assert "1 alerts" in first.output
         box = mailbox.Maildir(outbox, create=False)
-        assert len(box) == 1
-        [message] = list(box)
-        assert message["To"] == "buyer@example.com"
+        # The baseline report queued by `subscriber add`, and the alert for the order.
+        assert sorted(str(m["X-ADCVD-Kind"]) for m in box) == ["baseline", "order"]
+        assert {m["To"] for m in box} == {"buyer@example.com"}
 
         second = runner.invoke(app, ["run", "--once"], env=env)
         assert second.exit_code == 0, second.output
-        assert len(mailbox.Maildir(outbox, create=False)) == 1
+        assert len(mailbox.Maildir(outbox, create=False)) == 2
 
         status = runner.invoke(app, ["status"], env=env)
         assert "federal_register: cursor 2024-02-12" in status.output
-        assert "outbox: sent 1" in status.output
+        assert "outbox: sent 2" in status.output

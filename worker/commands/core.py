@@ -1,22 +1,27 @@
-"""`adcvd init`, `poll`, `run`, `status` and `demo`."""
+"""`adcvd init`, `poll`, `run`, `deliver`, `status`, `demo` and `db` (schema revisions)."""
 
 from __future__ import annotations
 
 import asyncio
+from contextlib import ExitStack
 from datetime import date
 
 import typer
 
 from worker import store
-from worker.context import app_context
-from worker.db import transaction
+from worker.context import AppContext, app_context
+from worker.db import current_revision, head_revision, redacted_url, transaction, write_revision
 from worker.dbsetup import init_database
+from worker.locks import LockBusyError, worker_lock
 from worker.pipeline import PollReport
 from worker.runtime import SOURCES, run_delivery, run_poll, utc_now
 from worker.scheduler import declare_jobs, run_forever, run_jobs_once
 
 
 def echo_poll(report: PollReport) -> None:
+    if report.skipped:
+        typer.echo(f"poll {report.source}: skipped, {report.skipped}")
+        return
     if not report.ok:
         typer.echo(
             f"poll {report.source} failed: {report.error} (stored state unchanged; will retry)", err=True
@@ -40,7 +45,7 @@ def register(app: typer.Typer) -> None:
         """Create or upgrade the database and load the seed case catalog."""
         actx = app_context(ctx)
         summary = init_database(actx.engine)
-        typer.echo(f"database ready at {actx.settings.database_url}: {summary}")
+        typer.echo(f"database ready at {redacted_url(actx.settings.database_url)}: {summary}")
 
     @app.command("poll")
     def poll_cmd(
@@ -74,6 +79,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the scheduler (poll and delivery jobs), or run each job once and exit."""
         actx = app_context(ctx)
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(worker_lock(actx.engine))
+            except LockBusyError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(3) from None
+            run_worker(actx, once=once)
+
+    def run_worker(actx: AppContext, *, once: bool) -> None:
         init_database(actx.engine, load_seed=False)
         jobs = declare_jobs(actx.settings, actx.engine, force=once)
         if once:
@@ -110,6 +124,7 @@ def register(app: typer.Typer) -> None:
         with transaction(actx.engine) as session:
             states = store.list_source_states(session)
             counts = store.count_alerts_by_status(session)
+            backlog, oldest = store.outbox_backlog(session)
         now = utc_now()
         for state in states:
             last = state.last_success_at.isoformat(timespec="seconds") if state.last_success_at else "never"
@@ -117,9 +132,12 @@ def register(app: typer.Typer) -> None:
                 f"{state.name}: cursor {state.cursor or '-'}, last success {last}, "
                 f"{state.consecutive_failures} consecutive failures"
                 + (f", last error: {state.last_error}" if state.last_error else "")
+                + (", operator alerted" if state.operator_alerted else "")
             )
         if not states:
             typer.echo("no source polled yet")
+        age = f", oldest waiting since {oldest.isoformat(timespec='seconds')}" if oldest else ""
+        typer.echo(f"outbox backlog: {backlog} waiting{age}")
         typer.echo(
             "outbox: "
             + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty")
@@ -134,3 +152,25 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         for line in run_demo(actx.settings):
             typer.echo(line)
+
+    db_app = typer.Typer(help="The database schema: its revision, and new migrations for developers.")
+    app.add_typer(db_app, name="db")
+
+    @db_app.command("current")
+    def db_current_cmd(ctx: typer.Context) -> None:
+        """Show the schema revision of the database and the newest one this version knows."""
+        actx = app_context(ctx)
+        with actx.engine.connect() as connection:
+            current = current_revision(connection)
+        typer.echo(f"database {redacted_url(actx.settings.database_url)}: revision {current or 'none'}; "
+                   f"newest {head_revision()}")
+
+    @db_app.command("revision")
+    def db_revision_cmd(
+        message: str = typer.Option(..., "--message", "-m", help="What the migration changes."),
+    ) -> None:
+        """Write a new migration under worker/migrations/versions from the difference between the models
+        and the newest revision (autogenerate against a scratch SQLite database). Review it before use."""
+        path = write_revision(message)
+        typer.echo(f"wrote {path}; review it, then `adcvd init` upgrades every database to it")
+

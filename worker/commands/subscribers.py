@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from worker import store
+from worker.baseline import queue_baseline_report
 from worker.context import app_context
 from worker.db import transaction
 from worker.dbsetup import init_database
 from worker.models import Subscriber
+from worker.routing import SWITCHABLE_KINDS
 from worker.runtime import utc_now
 
 ROLES = ("importer", "counsel", "ops")
@@ -29,11 +31,19 @@ def register(app: typer.Typer) -> None:
         email: str = typer.Argument(...),
         importer: str = typer.Option(..., "--importer", help="The importer whose products they follow."),
         role: str = typer.Option("importer", "--role", help="importer, counsel or ops"),
-        digest: str = typer.Option("weekly", "--digest", help="weekly or none"),
+        digest: str | None = typer.Option(
+            None, "--digest", help="weekly or none (default: weekly for ops, none for the others)"
+        ),
         tz: str = typer.Option("UTC", "--tz", help="IANA time zone, e.g. America/Chicago"),
+        on: list[str] = typer.Option([], "--on", help="Switch an alert kind on (repeatable), e.g. reminder"),
+        off: list[str] = typer.Option([], "--off", help="Switch an alert kind off (repeatable)"),
     ) -> None:
-        """Add (or update) a subscriber."""
+        """Add (or update) a subscriber; a new one gets a baseline report of what reaches their products."""
         problems = []
+        digest = digest or ("weekly" if role == "ops" else "none")
+        for kind in (*on, *off):
+            if kind not in SWITCHABLE_KINDS:
+                problems.append(f"unknown alert kind {kind!r}; known: {', '.join(SWITCHABLE_KINDS)}")
         if not EMAIL.match(email):
             problems.append(f"not an email address: {email!r}")
         if role not in ROLES:
@@ -60,8 +70,19 @@ def register(app: typer.Typer) -> None:
                     created_at=utc_now(),
                 )
             subscriber.role, subscriber.digest, subscriber.time_zone = role, digest, tz
+            if on or off:
+                kinds = dict(subscriber.preferences.get("kinds", {}))
+                kinds.update({k: True for k in on})
+                kinds.update({k: False for k in off})
+                subscriber.preferences = {**subscriber.preferences, "kinds": kinds}
             session.add(subscriber)
+            session.flush()
+            baseline = queue_baseline_report(
+                session, subscriber, now=utc_now(), threshold=actx.settings.name_match_threshold
+            )
         typer.echo(f"{'added' if created else 'updated'} {email} ({role}) for {importer}")
+        if baseline is not None:
+            typer.echo("baseline report queued: what already reaches their products")
 
     @sub.command("list")
     def list_cmd(ctx: typer.Context) -> None:

@@ -1,0 +1,121 @@
+"""The baseline report on joining, and nothing in it announced again as new."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from tests.support.fixtures import fixture
+from tests.support.mail import SmtpServer
+from tests.support.pipeline import IMPORTER, pressure_washer_routes, set_cursor, settings_for
+from worker import store
+from worker.baseline import queue_baseline_reports
+from worker.cli import app
+from worker.db import transaction
+from worker.events import Event, EventKind, Severity
+from worker.models import Notice, Subscriber
+from worker.portfolio import import_portfolio
+from worker.recorded_site import RecordedSite
+from worker.routing import route_notice_events
+from worker.runtime import run_poll
+
+
+async def test_subscriber_added_after_the_order_gets_one_baseline_and_no_repeat(
+    engine: Engine, smtp: SmtpServer, tmp_path: Path, now: datetime
+) -> None:
+    assert not import_portfolio(engine, fixture("portfolio", "sample_portfolio.csv")).errors
+    set_cursor(engine, "2024-02-09")
+    with RecordedSite(pressure_washer_routes()) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "o", database_url=str(engine.url)
+        )
+        assert (
+            await run_poll(settings, engine, "federal_register", now=now)
+        ).alerts_created == 0  # nobody yet
+    env = {"ADCVD_DATABASE_URL": str(engine.url)}
+    added = CliRunner().invoke(
+        app,
+        [
+            "subscriber",
+            "add",
+            "counsel@law.example",
+            "--importer",
+            IMPORTER,
+            "--role",
+            "counsel",
+            "--tz",
+            "America/New_York",
+        ],
+        env=env,
+    )
+    assert added.exit_code == 0 and "baseline report queued" in added.output, added.output
+    again = CliRunner().invoke(
+        app,
+        ["subscriber", "add", "counsel@law.example", "--importer", IMPORTER, "--role", "counsel"],
+        env=env,
+    )
+    assert "baseline" not in again.output  # once per subscriber and importer
+    with transaction(engine) as session:
+        [queued_by_cli] = store.list_alerts(session)
+        assert queued_by_cli.kind == "baseline"
+        importer = store.load_importer(session, IMPORTER)
+        assert importer is not None and importer.id is not None
+        session.add(
+            Subscriber(
+                email="buyer@demo.example",
+                importer_id=importer.id,
+                role="importer",
+                unsubscribe_token="b",
+                preferences={"kinds": {"new_deadline": True}},
+            )
+        )
+        session.flush()
+        # The CLI used the real clock; the report's content is checked on the fixed one.
+        [baseline] = queue_baseline_reports(session, importer_ids=[importer.id], now=now)
+        payload = baseline.payload
+        assert baseline.kind == "baseline" and payload["template"] == "baseline"
+        assert [c["case_number"] for c in payload["cases"]] == ["A-570-148", "C-570-149"]
+        pw3100 = next(p for p in payload["products"] if p["sku"] == "PW-3100")
+        assert [(m["case_number"], m["rate"], m["step"]) for m in pw3100["matches"]] == [
+            ("A-570-148", "169.3400", "combination"),
+            ("C-570-149", "11.1900", "all_others"),
+        ]
+        assert pw3100["stacks"][0]["total_rate"] == "180.5300"
+        assert [d["kind"] for d in payload["deadlines"]] == ["annual_inquiry_service_list"]
+        assert queue_baseline_reports(session, importer_ids=[importer.id], now=now) == []
+        # The order's deadline events, routed again (a re-read or a republication): not new to them.
+        notice = store.load_notice(session, "2024-02902")
+        assert notice is not None
+        events = [
+            Event(
+                EventKind.NEW_DEADLINE,
+                Severity.MEDIUM,
+                case,
+                "2024-02902",
+                "annual inquiry service list",
+                effective_date=date(2024, 3, 13),
+                details={"deadline_kind": "annual_inquiry_service_list"},
+            )
+            for case in ("A-570-148", "C-570-149")
+        ]
+        later = datetime(2024, 2, 20, tzinfo=UTC)
+        newer = Notice(document_number="2024-04444", title="A later notice", kind="other")
+        fresh = [
+            Event(
+                EventKind.NEW_DEADLINE,
+                Severity.MEDIUM,
+                "A-570-148",
+                "2024-04444",
+                "case briefs",
+                effective_date=date(2024, 3, 20),
+                details={"deadline_kind": "case_brief"},
+            )
+        ]
+        with session.begin_nested() as savepoint:  # a later notice's deadline is news
+            assert route_notice_events(session, notice=newer, events=fresh, now=later, threshold=90)
+            savepoint.rollback()
+        alerts = route_notice_events(session, notice=notice, events=events, now=later, threshold=90)
+        assert [a for a in alerts if a.subscriber_id == baseline.subscriber_id] == []

@@ -1,0 +1,105 @@
+"""The baseline report a subscriber gets on joining: what already reaches their products today."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from worker import store
+from worker.models import Alert, Importer, Subscriber
+from worker.reminders import CLOSED_STATUSES, collect_deadlines, deadline_view
+from worker.routing import case_view, load_reach, local_today, product_views, recipient_view
+
+DEADLINE_DAYS = 90
+
+
+def build_baseline_payload(
+    session: Session, subscriber: Subscriber, *, now: datetime, threshold: int
+) -> dict[str, Any]:
+    """The cases reaching each product, the rate it would pay today with its cascade step, deadlines.
+
+    `known` lists the notices and deadlines shown, so routing never announces them as new later.
+    """
+    assert subscriber.importer_id is not None
+    importer = session.get(Importer, subscriber.importer_id)
+    name = importer.name if importer else ""
+    today = local_today(now, subscriber.time_zone)
+    reaches = [
+        r
+        for r in load_reach(session, importer_ids=[subscriber.importer_id])
+        if r.case.status not in CLOSED_STATUSES
+    ]
+    case_numbers = sorted({r.case.case_number for r in reaches})
+    rates = store.list_rates(session, case_numbers)
+    products = product_views(reaches, rates, today=today, threshold=threshold)
+    deadlines = collect_deadlines(
+        session, importer_id=subscriber.importer_id, today=today, until=today + timedelta(days=DEADLINE_DAYS)
+    )
+    cases = {r.case.case_number: r.case for r in reaches}
+    notices = {f"{r.notice_document_number}:{r.case_number}" for r in rates if r.notice_document_number}
+    notices |= {
+        f"{d.notice_document_number}:{case}"
+        for d in deadlines
+        if d.notice_document_number
+        for case in d.cases
+    }
+    for notice in store.list_notices(session):
+        for number in set(notice.facts.get("case_numbers", [])) & set(case_numbers):
+            notices.add(f"{notice.document_number}:{number}")
+    all_products = store.list_products(session, importer_id=subscriber.importer_id)
+    reached = {p["sku"] for p in products}
+    return {
+        "template": "baseline",
+        "kind": "baseline",
+        "cases": [case_view(cases[n]) for n in case_numbers],
+        "products": products,
+        "unreached": [
+            {"sku": p.sku, "description": p.description, "hts": p.hts, "country": p.country}
+            for p in all_products
+            if p.sku not in reached
+        ],
+        "product_count": len(all_products),
+        "deadlines": [deadline_view(d, today=today) for d in deadlines],
+        "deadline_days": DEADLINE_DAYS,
+        "importer": name,
+        "recipient": recipient_view(subscriber, name),
+        "today": today.isoformat(),
+        "known": {"deadlines": sorted(k for d in deadlines for k in d.case_keys), "notices": sorted(notices)},
+    }
+
+
+def queue_baseline_report(
+    session: Session, subscriber: Subscriber, *, now: datetime, threshold: int = 90
+) -> Alert | None:
+    """One baseline report per subscriber and importer; none while the importer has no products."""
+    if subscriber.id is None or subscriber.importer_id is None:
+        return None
+    if not store.list_products(session, importer_id=subscriber.importer_id):
+        return None  # the portfolio import will queue it
+    key = f"baseline:{subscriber.id}:{subscriber.importer_id}"
+    if store.alert_exists(session, key):
+        return None
+    alert = Alert(
+        dedupe_key=key,
+        subscriber_id=subscriber.id,
+        kind="baseline",
+        payload=build_baseline_payload(session, subscriber, now=now, threshold=threshold),
+        created_at=now,
+        next_attempt_at=now,
+    )
+    return alert if store.save_alert_if_new(session, alert) else None
+
+
+def queue_baseline_reports(
+    session: Session, *, importer_ids: Iterable[int], now: datetime, threshold: int = 90
+) -> list[Alert]:
+    """After a subscriber is added or a portfolio imported: a baseline to each subscriber not sent one."""
+    queued = []
+    for subscriber in store.list_subscribers(session, importer_ids=sorted(set(importer_ids))):
+        alert = queue_baseline_report(session, subscriber, now=now, threshold=threshold)
+        if alert is not None:
+            queued.append(alert)
+    return queued
