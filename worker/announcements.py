@@ -175,15 +175,11 @@ async def poll_trade_gov(
                     threshold=name_threshold,
                 )
                 report.alerts_created += len(alerts)
-        state = store.load_source_state(session, TRADE_GOV)
-        state.cursor = now.astimezone(UTC).date().isoformat()
-        if not listing.not_modified and not failed:
-            # With a page still to fetch, the next poll must see the listing again, not a 304.
-            state.etag, state.last_modified = (
-                listing.headers.get("etag"),
-                listing.headers.get("last-modified"),
-            )
-        state.last_success_at = state.last_attempt_at = now
-        state.consecutive_failures, state.last_error = 0, None
-        session.add(state)
+        # With a page still to fetch, the next poll must see the listing again, not a 304.
+        store.save_poll_success(
+            session, TRADE_GOV, now=now, cursor=now.astimezone(UTC).date().isoformat(),
+            etag=None if failed else listing.headers.get("etag"),
+            last_modified=None if failed else listing.headers.get("last-modified"),
+            keep_validators=listing.not_modified,
+        )
     return report

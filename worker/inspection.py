@@ -131,11 +131,8 @@ async def poll_public_inspection(
         return report
     with transaction(engine) as session:
         save_filings(session, documents, now=now, threshold=name_threshold, report=report)
-        state = store.load_source_state(session, PUBLIC_INSPECTION)
-        if not result.not_modified:
-            state.etag, state.last_modified = result.headers.get("etag"), result.headers.get("last-modified")
-        state.last_success_at = state.last_attempt_at = now
-        state.consecutive_failures = 0
-        state.last_error = None
-        session.add(state)
+        store.save_poll_success(
+            session, PUBLIC_INSPECTION, now=now, etag=result.headers.get("etag"),
+            last_modified=result.headers.get("last-modified"), keep_validators=result.not_modified,
+        )
     return report

@@ -220,16 +220,12 @@ def save_read_notices(
                     citation=meta.citation,
                 )
                 report.alerts_created += len(alerts)
-        state = store.load_source_state(session, source)
-        if new_cursor and (state.cursor is None or new_cursor > state.cursor):
-            state.cursor = new_cursor
-        if validators is not None:
-            state.etag, state.last_modified = validators.etag, validators.last_modified
-        state.last_success_at = now
-        state.last_attempt_at = now
-        state.consecutive_failures = 0
-        state.last_error = None
-        session.add(state)
+        store.save_poll_success(
+            session, source, now=now, cursor=new_cursor,
+            etag=validators.etag if validators else None,
+            last_modified=validators.last_modified if validators else None,
+            keep_validators=validators is None,
+        )
 
 
 async def poll_federal_register(

@@ -32,6 +32,29 @@ def load_source_state(session: Session, name: str) -> SourceState:
     return state
 
 
+def save_poll_success(
+    session: Session,
+    source: str,
+    *,
+    now: datetime,
+    cursor: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    keep_validators: bool = False,
+) -> SourceState:
+    """A poll went through: advance the cursor (never backwards), store validators, clear failures."""
+    state = load_source_state(session, source)
+    if cursor and (state.cursor is None or cursor > state.cursor):
+        state.cursor = cursor
+    if not keep_validators:
+        state.etag, state.last_modified = etag, last_modified
+    state.last_success_at = state.last_attempt_at = now
+    state.consecutive_failures = 0
+    state.last_error = None
+    session.add(state)
+    return state
+
+
 def list_source_states(session: Session) -> list[SourceState]:
     return list(session.exec(select(SourceState).order_by(col(SourceState.name))))
 
