@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from sqlmodel import Session
 
 from worker import store
-from worker.models import Alert, Importer, Subscriber
+from worker.models import Alert, Importer, Product, Subscriber
 from worker.reminders import CLOSED_STATUSES, collect_deadlines, deadline_view
 from worker.routing import case_view, load_reach, local_today, product_views, recipient_view
 
@@ -71,15 +72,26 @@ def build_baseline_payload(
     }
 
 
+def portfolio_version(products: Iterable[Product]) -> str:
+    """A short digest of what matching reads from a portfolio: SKU, HTS, origin, producer, exporter."""
+    rows = sorted(f"{p.sku}|{p.hts}|{p.country}|{p.producer}|{p.exporter}" for p in products)
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:12]
+
+
 def queue_baseline_report(
     session: Session, subscriber: Subscriber, *, now: datetime, threshold: int = 90
 ) -> Alert | None:
-    """One baseline report per subscriber and importer; none while the importer has no products."""
+    """One baseline report per subscriber and portfolio version; none while the importer has no products.
+
+    A re-import that adds or changes products sends a new baseline (what reaches the portfolio now);
+    a re-import that changes nothing sends none.
+    """
     if subscriber.id is None or subscriber.importer_id is None:
         return None
-    if not store.list_products(session, importer_id=subscriber.importer_id):
+    products = store.list_products(session, importer_id=subscriber.importer_id)
+    if not products:
         return None  # the portfolio import will queue it
-    key = f"baseline:{subscriber.id}:{subscriber.importer_id}"
+    key = f"baseline:{subscriber.id}:{subscriber.importer_id}:{portfolio_version(products)}"
     if store.alert_exists(session, key):
         return None
     alert = Alert(

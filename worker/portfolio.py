@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from worker import store
+from worker.baseline import queue_baseline_reports
 from worker.countries import normalize_country
 from worker.hts import normalize_hts
 from worker.matching import ProductLine
@@ -329,13 +332,23 @@ def save_portfolio(session: Session, rows: list[PortfolioRow]) -> ImportSummary:
     return ImportSummary(created, updated, unchanged)
 
 
-def import_portfolio(engine: Engine, path: Path, *, dry_run: bool = False) -> PortfolioImport:
-    """Parse, and only when no row is bad, save everything in one transaction (or roll back)."""
+def import_portfolio(
+    engine: Engine, path: Path, *, dry_run: bool = False, baseline_at: datetime | None = None
+) -> PortfolioImport:
+    """Parse, and only when no row is bad, save everything in one transaction (or roll back).
+
+    With `baseline_at`, the importers' subscribers get their baseline report queued in the same
+    transaction: what already reaches the portfolio as imported.
+    """
     parsed = parse_portfolio(path)
     if parsed.errors:
         return PortfolioImport(parsed, None, dry_run)
     with Session(engine, expire_on_commit=False) as session:
         summary = save_portfolio(session, parsed.rows)
+        if baseline_at is not None and not dry_run:
+            names = {row.importer for row in parsed.rows}
+            ids = [i.id for i in store.list_importers(session) if i.name in names and i.id is not None]
+            queue_baseline_reports(session, importer_ids=ids, now=baseline_at)
         if dry_run:
             session.rollback()
         else:

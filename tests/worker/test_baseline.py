@@ -119,3 +119,26 @@ async def test_subscriber_added_after_the_order_gets_one_baseline_and_no_repeat(
             savepoint.rollback()
         alerts = route_notice_events(session, notice=notice, events=events, now=later, threshold=90)
         assert [a for a in alerts if a.subscriber_id == baseline.subscriber_id] == []
+
+
+def test_portfolio_import_queues_a_baseline_per_portfolio_version(engine: Engine, tmp_path: Path) -> None:
+    when = datetime(2024, 2, 13, 15, 0, tzinfo=UTC)
+    with transaction(engine) as session:
+        importer = store.load_or_create_importer(session, IMPORTER)
+        session.add(Subscriber(email="buyer@example.com", importer_id=importer.id, role="importer"))
+
+    def baselines() -> list[str]:
+        with transaction(engine) as session:
+            return [a.dedupe_key for a in store.list_alerts(session) if a.kind == "baseline"]
+
+    source = fixture("portfolio", "sample_portfolio.csv")
+    assert not import_portfolio(engine, source, baseline_at=when).errors
+    assert len(baselines()) == 1
+    assert not import_portfolio(engine, source, baseline_at=when).errors
+    assert len(baselines()) == 1  # the same portfolio again: nothing new to report
+    changed = tmp_path / "portfolio.csv"
+    changed.write_text(source.read_text().replace("PW-2700", "PW-2800"))
+    assert not import_portfolio(engine, changed, baseline_at=when).errors
+    assert len(baselines()) == 2  # a product was added: a fresh baseline of the whole portfolio
+    assert not import_portfolio(engine, changed, dry_run=True, baseline_at=when).errors
+    assert len(baselines()) == 2

@@ -13,6 +13,7 @@ from worker.commands.console import table_console
 from worker.context import app_context
 from worker.db import create_schema, transaction
 from worker.portfolio import import_portfolio, list_products
+from worker.runtime import utc_now
 
 
 def register(app: typer.Typer) -> None:
@@ -32,7 +33,7 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         try:
             create_schema(actx.engine)
-            result = import_portfolio(actx.engine, file, dry_run=dry_run)
+            result = import_portfolio(actx.engine, file, dry_run=dry_run, baseline_at=utc_now())
         except SQLAlchemyError as exc:
             typer.echo(f"error: database: {exc.__class__.__name__}: {exc}", err=True)
             raise typer.Exit(1) from None
