@@ -239,7 +239,9 @@ def apply_notice(
         _apply_rates(
             session, facts=facts, document_number=document_number, effective=effective,
             own_cases=own_cases, change=change,
-            alert_rate_changes=classification.kind not in {NoticeKind.ORDER, NoticeKind.PRELIMINARY_DETERMINATION},
+            # An order or preliminary determination sets first rates; a correction of one changes them.
+            alert_rate_changes=classification.is_correction
+            or classification.kind not in {NoticeKind.ORDER, NoticeKind.PRELIMINARY_DETERMINATION},
         )
     deadlines = [*facts.deadlines, *review_request_deadlines(facts)]
     _apply_deadlines(session, deadlines=deadlines, document_number=document_number, own_cases=own_cases, change=change)

@@ -143,6 +143,11 @@ def _percent(value: Decimal | None) -> str:
     return "no rate" if value is None else f"{value.quantize(Decimal('0.01'))}%"
 
 
+def _rate_text(value: Decimal | None) -> str:
+    """Rates as the notice prints them (two decimals), whatever precision the database returns."""
+    return "none" if value is None else f"{value:.2f}"
+
+
 def rate_change_event(
     *,
     case_number: str,
@@ -159,5 +164,10 @@ def rate_change_event(
         document_number,
         f"Rate for {company} changed from {_percent(old)} to {_percent(new)}",
         effective_date=effective,
-        details={"company": company, "old_rate": str(old), "new_rate": str(new), "key_suffix": f":{company}"},
+        details={
+            "company": company,
+            "old_rate": _rate_text(old),
+            "new_rate": _rate_text(new),
+            "key_suffix": f":{company}",
+        },
     )
