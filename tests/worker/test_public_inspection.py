@@ -129,3 +129,4 @@ async def test_published_notice_completes_the_filing_thread_without_a_second_new
         assert published.payload.get("completes") == filing.dedupe_key  # a follow-up, not a second "new"
     first, second = smtp.sink.messages
     assert second["In-Reply-To"] == first["Message-ID"]
+    assert str(second["Subject"]).startswith("Now published: ") and "published" not in str(first["Subject"])
