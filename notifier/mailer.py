@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import mailbox
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -23,6 +25,14 @@ class DeliveryError(Exception):
 class Mailer(Protocol):
     description: str
 
+    async def send(self, message: EmailMessage) -> None: ...
+
+    def connection(self) -> AbstractAsyncContextManager[Sender]:
+        """One connection for a batch: each send returns as soon as the server accepted the message."""
+        ...
+
+
+class Sender(Protocol):
     async def send(self, message: EmailMessage) -> None: ...
 
 
@@ -64,33 +74,72 @@ class SmtpMailer:
         self.description = target.description
 
     async def send(self, message: EmailMessage) -> None:
-        target = self.target
+        async with self.connection() as connection:
+            await connection.send(message)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Sender]:
+        batch = SmtpBatch(self)
         try:
-            await aiosmtplib.send(
-                message,
-                hostname=target.host,
-                port=target.port,
-                username=target.username,
-                password=target.password,
-                use_tls=target.implicit_tls,
-                start_tls=True if target.starttls else None,
-                timeout=self.timeout,
-            )
-        except aiosmtplib.SMTPRecipientsRefused as exc:
+            yield batch
+        finally:
+            await batch.close()
+
+    def client(self) -> aiosmtplib.SMTP:
+        target = self.target
+        return aiosmtplib.SMTP(
+            hostname=target.host,
+            port=target.port,
+            username=target.username,
+            password=target.password,
+            use_tls=target.implicit_tls,
+            start_tls=True if target.starttls else None,
+            timeout=self.timeout,
+        )
+
+    def translate(self, exc: Exception) -> DeliveryError:
+        """An SMTP failure as delivery needs it: temporary (retry later) or permanent (5xx)."""
+        if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
             codes = [refusal.code for refusal in exc.recipients]
             permanent = bool(codes) and all(500 <= code < 600 for code in codes)
             detail = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
-            problem = f"{self.description} refused the recipient: {detail}"
-            raise DeliveryError(problem, permanent=permanent) from None
-        except aiosmtplib.SMTPResponseException as exc:
+            return DeliveryError(f"{self.description} refused the recipient: {detail}", permanent=permanent)
+        if isinstance(exc, aiosmtplib.SMTPResponseException):
             permanent = 500 <= exc.code < 600
-            raise DeliveryError(
-                f"{self.description} answered {exc.code} {exc.message}", permanent=permanent
-            ) from None
+            return DeliveryError(f"{self.description} answered {exc.code} {exc.message}", permanent=permanent)
+        return DeliveryError(f"{self.description} unreachable: {type(exc).__name__}", permanent=False)
+
+
+class SmtpBatch:
+    """Sends over one connection, opened on first use and again after a failure; QUIT at the end.
+
+    send_message returns when the server has answered 250 to the DATA: the caller records the
+    message as sent right then, which keeps the window in which a crash could resend it small.
+    """
+
+    def __init__(self, mailer: SmtpMailer) -> None:
+        self.mailer = mailer
+        self._client: aiosmtplib.SMTP | None = None
+
+    async def send(self, message: EmailMessage) -> None:
+        try:
+            if self._client is None:
+                client = self.mailer.client()
+                await client.connect()
+                self._client = client
+            await self._client.send_message(message)
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise DeliveryError(
-                f"{self.description} unreachable: {type(exc).__name__}", permanent=False
-            ) from None
+            await self.close()  # the session state is unknown after a failure: start afresh
+            raise self.mailer.translate(exc) from None
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is None:
+            return
+        try:
+            await client.quit()
+        except (aiosmtplib.SMTPException, OSError, TimeoutError):
+            client.close()
 
 
 class MaildirMailer:
@@ -104,6 +153,10 @@ class MaildirMailer:
             box.add(message)
         except OSError as exc:
             raise DeliveryError(f"{self.description}: {exc.strerror}", permanent=False) from None
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Sender]:
+        yield self
 
 
 def make_mailer(*, smtp_url: str | None, outbox_dir: Path, timeout: float = 30.0) -> Mailer:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from notifier.build import Attachment, Envelope, build_message
 from notifier.ics import CalendarEntry, build_calendar
-from notifier.mailer import DeliveryError, Mailer
+from notifier.mailer import DeliveryError, Mailer, Sender
 from notifier.render import render_message
 from worker import store
 from worker.db import transaction
@@ -66,6 +66,24 @@ async def deliver_due_alerts(
             subscriber = session.get(Subscriber, alert.subscriber_id)
             work.append((alert.id, alert, subscriber, thread_of(session, alert)))
     report.claimed = len(work)
+    if work:
+        async with mailer.connection() as connection:
+            await _send_claimed(engine, connection, work, now=now, sender=sender, max_attempts=max_attempts,
+                                report=report)
+    return report
+
+
+async def _send_claimed(
+    engine: Engine,
+    connection: Sender,
+    work: list[tuple[int, Alert, Subscriber | None, tuple[str, ...]]],
+    *,
+    now: datetime,
+    sender: str,
+    max_attempts: int,
+    report: DeliveryReport,
+) -> None:
+    """Send each claimed alert and mark it sent right after the server accepted it."""
     for alert_id, alert, subscriber, thread in work:
         message_id = message_id_for(alert)
         try:
@@ -76,7 +94,7 @@ async def deliver_due_alerts(
                 thread=tuple(t for t in thread if t != message_id),
                 unsubscribe=unsubscribe_link(sender, subscriber.unsubscribe_token),
             )
-            await mailer.send(message)
+            await connection.send(message)
         except DeliveryError as exc:
             _record_failure(engine, alert_id, str(exc), exc.permanent, now, max_attempts, report)
             continue
@@ -91,7 +109,6 @@ async def deliver_due_alerts(
                 row.last_error = None
                 session.add(row)
         report.sent += 1
-    return report
 
 
 def thread_of(session: Session, alert: Alert) -> tuple[str, ...]:

@@ -91,3 +91,15 @@ def test_smtp_url_forms() -> None:
     assert parse_smtp_url("smtps://mail.example.com").port == 465
     with pytest.raises(ValueError, match="ADCVD_SMTP_URL"):
         parse_smtp_url("http://mail.example.com")
+
+
+async def test_batch_sends_over_one_connection_and_recovers_after_a_refusal(smtp: SmtpServer) -> None:
+    mailer = SmtpMailer(parse_smtp_url(smtp.url))
+    smtp.sink.replies = ["451 4.3.0 Try again later"]  # the first message is refused once
+    async with mailer.connection() as connection:
+        with pytest.raises(DeliveryError) as refused:
+            await connection.send(build_message(sample("first"), envelope(message_id="<m1@h>")))
+        assert not refused.value.permanent
+        await connection.send(build_message(sample("second"), envelope(message_id="<m2@h>")))
+        await connection.send(build_message(sample("third"), envelope(message_id="<m3@h>")))
+    assert [str(m["Subject"]) for m in smtp.sink.messages] == ["second", "third"]
