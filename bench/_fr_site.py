@@ -31,14 +31,37 @@ ITA_AGENCIES = [
      "json_url": f"{CANONICAL}/api/v1/agencies/261", "parent_id": 54,
      "slug": "international-trade-administration"},
 ]  # fmt: skip
-COUNTRIES = [("570", "the People's Republic of China"), ("552", "the Socialist Republic of Vietnam"),
-             ("580", "the Republic of Korea"), ("533", "India"), ("489", "the Republic of Turkey")]
-PRODUCTS = ["Steel Wire Garment Hangers", "Hydrofluorocarbon Blends", "Aluminum Wire and Cable",
-            "Circular Welded Carbon Steel Pipes and Tubes", "Polyethylene Terephthalate Resin",
-            "Wooden Bedroom Furniture", "Crystalline Silicon Photovoltaic Cells", "Steel Nails",
-            "Multilayered Wood Flooring", "Chlorinated Isocyanurates"]
-HTS = ["7326.20.0020", "3824.78.0020", "8544.49.9000", "7306.30.5025", "3907.61.0000",
-       "9403.50.9045", "8541.42.0010", "7317.00.5502", "4412.33.0620", "2933.69.6015"]
+COUNTRIES = [
+    ("570", "the People's Republic of China"),
+    ("552", "the Socialist Republic of Vietnam"),
+    ("580", "the Republic of Korea"),
+    ("533", "India"),
+    ("489", "the Republic of Turkey"),
+]
+PRODUCTS = [
+    "Steel Wire Garment Hangers",
+    "Hydrofluorocarbon Blends",
+    "Aluminum Wire and Cable",
+    "Circular Welded Carbon Steel Pipes and Tubes",
+    "Polyethylene Terephthalate Resin",
+    "Wooden Bedroom Furniture",
+    "Crystalline Silicon Photovoltaic Cells",
+    "Steel Nails",
+    "Multilayered Wood Flooring",
+    "Chlorinated Isocyanurates",
+]
+HTS = [
+    "7326.20.0020",
+    "3824.78.0020",
+    "8544.49.9000",
+    "7306.30.5025",
+    "3907.61.0000",
+    "9403.50.9045",
+    "8541.42.0010",
+    "7317.00.5502",
+    "4412.33.0620",
+    "2933.69.6015",
+]
 
 
 @dataclass(frozen=True)
@@ -68,9 +91,17 @@ class ConstructedNotice:
         }  # fmt: skip
 
 
-def notice_xml(*, document_number: str, case_number: str, product: str, country: str, hts: str,
-               companies: list[tuple[str, str]], published: date) -> bytes:
-    rows = "".join(f"<ROW><ENT I=\"01\">{name}</ENT><ENT>{rate}</ENT></ROW>" for name, rate in companies)
+def notice_xml(
+    *,
+    document_number: str,
+    case_number: str,
+    product: str,
+    country: str,
+    hts: str,
+    companies: list[tuple[str, str]],
+    published: date,
+) -> bytes:
+    rows = "".join(f'<ROW><ENT I="01">{name}</ENT><ENT>{rate}</ENT></ROW>' for name, rate in companies)
     year = published.year
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<NOTICE><PREAMB>'
@@ -78,20 +109,20 @@ def notice_xml(*, document_number: str, case_number: str, product: str, country:
         f"<DEPDOC>[{case_number}]</DEPDOC>"
         f"<SUBJECT>{product} From {country}: Final Results of Antidumping Duty Administrative Review; "
         f"{year - 2}-{year - 1}</SUBJECT>"
-        "<AGY><HD SOURCE=\"HED\">AGENCY:</HD><P>Enforcement and Compliance, International Trade "
+        '<AGY><HD SOURCE="HED">AGENCY:</HD><P>Enforcement and Compliance, International Trade '
         "Administration, Department of Commerce.</P></AGY>"
-        "<SUM><HD SOURCE=\"HED\">SUMMARY:</HD><P>The Department of Commerce determines that "
+        '<SUM><HD SOURCE="HED">SUMMARY:</HD><P>The Department of Commerce determines that '
         f"{product.lower()} from {country} were sold at less than normal value.</P></SUM>"
-        "<DATES><HD SOURCE=\"HED\">DATES:</HD>"
+        '<DATES><HD SOURCE="HED">DATES:</HD>'
         f"<P>Applicable {published:%B} {published.day}, {year}.</P></DATES>"
-        "</PREAMB><SUPLINF><HD SOURCE=\"HED\">SUPPLEMENTARY INFORMATION:</HD>"
-        "<HD SOURCE=\"HD1\">Scope of the Order</HD><P>The merchandise is currently classified under "
+        '</PREAMB><SUPLINF><HD SOURCE="HED">SUPPLEMENTARY INFORMATION:</HD>'
+        '<HD SOURCE="HD1">Scope of the Order</HD><P>The merchandise is currently classified under '
         f"HTSUS subheading {hts}. The HTSUS subheading is provided for convenience and customs purposes; "
         "the written description of the scope is dispositive.</P>"
-        "<HD SOURCE=\"HD1\">Final Results of Review</HD><P>The following weighted-average dumping margins "
-        "exist:</P><GPOTABLE COLS=\"2\" OPTS=\"L2,i1\" CDEF=\"s100,15\"><BOXHD>"
-        "<CHED H=\"1\">Producer/exporter</CHED>"
-        "<CHED H=\"1\">Weighted-<LI>average dumping</LI><LI>margin</LI><LI>(percent)</LI></CHED>"
+        '<HD SOURCE="HD1">Final Results of Review</HD><P>The following weighted-average dumping margins '
+        'exist:</P><GPOTABLE COLS="2" OPTS="L2,i1" CDEF="s100,15"><BOXHD>'
+        '<CHED H="1">Producer/exporter</CHED>'
+        '<CHED H="1">Weighted-<LI>average dumping</LI><LI>margin</LI><LI>(percent)</LI></CHED>'
         f"</BOXHD>{rows}</GPOTABLE></SUPLINF>"
         f"<FRDOC>[FR Doc. {document_number} Filed {published:%m-%d-%y}; 8:45 am]</FRDOC>"
         "<BILCOD>BILLING CODE 3510-DS-P</BILCOD></NOTICE>\n"
@@ -114,10 +145,19 @@ def constructed_notices(
         number = f"{published.year}-{10000 + i:05d}"
         companies = [(f"Example Exporter {i}-{k} Co., Ltd.", f"{rng.uniform(0, 90):.2f}") for k in range(3)]
         product = PRODUCTS[product_index]
-        xml = notice_xml(document_number=number, case_number=case_number, product=product, country=country,
-                         hts=HTS[product_index], companies=companies, published=published)
-        title = (f"{product} From {country[0].upper() + country[1:]}: Final Results of Antidumping Duty "
-                 f"Administrative Review; {published.year - 2}-{published.year - 1}")
+        xml = notice_xml(
+            document_number=number,
+            case_number=case_number,
+            product=product,
+            country=country,
+            hts=HTS[product_index],
+            companies=companies,
+            published=published,
+        )
+        title = (
+            f"{product} From {country[0].upper() + country[1:]}: Final Results of Antidumping Duty "
+            f"Administrative Review; {published.year - 2}-{published.year - 1}"
+        )
         notices.append(ConstructedNotice(number, published, title, (case_number,), xml))
     return notices
 
@@ -128,8 +168,9 @@ def real_pressure_washers_notice(fixtures: Path) -> ConstructedNotice:
     xml = (fixtures / "fr_api" / "2024-02902.xml").read_bytes()
     published = date.fromisoformat(meta["publication_date"])
     dockets = tuple(meta["docket_ids"])
-    return ConstructedNotice(meta["document_number"], published, meta["title"], dockets, xml,
-                             abstract=meta["abstract"])
+    return ConstructedNotice(
+        meta["document_number"], published, meta["title"], dockets, xml, abstract=meta["abstract"]
+    )
 
 
 class ConstructedRegister:
@@ -145,10 +186,10 @@ class ConstructedRegister:
         per_page = int(query.get("per_page", "20"))
         page = int(query.get("page", "1"))
         hits = [n for n in self.notices if since <= n.publication_date <= until]
-        chunk = hits[(page - 1) * per_page: page * per_page]
+        chunk = hits[(page - 1) * per_page : page * per_page]
         body: dict[str, object] = {
             "description": f"Documents published from {since:%m/%d/%Y} to {until:%m/%d/%Y} "
-                           "from International Trade Administration",
+            "from International Trade Administration",
             "count": min(len(hits), COUNT_CAP),
         }
         if hits:

@@ -41,8 +41,14 @@ async def measure(count: int, concurrency: int) -> None:
             fetcher = Fetcher(client=client, allowed_hosts=frozenset({"127.0.0.1"}))
             started = time.perf_counter()
             report = await run_backfill(
-                engine, fetcher, base_url=site.base_url + "/api/v1", since=SINCE, until=UNTIL,
-                now=datetime.now(UTC), concurrency=concurrency, xml_limiter=None,
+                engine,
+                fetcher,
+                base_url=site.base_url + "/api/v1",
+                since=SINCE,
+                until=UNTIL,
+                now=datetime.now(UTC),
+                concurrency=concurrency,
+                xml_limiter=None,
             )
             elapsed = time.perf_counter() - started
         with transaction(engine) as session:
@@ -51,17 +57,25 @@ async def measure(count: int, concurrency: int) -> None:
     assert report.ok, report.error
     settings = Settings(_env_file=None)
     searches = report.windows_done + report.windows_split
-    polite = (searches / settings.http_requests_per_second
-              + report.documents_read / settings.http_xml_requests_per_second)
+    polite = (
+        searches / settings.http_requests_per_second
+        + report.documents_read / settings.http_xml_requests_per_second
+    )
     verdict = "meets" if elapsed < GOAL_SECONDS else "MISSES"
-    print(f"backfill: {count} notices, {report.windows_done} windows ({SINCE}..{UNTIL}), "
-          f"concurrency {concurrency}")
-    print(f"backfill: {elapsed:.1f} s, {report.requests} requests ({len(site.requests)} seen by the server), "
-          f"{report.documents_read / elapsed:.0f} notices/s, {stored} notices stored, "
-          f"{report.rates_added} rates, {report.alerts_created} alerts")
+    print(
+        f"backfill: {count} notices, {report.windows_done} windows ({SINCE}..{UNTIL}), "
+        f"concurrency {concurrency}"
+    )
+    print(
+        f"backfill: {elapsed:.1f} s, {report.requests} requests ({len(site.requests)} seen by the server), "
+        f"{report.documents_read / elapsed:.0f} notices/s, {stored} notices stored, "
+        f"{report.rates_added} rates, {report.alerts_created} alerts"
+    )
     print(f"backfill: goal < {GOAL_SECONDS:.0f} s for 3,000: {verdict}")
-    print(f"backfill: at the default limits ({settings.http_requests_per_second:g} req/s API, "
-          f"{settings.http_xml_requests_per_second:g} req/s XML) the same run takes >= {polite / 60:.0f} min")
+    print(
+        f"backfill: at the default limits ({settings.http_requests_per_second:g} req/s API, "
+        f"{settings.http_xml_requests_per_second:g} req/s XML) the same run takes >= {polite / 60:.0f} min"
+    )
 
 
 def main() -> None:

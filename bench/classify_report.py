@@ -31,7 +31,8 @@ def main() -> None:
     titles: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         result = classify_notice(
-            title=row["title"], abstract=row.get("abstract") or None,
+            title=row["title"],
+            abstract=row.get("abstract") or None,
             document_number=row["document_number"],
         )
         counts[result.kind.value] += 1

@@ -57,13 +57,27 @@ def prepare(db: Path) -> Any:
     assert not import_portfolio(engine, FIXTURES / "portfolio" / "sample_portfolio.csv").errors
     with transaction(engine) as session:
         importer = store.load_or_create_importer(session, "Demo Outdoor Power Inc.")
-        session.add(Subscriber(email="imports@demo-outdoor-power.example", importer_id=importer.id,
-                               role="importer", unsubscribe_token="b", created_at=datetime.now(UTC)))
+        session.add(
+            Subscriber(
+                email="imports@demo-outdoor-power.example",
+                importer_id=importer.id,
+                role="importer",
+                unsubscribe_token="b",
+                created_at=datetime.now(UTC),
+            )
+        )
         store.load_source_state(session, "federal_register").cursor = "2024-02-09"
         # Both cases as the final determinations left them, so the filing can reach PW-3100.
         for number, kind in (("A-570-148", "AD"), ("C-570-149", "CVD")):
-            session.add(Case(case_number=number, case_type=kind, country="CN", product="pressure washers",
-                             status="investigation"))
+            session.add(
+                Case(
+                    case_number=number,
+                    case_type=kind,
+                    country="CN",
+                    product="pressure washers",
+                    status="investigation",
+                )
+            )
             session.flush()
             session.add(CaseHts(case_number=number, hts="8424309000", source="bench", as_of=date(2024, 1, 2)))
     return engine
@@ -72,9 +86,14 @@ def prepare(db: Path) -> Any:
 async def one_run(path: str, smtp_url: str, accepted: Accepted, tmp: Path) -> float:
     engine = prepare(tmp / f"{path}-{len(accepted.at)}.db")
     with RecordedSite([Route(SEARCH, EMPTY_SEARCH), Route(CURRENT, EMPTY_CURRENT)]) as site:
-        settings = Settings(_env_file=None, federal_register_url=site.base_url + "/api/v1",
-                            trade_gov_url=site.base_url, smtp_url=SecretStr(smtp_url),
-                            database_url=str(engine.url), http_requests_per_second=0)
+        settings = Settings(
+            _env_file=None,
+            federal_register_url=site.base_url + "/api/v1",
+            trade_gov_url=site.base_url,
+            smtp_url=SecretStr(smtp_url),
+            database_url=str(engine.url),
+            http_requests_per_second=0,
+        )
         now = datetime(2024, 2, 12, 11, 5, tzinfo=UTC)
         before = len(accepted.at)
         if path == "published":
@@ -88,8 +107,9 @@ async def one_run(path: str, smtp_url: str, accepted: Accepted, tmp: Path) -> fl
             current = FIXTURES / "fr_api" / "constructed_pi_current_2024-02-09.json"
             site.add(Route.from_file(CURRENT, current, "application/json"))
             async with open_fetcher(settings) as fetcher:
-                report = await poll_public_inspection(engine, fetcher, base_url=settings.federal_register_url,
-                                                      now=now)
+                report = await poll_public_inspection(
+                    engine, fetcher, base_url=settings.federal_register_url, now=now
+                )
         assert report.ok and report.alerts_created == 1, report
         delivered = await run_delivery(settings, engine, now=now)
         assert delivered.sent == 1 and len(accepted.at) == before + 1, delivered
@@ -111,8 +131,10 @@ async def measure(runs: int) -> None:
                 times = [await one_run(path, smtp_url, accepted, Path(tmp)) for _ in range(runs)]
                 verdict = "meets" if max(times) < GOAL_SECONDS else "MISSES"
                 median, worst = statistics.median(times) * 1000, max(times) * 1000
-                print(f"e2e latency ({path}): median {median:.0f} ms, max {worst:.0f} ms over {runs} runs; "
-                      f"goal < {GOAL_SECONDS:.0f} s: {verdict}")
+                print(
+                    f"e2e latency ({path}): median {median:.0f} ms, max {worst:.0f} ms over {runs} runs; "
+                    f"goal < {GOAL_SECONDS:.0f} s: {verdict}"
+                )
     finally:
         controller.stop()
 

@@ -95,7 +95,9 @@ def main() -> None:
         for target in TARGETS:
             target.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(RAW / str(spec["xml"]), target / f"{spec['document_number']}.xml")
-            shutil.copyfile(RAW / f"{spec['xml']}.source.txt", target / f"{spec['document_number']}.xml.source.txt")
+            shutil.copyfile(
+                RAW / f"{spec['xml']}.source.txt", target / f"{spec['document_number']}.xml.source.txt"
+            )
     envelope = {
         "description": "Documents published on or after 02/09/2024 from International Trade Administration",
         "count": len(results),
@@ -108,7 +110,8 @@ def main() -> None:
         "raw/fr_api_document_2025-05887_24D_prc_final_cvd.json for the field shapes). Each result's "
         "values are read from the real notice XML beside it (title=SUBJECT, docket_ids=DEPDOC, "
         "dates=DATES, abstract=SUMMARY) and from the daily issue header (publication date, pages); "
-        "URLs follow the site's patterns. The agencies objects are copied from the real 2025-05887 response.\n"
+        "URLs follow the site's patterns. The agencies objects are copied from the real "
+        "2025-05887 response.\n"
     )
     for target in TARGETS:
         (target / "search_ita_2024-02-09.json").write_text(json.dumps(envelope, indent=1) + "\n")

@@ -69,11 +69,16 @@ def classify_notice(
         kind=kind,
         agency=agency,
         case_types=_case_types(
-            title_n=stripped, subject=subject, head=head, abstract_n=abstract_n,
-            docket_ids=docket_ids, full_head=full_head,
+            title_n=stripped,
+            subject=subject,
+            head=head,
+            abstract_n=abstract_n,
+            docket_ids=docket_ids,
+            full_head=full_head,
         ),
         is_correction=is_correction,
-        revokes=revokes_from(subject, f"{abstract_n} {full_head}") if kind is not NoticeKind.OTHER
+        revokes=revokes_from(subject, f"{abstract_n} {full_head}")
+        if kind is not NoticeKind.OTHER
         else Revokes.NONE,
     )
 
@@ -101,9 +106,9 @@ def _case_types(
 
     Omnibus notices (opportunity, initiation, advance sunset, scope lists) cover both and get ().
     """
-    if not head and (OMNIBUS.search(subject) or (
-        " from " not in subject and len(case_types_from_words(title_n)) == 2
-    )):
+    if not head and (
+        OMNIBUS.search(subject) or (" from " not in subject and len(case_types_from_words(title_n)) == 2)
+    ):
         # Not about one named product: an omnibus or a rule-making notice covering both.
         return ()
     docket_text = " ".join(docket_ids)

@@ -74,9 +74,7 @@ _ITC_WORDS = re.compile(
     r"|\binstitution of\b|scheduling of (?:the )?(?:final|preliminary)|supplemental schedule"
     r"|cancellation of hearing|; determinations?\.?$|\bfive-year reviews?\b(?!.*\bcommerce\b)"
 )
-_ITA_WORDS = re.compile(
-    r"\bcommerce\b|enforcement and compliance|international trade administration"
-)
+_ITA_WORDS = re.compile(r"\bcommerce\b|enforcement and compliance|international trade administration")
 _ADCVD_WORDS = re.compile(
     r"antidumping|countervailing|less than fair value|scope ruling|new shipper"
     r"|changed circumstances|agreement suspending|suspension agreement on|circumvention inquir"
@@ -93,8 +91,11 @@ def agency_from(agencies: Sequence[str], title: str, abstract: str) -> Agency:
         return Agency.OTHER
     if _ITC_WORDS.search(title):
         return Agency.USITC
-    if abstract and re.search(r"\bthe commission\b|international trade commission \(commission\)",
-                              abstract) and not _ITA_WORDS.search(abstract[:200]):
+    if (
+        abstract
+        and re.search(r"\bthe commission\b|international trade commission \(commission\)", abstract)
+        and not _ITA_WORDS.search(abstract[:200])
+    ):
         return Agency.USITC
     if _ITA_WORDS.search(abstract[:300]):
         return Agency.ITA
@@ -133,7 +134,7 @@ def strip_correction(title: str, document_number: str | None) -> tuple[str, bool
     m = _CORRECTION_HEAD.match(stripped)
     if m:
         is_correction = True
-        stripped = stripped[m.end():]
+        stripped = stripped[m.end() :]
     return head + sep + stripped, is_correction
 
 
@@ -145,7 +146,7 @@ def split_case_name(title: str) -> tuple[str, str, str]:
     """
     m = re.search(r"\bfrom\b[^:;]*?([:;])\s*", title)
     if m:
-        return title[: m.start(1)], m.group(1) + " ", title[m.end():]
+        return title[: m.start(1)], m.group(1) + " ", title[m.end() :]
     return "", "", title
 
 
@@ -195,20 +196,18 @@ _OPPORTUNITY = re.compile(r"opportunity to request administrative review")
 _REVIEW_INIT = re.compile(
     r"initiation (?:of|notice of) [^;]*?administrative reviews?|initiation of expedited review"
 )
-_PRELIM_RESULTS = re.compile(
-    r"preliminary results|preliminary determination of no shipments"
-)
-_FINAL_RESULTS = re.compile(
-    r"final results|determination of no shipments|amended results"
-)
+_PRELIM_RESULTS = re.compile(r"preliminary results|preliminary determination of no shipments")
+_FINAL_RESULTS = re.compile(r"final results|determination of no shipments|amended results")
 _RESCISSION = re.compile(r"\brescission\b|\brescind\w*|partial rescission")
 _ADMIN_REVIEW = re.compile(r"administrative review")
 _INV_INIT = re.compile(
     r"initiation of (?:the )?(?:less than fair value|countervailing duty|antidumping duty)"
     r" investigations?"
 )
-_PRELIM_DET = re.compile(r"preliminary (?:[\w-]+ ){0,4}?determinations?|affirmative preliminary|"
-                         r"negative preliminary")
+_PRELIM_DET = re.compile(
+    r"preliminary (?:[\w-]+ ){0,4}?determinations?|affirmative preliminary|"
+    r"negative preliminary"
+)
 _FINAL_DET = re.compile(r"final (?:[\w-]+ ){0,4}?determinations?|affirmative final|negative final")
 _ITC_INVESTIGATION = re.compile(
     r"institution of [^;]*investigations?|scheduling of (?:the )?(?:final|preliminary) phase"
@@ -340,14 +339,14 @@ def revokes_from(subject: str, summary: str) -> Revokes:
             # A summary counts only when it states the act ("should be revoked" is a proposal).
             m = re.search(
                 r"\b(?:is|are) (?:hereby )?revok\w*[^.;]*|\bhereby revok\w*[^.;]*"
-                r"|notice of (?:partial )?revocation[^.;]*", cleaned)
+                r"|notice of (?:partial )?revocation[^.;]*",
+                cleaned,
+            )
         else:
             m = re.search(r"(?:partial )?revocation\b[^;]*|\brevok\w*[^;]*", cleaned)
         if m:
             clause = m.group(0)
-            if re.search(r"\bin part\b|\bpartial\b", clause) or re.search(
-                r"partial revocation", cleaned
-            ):
+            if re.search(r"\bin part\b|\bpartial\b", clause) or re.search(r"partial revocation", cleaned):
                 return Revokes.PARTIAL
             return Revokes.FULL
     return Revokes.NONE

@@ -26,23 +26,38 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
         ("scope_rebuttal_comments", r"rebuttal (?:scope )?comments(?=[^.]*scope)|scope rebuttal"),
-        ("scope_comments", r"scope comments|comments? (?:on|regarding|concerning) (?:the )?"
-         r"(?:product coverage|scope)"),
+        (
+            "scope_comments",
+            r"scope comments|comments? (?:on|regarding|concerning) (?:the )?"
+            r"(?:product coverage|scope)",
+        ),
         ("rebuttal_brief", r"\brebuttal briefs?\b|\brebuttals\b"),
         ("case_brief", r"\bcase briefs?\b"),
         ("prehearing_brief", r"\bprehearing briefs?\b"),
         ("posthearing_brief", r"\bposthearing briefs?\b"),
-        ("hearing_request", r"request(?:s|ing)? (?:for )?a (?:public )?hearing|hearing requests?"
-         r"|requests? to appear at the hearing"),
+        (
+            "hearing_request",
+            r"request(?:s|ing)? (?:for )?a (?:public )?hearing|hearing requests?"
+            r"|requests? to appear at the hearing",
+        ),
         ("in_camera_request", r"\bin camera\b"),
         ("separate_rate_application", r"separate[- ]rate (?:status )?applications?"),
         ("separate_rate_certification", r"separate[- ]rate (?:status )?certifications?"),
-        ("no_shipment_statement", r"no (?:exports, sales,? or entries|shipments|sales|entries)"
-         r"|no-shipment"),
-        ("review_request_withdrawal", r"\bwithdraw(?:al of)? (?:its |their |that |the |a |any )?"
-         r"requests?"),
-        ("review_request", r"request (?:an? )?(?:administrative )?review|requests? for (?:an? )?"
-         r"(?:administrative )?review|may request (?:an? )?(?:administrative )?review"),
+        (
+            "no_shipment_statement",
+            r"no (?:exports, sales,? or entries|shipments|sales|entries)"
+            r"|no-shipment",
+        ),
+        (
+            "review_request_withdrawal",
+            r"\bwithdraw(?:al of)? (?:its |their |that |the |a |any )?"
+            r"requests?",
+        ),
+        (
+            "review_request",
+            r"request (?:an? )?(?:administrative )?review|requests? for (?:an? )?"
+            r"(?:administrative )?review|may request (?:an? )?(?:administrative )?review",
+        ),
         ("respondent_selection_comments", r"comments[^.]{0,40}respondent selection"),
         ("sunset_intent_to_participate", r"intent to participate"),
         ("sunset_substantive_response", r"substantive responses?"),
@@ -205,9 +220,7 @@ def find_hearing_date(sentences: list[str]) -> date | None:
     return None
 
 
-def extract_deadlines(
-    sentences: list[str], anchors: Anchors
-) -> tuple[list[DeadlineFact], list[str]]:
+def extract_deadlines(sentences: list[str], anchors: Anchors) -> tuple[list[DeadlineFact], list[str]]:
     """Deadlines of the notice's sentences, in order, and the ones whose anchor is unknown."""
     pending: list[tuple[int, str, str, _Expr]] = []
     for index, sentence in enumerate(sentences):

@@ -88,9 +88,7 @@ def parse_search_page(result: FetchResult) -> SearchPage:
     """One documents.json page; the zero-result body has no `results` key."""
     payload = decode_json(result)
     if result.status != 200:
-        raise SourceError(
-            f"Federal Register answered HTTP {result.status}: {error_message(payload)}"
-        )
+        raise SourceError(f"Federal Register answered HTTP {result.status}: {error_message(payload)}")
     if not isinstance(payload, dict) or "count" not in payload:
         raise SourceError(f"Federal Register search body has no count: {describe_body(result.body or b'')!r}")
     raw_results = payload.get("results", [])

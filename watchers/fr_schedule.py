@@ -46,8 +46,9 @@ def _in_window(local: datetime, window: Window) -> bool:
     return window.start <= local.time() < window.end
 
 
-def seconds_to_next_window(now: datetime, *, windows: tuple[Window, ...] = FR_WINDOWS,
-                           zone: ZoneInfo = EASTERN) -> float | None:
+def seconds_to_next_window(
+    now: datetime, *, windows: tuple[Window, ...] = FR_WINDOWS, zone: ZoneInfo = EASTERN
+) -> float | None:
     """Seconds from `now` to the start of the next window on a business day (0 inside one)."""
     local = now.astimezone(zone)
     for offset in range(LOOKAHEAD_DAYS):
@@ -103,8 +104,14 @@ def requests_per_day(
     count = 0
     while at < end:
         count += 1
-        at += timedelta(seconds=next_poll_delay(
-            at, base_seconds=base_seconds, day_seconds=day_seconds, slow_seconds=slow_seconds,
-            windows=windows, zone=zone,
-        ))
+        at += timedelta(
+            seconds=next_poll_delay(
+                at,
+                base_seconds=base_seconds,
+                day_seconds=day_seconds,
+                slow_seconds=slow_seconds,
+                windows=windows,
+                zone=zone,
+            )
+        )
     return count

@@ -55,9 +55,8 @@ def html_to_notice_element(data: bytes, *, title: str = "") -> etree._Element:
                 continue
             label = _PREAMBLE_LABEL.match(text)
             if label:
-                section = etree.SubElement(body, "DATES") if label.group(1).upper() == "DATES" \
-                    else body
-                text = text[label.end():].strip()
+                section = etree.SubElement(body, "DATES") if label.group(1).upper() == "DATES" else body
+                text = text[label.end() :].strip()
             _paragraph(section, el, text)
         else:
             body.append(_table(el))
@@ -117,8 +116,6 @@ def extract_notice_facts_from_html(
 ) -> NoticeFacts:
     """Facts of one notice from its FR body HTML; the title comes from the API when given."""
     notice = html_to_notice_element(html, title=title)
-    facts = facts_from_element(
-        notice, document_number=document_number, publication_date=publication_date
-    )
+    facts = facts_from_element(notice, document_number=document_number, publication_date=publication_date)
     facts.unread.append("read from the HTML body, not the GPO XML")
     return facts

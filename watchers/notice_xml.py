@@ -199,9 +199,7 @@ def facts_from_element(
     """NoticeFacts of one parsed NOTICE/RULE/PRORULE element (or its HTML look-alike)."""
     parts = NoticeParts()
     _collect(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
-    return facts_from_parts(
-        parts, document_number=document_number, publication_date=publication_date
-    )
+    return facts_from_parts(parts, document_number=document_number, publication_date=publication_date)
 
 
 def facts_from_parts(
@@ -281,14 +279,14 @@ def facts_from_parts(
     return facts
 
 
-def _omnibus(
-    parts: NoticeParts, facts: NoticeFacts, sentences: list[str]
-) -> tuple[list[str], list[str]]:
+def _omnibus(parts: NoticeParts, facts: NoticeFacts, sentences: list[str]) -> tuple[list[str], list[str]]:
     """Review-opportunity and review-initiation lists; returns their case numbers."""
     lines: list[tuple[str, str]] = []
     for block in parts.blocks:
-        if block.kind == "table" and block.table is not None and any(
-            PERIOD_HEADER.search(h) for h in block.table.headers
+        if (
+            block.kind == "table"
+            and block.table is not None
+            and any(PERIOD_HEADER.search(h) for h in block.table.headers)
         ):
             lines.extend(table_lines(block.table))
     if not lines:

@@ -132,9 +132,7 @@ def to_opportunities(
         if year_month is None and case.period is not None:
             end = case.period[1]
             year_month = (end.year + 1, 1) if end.month == 12 else (end.year, end.month + 1)
-        due = (
-            next_business_day_on_or_after(last_day_of_month(*year_month)) if year_month else None
-        )
+        due = next_business_day_on_or_after(last_day_of_month(*year_month)) if year_month else None
         out.append(
             ReviewOpportunity(
                 case_number=case.case_number,

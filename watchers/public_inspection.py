@@ -69,8 +69,9 @@ def parse_public_inspection(result: FetchResult) -> list[DocumentMeta]:
     in api-core, but tolerated); error and HTML bodies raise SourceError."""
     payload = decode_json(result)
     if result.status != 200:
-        raise SourceError(f"Federal Register public inspection answered HTTP {result.status}: "
-                          f"{error_message(payload)}")
+        raise SourceError(
+            f"Federal Register public inspection answered HTTP {result.status}: {error_message(payload)}"
+        )
     if not isinstance(payload, dict) or "count" not in payload:
         raise SourceError(
             f"Federal Register public-inspection body has no count: {describe_body(result.body or b'')!r}"

@@ -172,9 +172,7 @@ def parse_rate_table(
             headers = "; ".join(table.headers)
             return [], [f"rate table {number}: no company column ({headers})"]
     rate_col = roles.index(Role.RATE) if Role.RATE in roles else roles.index(Role.CASH)
-    cash_col = roles.index(Role.CASH) if Role.CASH in roles and rate_col != roles.index(
-        Role.CASH
-    ) else None
+    cash_col = roles.index(Role.CASH) if Role.CASH in roles and rate_col != roles.index(Role.CASH) else None
     for i, role in enumerate(roles):
         if role is Role.RATE and i != rate_col:
             unread.append(f"rate table {number}: column '{table.headers[i]}' not read")
@@ -209,9 +207,11 @@ def parse_rate_table(
         if not has_value:
             # A name without a value: the first line of a split row, the turnover line of the
             # row above, or a group heading.
-            if out and (exporter_cell.indent[:2] in ("03", "05") or _CONTINUATION_START.match(
-                exporter
-            )) and pending is None:
+            if (
+                out
+                and (exporter_cell.indent[:2] in ("03", "05") or _CONTINUATION_START.match(exporter))
+                and pending is None
+            ):
                 out[-1] = _extend_row(out[-1], exporter, exporter_marks, row_text)
             elif table.stub_rows[row_no - 1] or exporter.endswith(":"):
                 pending = None

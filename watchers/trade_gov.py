@@ -137,8 +137,7 @@ def _parse_listing_html(body: bytes, *, base_url: str) -> list[AnnouncementLink]
 def _elements(node: lxml.html.HtmlElement, path: str) -> list[lxml.html.HtmlElement]:
     """The elements an XPath selects (lxml types xpath() results loosely)."""
     result = node.xpath(path)
-    return [el for el in result if isinstance(el, lxml.html.HtmlElement)] if isinstance(
-        result, list) else []
+    return [el for el in result if isinstance(el, lxml.html.HtmlElement)] if isinstance(result, list) else []
 
 
 def _strings(node: lxml.html.HtmlElement, path: str) -> list[str]:
@@ -177,8 +176,7 @@ def _read_common(a: Announcement, text: str) -> None:
     if determination is None:
         a.unread.append("determination: no 'announced its ... determination' sentence found")
     else:
-        a.kind, a.case_type, a.outcome = (
-            determination.kind, determination.case_type, determination.outcome)
+        a.kind, a.case_type, a.outcome = (determination.kind, determination.case_type, determination.outcome)
         a.product, a.country = determination.product, determination.country
     a.announced = a.announced or announced
     if a.announced is None:
@@ -205,11 +203,18 @@ def _parse_text(raw: str, *, url: str) -> Announcement:
         if margin.value is None or deposit.value is None:
             a.unread.append(f"rate cells unreadable in OCR line {row.line!r}")
         unnamed += 1
-        a.rates.append(RateRow(
-            case_type=a.case_type, case_number=case_number, exporter=None, producer=None,
-            rate=margin.value, cash_deposit=deposit.value, basis=RateBasis.COMBINATION,
-            source_text=row.line,
-        ))
+        a.rates.append(
+            RateRow(
+                case_type=a.case_type,
+                case_number=case_number,
+                exporter=None,
+                producer=None,
+                rate=margin.value,
+                cash_deposit=deposit.value,
+                basis=RateBasis.COMBINATION,
+                source_text=row.line,
+            )
+        )
     if unnamed:
         a.unread.append(
             f"exporter and producer names of {unnamed} rate rows: the OCR merged the two columns; "
@@ -228,7 +233,7 @@ def _text_title(raw: str) -> str:
     for i, line in enumerate(lines):
         if re.match(r"\s*(?:preliminary|final)\b.*\bdeter\s?mination", line, re.IGNORECASE):
             block: list[str] = []
-            for j, following in enumerate(lines[i:i + 6], start=i):
+            for j, following in enumerate(lines[i : i + 6], start=i):
                 if not following.strip():
                     # The PDF wraps a heading's last word or two past a blank line ("China").
                     after = lines[j + 1].split() if j + 1 < len(lines) else []
@@ -240,20 +245,26 @@ def _text_title(raw: str) -> str:
     return ""
 
 
-def _read_residual_line(a: Announcement, line: str, *, case_number: str | None,
-                        footnote_text: str) -> None:
+def _read_residual_line(a: Announcement, line: str, *, case_number: str | None, footnote_text: str) -> None:
     """A country-wide or all-others row, e.g. "| China-Wide Entity* 102.72 102.72"."""
     tokens = line.split()
     margin, deposit = read_rate_pair(tokens[-2] if len(tokens) > 1 else None, tokens[-1])
     name = re.sub(r"[\s|]*[\d.]+\s+[\d.]+\s*$", "", line).strip(" |")
     wide = "wide" in name.lower()
     footnotes = _footnotes(name, footnote_text)
-    a.rates.append(RateRow(
-        case_type=a.case_type, case_number=case_number, exporter=name.rstrip("*").strip(),
-        producer=None, rate=margin.value, cash_deposit=deposit.value,
-        basis=RateBasis.COUNTRY_WIDE if wide else RateBasis.ALL_OTHERS,
-        footnotes=footnotes, source_text=line,
-    ))
+    a.rates.append(
+        RateRow(
+            case_type=a.case_type,
+            case_number=case_number,
+            exporter=name.rstrip("*").strip(),
+            producer=None,
+            rate=margin.value,
+            cash_deposit=deposit.value,
+            basis=RateBasis.COUNTRY_WIDE if wide else RateBasis.ALL_OTHERS,
+            footnotes=footnotes,
+            source_text=line,
+        )
+    )
     if margin.value is None:
         a.unread.append(f"residual rate unreadable in {line!r}")
     elif wide:
@@ -292,9 +303,9 @@ def _parse_html(body: bytes, *, url: str) -> Announcement:
     if stamps:
         m = re.match(r"(\d{4})-(\d{2})-(\d{2})", str(stamps[0]))
         a.announced = date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
-    text = clean_text(" ".join(
-        el.text_content() for el in _elements(root, ".//h1 | .//h2 | .//h3 | .//p | .//li")
-    ))
+    text = clean_text(
+        " ".join(el.text_content() for el in _elements(root, ".//h1 | .//h2 | .//h3 | .//p | .//li"))
+    )
     _read_common(a, text)
     case_number = _own_case_number(a)
     tables = [(t, c) for t in _elements(root, ".//table") if (c := _rate_columns(t)) is not None]
@@ -324,8 +335,7 @@ def _rate_columns(table: lxml.html.HtmlElement) -> _Columns | None:
     for i, row in enumerate(rows[:3]):
         headers = [h.lower() for h in _cells(row)]
 
-        def find(*words: str, skip: tuple[int | None, ...] = (), headers: list[str] = headers
-                 ) -> int | None:
+        def find(*words: str, skip: tuple[int | None, ...] = (), headers: list[str] = headers) -> int | None:
             for j, h in enumerate(headers):
                 if j not in skip and any(w in h for w in words):
                     return j
@@ -342,9 +352,15 @@ def _rate_columns(table: lxml.html.HtmlElement) -> _Columns | None:
     return None
 
 
-def _read_rate_table(a: Announcement, table: lxml.html.HtmlElement, columns: _Columns, *,
-                     case_number: str | None, page_text: str) -> None:
-    for row in _elements(table, ".//tr")[columns.header_rows:]:
+def _read_rate_table(
+    a: Announcement,
+    table: lxml.html.HtmlElement,
+    columns: _Columns,
+    *,
+    case_number: str | None,
+    page_text: str,
+) -> None:
+    for row in _elements(table, ".//tr")[columns.header_rows :]:
         cells = _cells(row)
         if not any(cells):
             continue
@@ -371,11 +387,19 @@ def _read_rate_table(a: Announcement, table: lxml.html.HtmlElement, columns: _Co
             basis = RateBasis.COMBINATION
         else:
             basis = RateBasis.COMPANY
-        a.rates.append(RateRow(
-            case_type=a.case_type, case_number=case_number, exporter=exporter, producer=producer,
-            rate=rate, cash_deposit=deposit, basis=basis,
-            footnotes=_footnotes(name, page_text), source_text=" | ".join(cells),
-        ))
+        a.rates.append(
+            RateRow(
+                case_type=a.case_type,
+                case_number=case_number,
+                exporter=exporter,
+                producer=producer,
+                rate=rate,
+                cash_deposit=deposit,
+                basis=basis,
+                footnotes=_footnotes(name, page_text),
+                source_text=" | ".join(cells),
+            )
+        )
 
 
 def _decimal(value: str | None) -> tuple[Decimal | None, str | None]:

@@ -12,13 +12,23 @@ from watchers.records import CaseType, NoticeKind
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-         "october", "november", "december"]
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
 }
-DATE_RE = re.compile(
-    r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),\s*(\d{4})\b", re.IGNORECASE
-)
+DATE_RE = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),\s*(\d{4})\b", re.IGNORECASE)
 
 
 def parse_date(text: str) -> date | None:
@@ -80,7 +90,7 @@ def read_determination(text: str) -> tuple[Determination | None, date | None]:
     outcome = m.group("outcome").lower() if m.group("outcome") else None
     case_type = CaseType.AD if m.group("type").lower() == "antidumping" else CaseType.CVD
     # The lead sentence reads "On July 17, 2025, the U.S. Department of Commerce ... announced".
-    lead = text[max(0, m.start() - 160): m.start()]
+    lead = text[max(0, m.start() - 160) : m.start()]
     dates = list(DATE_RE.finditer(lead))
     announced = parse_date(dates[-1].group(0)) if dates else None
     product = m.group("product").strip() or None

@@ -177,7 +177,10 @@ async def poll_trade_gov(
                 report.alerts_created += len(alerts)
         # With a page still to fetch, the next poll must see the listing again, not a 304.
         store.save_poll_success(
-            session, TRADE_GOV, now=now, cursor=now.astimezone(UTC).date().isoformat(),
+            session,
+            TRADE_GOV,
+            now=now,
+            cursor=now.astimezone(UTC).date().isoformat(),
             etag=None if failed else listing.headers.get("etag"),
             last_modified=None if failed else listing.headers.get("last-modified"),
             keep_validators=listing.not_modified,

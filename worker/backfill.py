@@ -156,8 +156,9 @@ async def read_window(
         facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
         if on_read:
             on_read()
-        return ReadNotice(meta=meta, facts=facts,
-                          content_hash=hashlib.sha256(body).hexdigest() if body else None)
+        return ReadNotice(
+            meta=meta, facts=facts, content_hash=hashlib.sha256(body).hexdigest() if body else None
+        )
 
     return list(await asyncio.gather(*(read_one(m) for m in documents)))
 
@@ -208,12 +209,25 @@ async def run_backfill(
                 known = store.known_document_numbers(session, (d.document_number for d in documents))
             new = [d for d in documents if d.document_number not in known]
             report.documents_new += len(new)
-            read = await read_window(fetcher, new, base_url=base_url, concurrency=concurrency,
-                                     xml_limiter=xml_limiter, on_read=tick)
+            read = await read_window(
+                fetcher,
+                new,
+                base_url=base_url,
+                concurrency=concurrency,
+                xml_limiter=xml_limiter,
+                on_read=tick,
+            )
             saved = PollReport(source=source, primed=True)
             save_read_notices(
-                engine, source=source, read=read, new_cursor=window.end.isoformat(), validators=None,
-                primed=True, now=now, threshold=name_threshold, report=saved,
+                engine,
+                source=source,
+                read=read,
+                new_cursor=window.end.isoformat(),
+                validators=None,
+                primed=True,
+                now=now,
+                threshold=name_threshold,
+                report=saved,
             )
             report.cases_touched += saved.cases_touched
             report.rates_added += saved.rates_added

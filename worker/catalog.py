@@ -8,7 +8,16 @@ from datetime import date
 
 from sqlmodel import Session
 
-from watchers.records import CaseType, Classification, DeadlineFact, NoticeFacts, NoticeKind, RateBasis, RateRow, Revokes
+from watchers.records import (
+    CaseType,
+    Classification,
+    DeadlineFact,
+    NoticeFacts,
+    NoticeKind,
+    RateBasis,
+    RateRow,
+    Revokes,
+)
 from worker import store
 from worker.countries import country_of_case
 from worker.events import Event, EventKind, Severity, events_for_notice_kind, rate_change_event
@@ -72,7 +81,9 @@ def _upsert_case(
         case.status = status
         if status == "order" and classification.kind is NoticeKind.ORDER:
             case.order_date = published
-    case.as_of = max(d for d in (case.as_of, published) if d is not None) if (case.as_of or published) else None
+    case.as_of = (
+        max(d for d in (case.as_of, published) if d is not None) if (case.as_of or published) else None
+    )
     session.add(case)
     session.flush()
     return case
@@ -119,7 +130,10 @@ def _apply_rates(
         if row.basis is RateBasis.COMPANY and not exporter:
             exporter = producer
         if store.load_rate_in_notice(
-            session, case_number=case_number, exporter=exporter, producer=producer,
+            session,
+            case_number=case_number,
+            exporter=exporter,
+            producer=producer,
             notice_document_number=document_number,
         ):
             continue
@@ -168,7 +182,10 @@ def _apply_deadlines(
         targets = [fact.case_number] if fact.case_number else (list(own_cases) or [""])
         for case_number in targets:
             if store.load_deadline(
-                session, case_number=case_number, kind=fact.kind, due_date=fact.due,
+                session,
+                case_number=case_number,
+                kind=fact.kind,
+                due_date=fact.due,
                 notice_document_number=document_number,
             ):
                 continue
@@ -221,8 +238,12 @@ def apply_notice(
     if not omnibus:
         for case_number in own_cases:
             _upsert_case(
-                session, case_number=case_number, facts=facts, classification=classification,
-                published=published, source=f"{source}:{document_number}",
+                session,
+                case_number=case_number,
+                facts=facts,
+                classification=classification,
+                published=published,
+                source=f"{source}:{document_number}",
             )
             change.cases_touched.add(case_number)
             change.events.extend(
@@ -237,14 +258,20 @@ def apply_notice(
                     change.hts_added += 1
         session.flush()
         _apply_rates(
-            session, facts=facts, document_number=document_number, effective=effective,
-            own_cases=own_cases, change=change,
+            session,
+            facts=facts,
+            document_number=document_number,
+            effective=effective,
+            own_cases=own_cases,
+            change=change,
             # An order or preliminary determination sets first rates; a correction of one changes them.
             alert_rate_changes=classification.is_correction
             or classification.kind not in {NoticeKind.ORDER, NoticeKind.PRELIMINARY_DETERMINATION},
         )
     deadlines = [*facts.deadlines, *review_request_deadlines(facts)]
-    _apply_deadlines(session, deadlines=deadlines, document_number=document_number, own_cases=own_cases, change=change)
+    _apply_deadlines(
+        session, deadlines=deadlines, document_number=document_number, own_cases=own_cases, change=change
+    )
     session.flush()
     return change
 

@@ -33,7 +33,9 @@ def main_callback(
     try:
         settings = Settings()
     except ValidationError as exc:
-        typer.echo(f"error: bad ADCVD_* setting: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", err=True)
+        typer.echo(
+            f"error: bad ADCVD_* setting: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", err=True
+        )
         raise typer.Exit(2) from None
     ctx.obj = AppContext(settings=settings)
 

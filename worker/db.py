@@ -132,7 +132,9 @@ def write_revision(message: str) -> str:
             head = head_revision()
             with engine.begin() as connection:
                 script = command.revision(
-                    alembic_config(connection), message=message, autogenerate=True,
+                    alembic_config(connection),
+                    message=message,
+                    autogenerate=True,
                     rev_id=f"{int(head) + 1:04d}" if head.isdigit() else None,
                 )
         finally:

@@ -68,8 +68,9 @@ async def deliver_due_alerts(
     report.claimed = len(work)
     if work:
         async with mailer.connection() as connection:
-            await _send_claimed(engine, connection, work, now=now, sender=sender, max_attempts=max_attempts,
-                                report=report)
+            await _send_claimed(
+                engine, connection, work, now=now, sender=sender, max_attempts=max_attempts, report=report
+            )
     return report
 
 
@@ -90,7 +91,10 @@ async def _send_claimed(
             if subscriber is None:
                 raise DeliveryError("subscriber no longer exists", permanent=True)
             message = build_alert_message(
-                alert, recipient=subscriber.email, sender=sender, now=now,
+                alert,
+                recipient=subscriber.email,
+                sender=sender,
+                now=now,
                 thread=tuple(t for t in thread if t != message_id),
                 unsubscribe=unsubscribe_link(sender, subscriber.unsubscribe_token),
             )

@@ -128,8 +128,12 @@ def events_for_notice_kind(
         scope = "in full" if classification.revokes is Revokes.FULL else "in part"
         events.append(
             Event(
-                EventKind.REVOCATION, Severity.HIGH, case_number, document_number,
-                f"Order revoked {scope}: {title}", details={"revokes": classification.revokes.value},
+                EventKind.REVOCATION,
+                Severity.HIGH,
+                case_number,
+                document_number,
+                f"Order revoked {scope}: {title}",
+                details={"revokes": classification.revokes.value},
             )
         )
         if mapped and mapped[0] is EventKind.REVOCATION:

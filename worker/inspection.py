@@ -132,7 +132,11 @@ async def poll_public_inspection(
     with transaction(engine) as session:
         save_filings(session, documents, now=now, threshold=name_threshold, report=report)
         store.save_poll_success(
-            session, PUBLIC_INSPECTION, now=now, etag=result.headers.get("etag"),
-            last_modified=result.headers.get("last-modified"), keep_validators=result.not_modified,
+            session,
+            PUBLIC_INSPECTION,
+            now=now,
+            etag=result.headers.get("etag"),
+            last_modified=result.headers.get("last-modified"),
+            keep_validators=result.not_modified,
         )
     return report

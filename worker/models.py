@@ -110,9 +110,7 @@ class CaseHts(SQLModel, table=True):
 
 class CompanyRate(SQLModel, table=True):
     __tablename__ = "company_rate"
-    __table_args__ = (
-        UniqueConstraint("case_number", "exporter", "producer", "notice_document_number"),
-    )
+    __table_args__ = (UniqueConstraint("case_number", "exporter", "producer", "notice_document_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_number: str = Field(index=True, foreign_key="case.case_number")
@@ -129,9 +127,7 @@ class CompanyRate(SQLModel, table=True):
 
 class Deadline(SQLModel, table=True):
     __tablename__ = "deadline"
-    __table_args__ = (
-        UniqueConstraint("case_number", "kind", "due_date", "notice_document_number"),
-    )
+    __table_args__ = (UniqueConstraint("case_number", "kind", "due_date", "notice_document_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_number: str = Field(default="", index=True)  # empty for omnibus deadlines

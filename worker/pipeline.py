@@ -73,21 +73,26 @@ def jsonable(value: Any) -> Any:
 def read_full_text(meta: DocumentMeta, body: bytes | None, content_type: str) -> NoticeFacts:
     """Facts from the XML (or HTML) body; a body that cannot be read gives the metadata and an unread note."""
     if body is None:
-        facts = NoticeFacts(document_number=meta.document_number, title=meta.title,
-                            publication_date=meta.publication_date)
+        facts = NoticeFacts(
+            document_number=meta.document_number, title=meta.title, publication_date=meta.publication_date
+        )
         facts.unread.append("no full text available; facts from the API metadata only")
         return facts
     try:
         if "html" in content_type and not body.lstrip().startswith(b"<?xml"):
             return extract_notice_facts_from_html(
-                body, document_number=meta.document_number, publication_date=meta.publication_date,
+                body,
+                document_number=meta.document_number,
+                publication_date=meta.publication_date,
                 title=meta.title,
             )
-        return extract_notice_facts(body, document_number=meta.document_number,
-                                    publication_date=meta.publication_date)
+        return extract_notice_facts(
+            body, document_number=meta.document_number, publication_date=meta.publication_date
+        )
     except (MalformedXmlError, UnsafeXmlError) as exc:
-        facts = NoticeFacts(document_number=meta.document_number, title=meta.title,
-                            publication_date=meta.publication_date)
+        facts = NoticeFacts(
+            document_number=meta.document_number, title=meta.title, publication_date=meta.publication_date
+        )
         facts.unread.append(f"full text refused: {exc}")
         return facts
 
@@ -174,8 +179,12 @@ def save_read_notices(
         for item in read:
             meta, facts = item.meta, item.facts
             classification = classify_notice(
-                title=meta.title, abstract=meta.abstract, agencies=meta.agencies,
-                docket_ids=meta.docket_ids, action=meta.action, full_text=item.full_text,
+                title=meta.title,
+                abstract=meta.abstract,
+                agencies=meta.agencies,
+                docket_ids=meta.docket_ids,
+                action=meta.action,
+                full_text=item.full_text,
                 document_number=meta.document_number,
             )
             values = {
@@ -206,8 +215,13 @@ def save_read_notices(
             session.add(notice)
             session.flush()
             change = apply_notice(
-                session, document_number=meta.document_number, title=meta.title,
-                published=meta.publication_date, classification=classification, facts=facts, source=source,
+                session,
+                document_number=meta.document_number,
+                title=meta.title,
+                published=meta.publication_date,
+                classification=classification,
+                facts=facts,
+                source=source,
             )
             notice.unread = list(facts.unread)
             report.cases_touched += len(change.cases_touched)
@@ -216,12 +230,19 @@ def save_read_notices(
                 report.unread[meta.document_number] = list(facts.unread)
             if not primed:
                 alerts = route_notice_events(
-                    session, notice=notice, events=change.events, now=now, threshold=threshold,
+                    session,
+                    notice=notice,
+                    events=change.events,
+                    now=now,
+                    threshold=threshold,
                     citation=meta.citation,
                 )
                 report.alerts_created += len(alerts)
         store.save_poll_success(
-            session, source, now=now, cursor=new_cursor,
+            session,
+            source,
+            now=now,
+            cursor=new_cursor,
             etag=validators.etag if validators else None,
             last_modified=validators.last_modified if validators else None,
             keep_validators=validators is None,
@@ -280,7 +301,14 @@ async def poll_federal_register(
     if first is not None and not first.not_modified:
         validators = Validators(first.headers.get("etag"), first.headers.get("last-modified"))
     save_read_notices(
-        engine, source=FEDERAL_REGISTER, read=read, new_cursor=new_cursor, validators=validators,
-        primed=primed, now=now, threshold=name_threshold, report=report,
+        engine,
+        source=FEDERAL_REGISTER,
+        read=read,
+        new_cursor=new_cursor,
+        validators=validators,
+        primed=primed,
+        now=now,
+        threshold=name_threshold,
+        report=report,
     )
     return report

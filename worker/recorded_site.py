@@ -48,10 +48,10 @@ class RecordedSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 site._handle(self)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 return
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -81,9 +81,19 @@ class RecordedSite:
         route = route or self._find(parts.path, query)
         headers = {k.lower(): v for k, v in handler.headers.items()}
         if route is None:
-            status, body, content_type, extra = 404, b'{"status":404,"message":"not found"}', "application/json", {}
+            status, body, content_type, extra = (
+                404,
+                b'{"status":404,"message":"not found"}',
+                "application/json",
+                {},
+            )
         else:
-            status, body, content_type, extra = route.status, route.body, route.content_type, dict(route.headers)
+            status, body, content_type, extra = (
+                route.status,
+                route.body,
+                route.content_type,
+                dict(route.headers),
+            )
             if route.etag and status == 200:
                 tag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                 extra["ETag"] = tag

@@ -12,7 +12,9 @@ from watchers.http import FetchResult
 
 def fixture_name(url: str, content_type: str) -> str:
     parts = urlsplit(url)
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", (parts.path.strip("/") + ("_" + parts.query if parts.query else "")))
+    stem = re.sub(
+        r"[^A-Za-z0-9._-]+", "_", (parts.path.strip("/") + ("_" + parts.query if parts.query else ""))
+    )
     stem = stem[:150].strip("_") or "response"
     if "json" in content_type and not stem.endswith(".json"):
         stem += ".json"
@@ -37,10 +39,12 @@ class Recorder:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / fixture_name(result.url, result.content_type)
         path.write_bytes(result.body)
+        recorded_at = datetime.now(UTC).isoformat(timespec="seconds")
+        headers = result.headers
         note = (
-            f"Source: recorded live by `adcvd poll --record` on {datetime.now(UTC).isoformat(timespec='seconds')}\n"
+            f"Source: recorded live by `adcvd poll --record` on {recorded_at}\n"
             f"URL: {result.url}\nHTTP status: {result.status}\nContent-Type: {result.content_type}\n"
-            f"ETag: {result.headers.get('etag', '')}\nLast-Modified: {result.headers.get('last-modified', '')}\n"
+            f"ETag: {headers.get('etag', '')}\nLast-Modified: {headers.get('last-modified', '')}\n"
             "What: the raw response body, byte for byte.\n"
         )
         path.with_name(path.name + ".source.txt").write_text(note, encoding="utf-8")

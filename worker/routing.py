@@ -278,9 +278,7 @@ def product_views(
         for members in families.values():
             ad, cvd = members.get("AD"), members.get("CVD")
             stacked = stack_rates(ad[0] if ad else None, cvd[0] if cvd else None)
-            previous = stack_rates(
-                (ad[1] or ad[0]) if ad else None, (cvd[1] or cvd[0]) if cvd else None
-            )
+            previous = stack_rates((ad[1] or ad[0]) if ad else None, (cvd[1] or cvd[0]) if cvd else None)
             exposure = annual_exposure(product.annual_entered_value, stacked.total)
             changed = previous.total is not None and previous.total != stacked.total
             stacks.append(
@@ -396,8 +394,12 @@ def switched_off(subscriber: Subscriber, kind: EventKind | str) -> bool:
 
 
 def recipient_view(subscriber: Subscriber, importer: str) -> dict[str, Any]:
-    return {"email": subscriber.email, "role": subscriber.role, "importer": importer,
-            "time_zone": subscriber.time_zone}
+    return {
+        "email": subscriber.email,
+        "role": subscriber.role,
+        "importer": importer,
+        "time_zone": subscriber.time_zone,
+    }
 
 
 def known_from_baseline(session: Session, subscriber_id: int) -> tuple[set[str], set[str]]:
@@ -417,12 +419,19 @@ def deadline_key(case_number: str, kind: str, due: date | str) -> str:
 
 
 def calendar_entry(
-    *, case_number: str, kind: str, due: date | str, product: str, sentence: str, citation: str, url: str,
+    *,
+    case_number: str,
+    kind: str,
+    due: date | str,
+    product: str,
+    sentence: str,
+    citation: str,
+    url: str,
     alarm_days: Sequence[int] = (),
 ) -> dict[str, Any]:
     """One deadline as notifier.ics.CalendarEntry.from_view reads it (UID stable per deadline)."""
     label = deadline_label(kind)
-    description = f"{label} - {case_number} {product}.\n\"{sentence}\""
+    description = f'{label} - {case_number} {product}.\n"{sentence}"'
     if citation:
         description += f"\n{citation}"
     if url:
@@ -517,8 +526,10 @@ def route_notice_events(
             )
             and not (
                 e.kind is EventKind.NEW_DEADLINE
-                and deadline_key(e.case_number, str(e.details.get("deadline_kind", "")),
-                                 e.effective_date or "") in known_deadlines
+                and deadline_key(
+                    e.case_number, str(e.details.get("deadline_kind", "")), e.effective_date or ""
+                )
+                in known_deadlines
             )
             and not switched_off(subscriber, e.kind)
         ]
@@ -555,9 +566,13 @@ def route_notice_events(
         }
         calendar = [
             calendar_entry(
-                case_number=e["case_number"], kind=e["deadline"]["kind"], due=e["deadline"]["due"],
-                product=cases[e["case_number"]].product, sentence=e["deadline"]["sentence"],
-                citation=e["deadline"]["citation"], url=notice.html_url or "",
+                case_number=e["case_number"],
+                kind=e["deadline"]["kind"],
+                due=e["deadline"]["due"],
+                product=cases[e["case_number"]].product,
+                sentence=e["deadline"]["sentence"],
+                citation=e["deadline"]["citation"],
+                url=notice.html_url or "",
             )
             for e in shown_views
             if e["deadline"]
@@ -583,4 +598,3 @@ def route_notice_events(
         if store.save_alert_if_new(session, alert) and not held:
             alerts.append(alert)
     return alerts
-

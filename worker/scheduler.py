@@ -32,6 +32,7 @@ class Job:
 
 def declare_jobs(settings: Settings, engine: Engine, *, force: bool = False) -> list[Job]:
     """Every job with its stable id; `force` polls whatever the schedule says (for `run --once`)."""
+
     def scheduled_poll(source: str) -> Callable[[], Awaitable[object]]:
         async def poll() -> object:
             # The job ticks often; the source's own state and the FR schedule decide whether to fetch.

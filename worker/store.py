@@ -175,7 +175,9 @@ def list_importers(session: Session) -> list[Importer]:
     return list(session.exec(select(Importer).order_by(col(Importer.name))))
 
 
-def list_products(session: Session, *, importer_id: int | None = None, country: str | None = None) -> list[Product]:
+def list_products(
+    session: Session, *, importer_id: int | None = None, country: str | None = None
+) -> list[Product]:
     query = select(Product)
     if importer_id is not None:
         query = query.where(Product.importer_id == importer_id)
@@ -277,7 +279,9 @@ def load_digest_run(session: Session, *, subscriber_id: int, week_start: date) -
     ).first()
 
 
-def list_notices(session: Session, *, since: date | None = None, kinds: Sequence[str] | None = None) -> list[Notice]:
+def list_notices(
+    session: Session, *, since: date | None = None, kinds: Sequence[str] | None = None
+) -> list[Notice]:
     query = select(Notice)
     if since is not None:
         query = query.where(col(Notice.publication_date) >= since)
@@ -316,7 +320,6 @@ def outbox_backlog(session: Session) -> tuple[int, datetime | None]:
     count = session.exec(select(func.count()).select_from(Alert).where(waiting)).one()
     oldest = session.exec(select(func.min(Alert.created_at)).where(waiting)).first()
     return int(count), oldest
-
 
 
 def list_cases_in_countries(session: Session, countries: Iterable[str]) -> list[Case]:

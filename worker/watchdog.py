@@ -75,8 +75,9 @@ def _check_failures(
             f"Last error: {state.last_error or 'unknown'}",
             "Alerts from this source are delayed until it recovers; nothing is lost meanwhile.",
         ]
-        if _operator_alert(session, operator_email=operator_email, key=key, subject=subject, lines=lines,
-                           now=now):
+        if _operator_alert(
+            session, operator_email=operator_email, key=key, subject=subject, lines=lines, now=now
+        ):
             report.alerts.append(key)
         state.operator_alerted = True
         session.add(state)
@@ -84,8 +85,9 @@ def _check_failures(
         key = f"operator:{state.name}:recovered:{since}"
         subject = f"adcvd-watch: source {state.name} recovered"
         lines = [f"The source {state.name} was read successfully again at {since}."]
-        if _operator_alert(session, operator_email=operator_email, key=key, subject=subject, lines=lines,
-                           now=now):
+        if _operator_alert(
+            session, operator_email=operator_email, key=key, subject=subject, lines=lines, now=now
+        ):
             report.alerts.append(key)
         state.operator_alerted = False
         session.add(state)
@@ -105,8 +107,14 @@ def _check_quiet(
         ended = f"operator:{QUIET_SOURCE}:quiet-ended:{since}"
         if ended not in recovered and latest > date.fromisoformat(since):
             lines = [f"ITA notices arrive again: the newest is dated {latest.isoformat()}."]
-            if _operator_alert(session, operator_email=operator_email, key=ended, now=now, lines=lines,
-                               subject="adcvd-watch: ITA notices arriving again"):
+            if _operator_alert(
+                session,
+                operator_email=operator_email,
+                key=ended,
+                now=now,
+                lines=lines,
+                subject="adcvd-watch: ITA notices arriving again",
+            ):
                 report.alerts.append(ended)
     quiet_days = business_days_between(latest, today)
     if quiet_days >= QUIET_BUSINESS_DAYS:
@@ -116,8 +124,14 @@ def _check_quiet(
             f"(the newest is dated {latest.isoformat()}).",
             "ITA publishes in almost every daily issue: check the source and the worker.",
         ]
-        if _operator_alert(session, operator_email=operator_email, key=key, lines=lines, now=now,
-                           subject=f"adcvd-watch: no ITA notice for {quiet_days} business days"):
+        if _operator_alert(
+            session,
+            operator_email=operator_email,
+            key=key,
+            lines=lines,
+            now=now,
+            subject=f"adcvd-watch: no ITA notice for {quiet_days} business days",
+        ):
             report.alerts.append(key)
 
 
@@ -130,11 +144,18 @@ def check_sources(
         if not operator_email:
             for state in store.list_source_states(session):
                 if state.consecutive_failures >= failure_alert_after:
-                    log.warning("source %s failing: %s (no ADCVD_OPERATOR_EMAIL set)", state.name,
-                                state.last_error)
+                    log.warning(
+                        "source %s failing: %s (no ADCVD_OPERATOR_EMAIL set)", state.name, state.last_error
+                    )
             return report
         for state in store.list_source_states(session):
-            _check_failures(session, state, operator_email=operator_email, after=failure_alert_after, now=now,
-                            report=report)
+            _check_failures(
+                session,
+                state,
+                operator_email=operator_email,
+                after=failure_alert_after,
+                now=now,
+                report=report,
+            )
         _check_quiet(session, operator_email=operator_email, today=today, now=now, report=report)
     return report

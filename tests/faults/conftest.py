@@ -49,8 +49,9 @@ def baseline(
             keys = frozenset(alert_keys(engine))
             catalog = catalog_snapshot(engine)
             assert keys, f"the baseline run created no alerts: {done.stdout}\n{done.stderr[-2000:]}"
-            figures = count("no faults (baseline)", backend, expected=set(keys), sink=worker.smtp.sink,
-                            catalog_equal=True)
+            figures = count(
+                "no faults (baseline)", backend, expected=set(keys), sink=worker.smtp.sink, catalog_equal=True
+            )
         RESULTS.append(figures)
         assert figures.delivered == len(keys) and figures.duplicated == 0, figures
         _BASELINES[backend] = Baseline(keys, catalog)
@@ -58,9 +59,7 @@ def baseline(
 
 
 @pytest.fixture
-def fault_world(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[tuple[Any, Worker]]:
+def fault_world(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Any, Worker]]:
     url = fresh_url(backend, request, tmp_path / "db")
     with world(url, tmp_path / "work") as made:
         yield made

@@ -62,11 +62,25 @@ def prepare_database(url: str) -> Engine:
             code = notice.docket_ids[0].split("-")[1]
             found = re.search(rb"subheading ([0-9.]+)\.", notice.xml)
             assert found is not None
-            session.add(Product(importer_id=importer.id, sku=f"CONSTRUCTED-{i}", description="constructed",
-                                hts=found.group(1).decode().replace(".", ""), country=COUNTRY_OF_CODE[code]))
+            session.add(
+                Product(
+                    importer_id=importer.id,
+                    sku=f"CONSTRUCTED-{i}",
+                    description="constructed",
+                    hts=found.group(1).decode().replace(".", ""),
+                    country=COUNTRY_OF_CODE[code],
+                )
+            )
         for k in range(SUBSCRIBERS):
-            session.add(Subscriber(email=f"buyer{k}@example.com", importer_id=importer.id, role="importer",
-                                   unsubscribe_token=f"t{k}", created_at=datetime(2024, 1, 1, tzinfo=UTC)))
+            session.add(
+                Subscriber(
+                    email=f"buyer{k}@example.com",
+                    importer_id=importer.id,
+                    role="importer",
+                    unsubscribe_token=f"t{k}",
+                    created_at=datetime(2024, 1, 1, tzinfo=UTC),
+                )
+            )
     set_cursor(engine, "2024-02-09")
     return engine
 
@@ -141,21 +155,23 @@ class Worker:
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ADCVD_")}
-        env.update({
-            "ADCVD_DATABASE_URL": self.database_url,
-            "ADCVD_FEDERAL_REGISTER_URL": self.site.base_url + "/api/v1",
-            "ADCVD_TRADE_GOV_URL": self.site.base_url,
-            "ADCVD_SMTP_URL": self.smtp.url,
-            "ADCVD_OUTBOX_DIR": str(self.workdir / "outbox"),
-            "ADCVD_DELIVER_SECONDS": "1",
-            "ADCVD_DELIVERY_LEASE_SECONDS": "3",
-            "ADCVD_HTTP_REQUESTS_PER_SECOND": "0",
-            "ADCVD_HTTP_XML_REQUESTS_PER_SECOND": "0",
-            "ADCVD_HTTP_MAX_RETRIES": "2",
-            "ADCVD_HTTP_TIMEOUT_SECONDS": "1",
-            "ADCVD_SMTP_TIMEOUT_SECONDS": "5",
-            "PYTHONUNBUFFERED": "1",
-        })
+        env.update(
+            {
+                "ADCVD_DATABASE_URL": self.database_url,
+                "ADCVD_FEDERAL_REGISTER_URL": self.site.base_url + "/api/v1",
+                "ADCVD_TRADE_GOV_URL": self.site.base_url,
+                "ADCVD_SMTP_URL": self.smtp.url,
+                "ADCVD_OUTBOX_DIR": str(self.workdir / "outbox"),
+                "ADCVD_DELIVER_SECONDS": "1",
+                "ADCVD_DELIVERY_LEASE_SECONDS": "3",
+                "ADCVD_HTTP_REQUESTS_PER_SECOND": "0",
+                "ADCVD_HTTP_XML_REQUESTS_PER_SECOND": "0",
+                "ADCVD_HTTP_MAX_RETRIES": "2",
+                "ADCVD_HTTP_TIMEOUT_SECONDS": "1",
+                "ADCVD_SMTP_TIMEOUT_SECONDS": "5",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         env.update(self.extra_env)
         return env
 
@@ -163,12 +179,25 @@ class Worker:
         return [sys.executable, "-c", "from worker.cli import main; main()", *args]
 
     def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(self.command(*args), env=self.env(), cwd=self.workdir, capture_output=True,
-                              text=True, timeout=timeout, check=False)
+        return subprocess.run(
+            self.command(*args),
+            env=self.env(),
+            cwd=self.workdir,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
 
     def start(self) -> subprocess.Popen[str]:
-        return subprocess.Popen(self.command("run"), env=self.env(), cwd=self.workdir, text=True,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return subprocess.Popen(
+            self.command("run"),
+            env=self.env(),
+            cwd=self.workdir,
+            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
 
 
 def kill(process: subprocess.Popen[str]) -> None:
@@ -239,8 +268,16 @@ def catalog_snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         )
         hts = sorted((h.case_number, h.hts) for h in store.list_case_hts(session))
         rates = sorted(
-            (r.case_number, r.exporter, r.producer, str(r.rate), str(r.cash_deposit), r.basis,
-             r.notice_document_number) for r in store.list_rates(session)
+            (
+                r.case_number,
+                r.exporter,
+                r.producer,
+                str(r.rate),
+                str(r.cash_deposit),
+                r.basis,
+                r.notice_document_number,
+            )
+            for r in store.list_rates(session)
         )
         deadlines = sorted(
             (d.case_number, d.kind, d.due_date, d.notice_document_number)
@@ -262,8 +299,17 @@ class Figures:
     note: str = ""
 
     def row(self) -> str:
-        cells = (self.scenario, self.backend, self.expected, self.delivered, self.duplicated, self.lost,
-                 self.unexpected, "yes" if self.catalog_equal else "NO", self.note)
+        cells = (
+            self.scenario,
+            self.backend,
+            self.expected,
+            self.delivered,
+            self.duplicated,
+            self.lost,
+            self.unexpected,
+            "yes" if self.catalog_equal else "NO",
+            self.note,
+        )
         return "| " + " | ".join(str(cell) for cell in cells) + " |"
 
 

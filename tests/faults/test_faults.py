@@ -41,8 +41,10 @@ def run_once(worker: Worker) -> subprocess.CompletedProcess[str]:
 
 
 def html_page() -> bytes:
-    return (b"<!DOCTYPE html><html><head><title>Federal Register :: Request Access</title></head>"
-            b"<body><p>Your request has been blocked.</p></body></html>")
+    return (
+        b"<!DOCTYPE html><html><head><title>Federal Register :: Request Access</title></head>"
+        b"<body><p>Your request has been blocked.</p></body></html>"
+    )
 
 
 def smtp_down(engine: Any, worker: Worker) -> str:
@@ -96,10 +98,17 @@ def truncated(body: bytes) -> bytes:
     return body[: len(body) // 2]
 
 
-def search_route(status: int, body: bytes, *, content_type: str = "application/json",
-                 headers: dict[str, str] | None = None) -> Route:
-    return Route("/api/v1/documents.json", body, content_type=content_type, status=status,
-                 headers=headers or {}, etag=False)
+def search_route(
+    status: int, body: bytes, *, content_type: str = "application/json", headers: dict[str, str] | None = None
+) -> Route:
+    return Route(
+        "/api/v1/documents.json",
+        body,
+        content_type=content_type,
+        status=status,
+        headers=headers or {},
+        etag=False,
+    )
 
 
 def xml_route(body: bytes) -> Route:
@@ -117,18 +126,25 @@ def _scenarios() -> dict[str, Callable[[Any, Worker], str]]:
         "smtp 4xx then 2xx": smtp_4xx_then_2xx,
         "smtp 5xx": smtp_5xx,
         "source 429 + Retry-After": source_fault(
-            "search", [search_route(429, b"", headers={"Retry-After": "1"})] * 2, fails_first=False),
-        "source 500": source_fault("search", [search_route(500, b"Internal Server Error",
-                                                           content_type="text/plain")] * 3, fails_first=True),
+            "search", [search_route(429, b"", headers={"Retry-After": "1"})] * 2, fails_first=False
+        ),
+        "source 500": source_fault(
+            "search",
+            [search_route(500, b"Internal Server Error", content_type="text/plain")] * 3,
+            fails_first=True,
+        ),
         "source timeout": source_fault("search", ["stall"] * 3, fails_first=True),
         "source truncated JSON": source_fault("search", [search_route(200, search)], fails_first=True),
-        "source malformed JSON": source_fault("search", [search_route(200, b"{'count': 9,]")],
-                                              fails_first=True),
-        "source HTML page": source_fault("search", [search_route(200, html_page(), content_type="text/html")],
-                                         fails_first=True),
+        "source malformed JSON": source_fault(
+            "search", [search_route(200, b"{'count': 9,]")], fails_first=True
+        ),
+        "source HTML page": source_fault(
+            "search", [search_route(200, html_page(), content_type="text/html")], fails_first=True
+        ),
         "source truncated XML": source_fault("xml", [xml_route(truncated(xml))], fails_first=True),
-        "source malformed XML": source_fault("xml", [xml_route(b"<NOTICE><P>unclosed</NOTICE>")],
-                                             fails_first=True),
+        "source malformed XML": source_fault(
+            "xml", [xml_route(b"<NOTICE><P>unclosed</NOTICE>")], fails_first=True
+        ),
     }
 
 
@@ -144,8 +160,14 @@ def test_fault_scenario(name: str, backend: str, baseline: Baseline, fault_world
         worker.smtp.start()
     note = SCENARIOS[name](engine, worker)
     settle(engine, worker)
-    figures = count(name, backend, expected=set(baseline.keys), sink=worker.smtp.sink,
-                    catalog_equal=catalog_snapshot(engine) == baseline.catalog, note=note)
+    figures = count(
+        name,
+        backend,
+        expected=set(baseline.keys),
+        sink=worker.smtp.sink,
+        catalog_equal=catalog_snapshot(engine) == baseline.catalog,
+        note=note,
+    )
     RESULTS.append(figures)
     assert figures.catalog_equal, "the catalog differs from the run without faults"
     assert (figures.lost, figures.duplicated, figures.unexpected) == (0, 0, 0), figures
@@ -166,8 +188,14 @@ def phase_of(engine: Any, worker: Worker, *, expected: int, requests_before: int
     return "delivery"
 
 
-def kill_at_random(workers: list[Worker], engine: Any, rng: random.Random, *, expected: int,
-                   running: list[subprocess.Popen[str]] | None = None) -> dict[str, int]:
+def kill_at_random(
+    workers: list[Worker],
+    engine: Any,
+    rng: random.Random,
+    *,
+    expected: int,
+    running: list[subprocess.Popen[str]] | None = None,
+) -> dict[str, int]:
     """KILLS times: start a worker loop, SIGKILL it at a random offset, note the phase it was in."""
     phases = {"startup": 0, "poll": 0, "delivery": 0, "idle": 0}
     for i in range(KILLS):
@@ -188,9 +216,14 @@ def kill_at_random(workers: list[Worker], engine: Any, rng: random.Random, *, ex
 def finish(engine: Any, workers: list[Worker], expected: int) -> None:
     processes = [worker.start() for worker in workers]
     try:
-        wait_until(lambda: outbox_counts(engine).get("sent", 0) >= expected
-                   and not outbox_counts(engine).get("sending")
-                   and not outbox_counts(engine).get("pending"), what="every alert sent after the kills")
+        wait_until(
+            lambda: (
+                outbox_counts(engine).get("sent", 0) >= expected
+                and not outbox_counts(engine).get("sending")
+                and not outbox_counts(engine).get("pending")
+            ),
+            what="every alert sent after the kills",
+        )
     finally:
         for process in processes:
             stop(process)
@@ -227,12 +260,21 @@ def test_two_workers_on_postgresql_killed_in_turn(
     record_kills("2 workers, one SIGKILLed x20", backend, baseline, engine, worker, phases)
 
 
-def record_kills(name: str, backend: str, baseline: Baseline, engine: Any, worker: Worker,
-                 phases: dict[str, int]) -> None:
-    note = (f"{KILLS} SIGKILLs, seed {SEED}; killed in startup {phases['startup']}, poll {phases['poll']}, "
-            f"delivery {phases['delivery']}, idle {phases['idle']}")
-    figures = count(name, backend, expected=set(baseline.keys), sink=worker.smtp.sink,
-                    catalog_equal=catalog_snapshot(engine) == baseline.catalog, note=note)
+def record_kills(
+    name: str, backend: str, baseline: Baseline, engine: Any, worker: Worker, phases: dict[str, int]
+) -> None:
+    note = (
+        f"{KILLS} SIGKILLs, seed {SEED}; killed in startup {phases['startup']}, poll {phases['poll']}, "
+        f"delivery {phases['delivery']}, idle {phases['idle']}"
+    )
+    figures = count(
+        name,
+        backend,
+        expected=set(baseline.keys),
+        sink=worker.smtp.sink,
+        catalog_equal=catalog_snapshot(engine) == baseline.catalog,
+        note=note,
+    )
     RESULTS.append(figures)
     assert figures.catalog_equal
     assert (figures.lost, figures.unexpected) == (0, 0), figures

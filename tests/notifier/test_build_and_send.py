@@ -45,7 +45,9 @@ def test_follow_up_threads_under_first_message() -> None:
 
 
 def test_text_and_html_alternatives_and_list_unsubscribe() -> None:
-    message = build_message(sample(), envelope(list_unsubscribe="mailto:alerts@example.com?subject=unsubscribe"))
+    message = build_message(
+        sample(), envelope(list_unsubscribe="mailto:alerts@example.com?subject=unsubscribe")
+    )
     assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
     assert message["List-Unsubscribe"] == "<mailto:alerts@example.com?subject=unsubscribe>"
 
@@ -87,7 +89,12 @@ async def test_server_down_is_temporary_and_hides_credentials() -> None:
 def test_smtp_url_forms() -> None:
     plain = parse_smtp_url("smtp://user%40corp:p%3Ass@mail.example.com:587?starttls=1")
     assert (plain.host, plain.port, plain.username, plain.password, plain.starttls) == (
-        "mail.example.com", 587, "user@corp", "p:ss", True)
+        "mail.example.com",
+        587,
+        "user@corp",
+        "p:ss",
+        True,
+    )
     assert parse_smtp_url("smtps://mail.example.com").port == 465
     with pytest.raises(ValueError, match="ADCVD_SMTP_URL"):
         parse_smtp_url("http://mail.example.com")

@@ -24,7 +24,7 @@ class MailSink:
         self.reply: str | None = None
         self.replies: list[str] = []  # consumed one per message before `reply`
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.replies:
             return self.replies.pop(0)
         if self.reply:

@@ -41,13 +41,22 @@ def settings_for(base_url: str, *, smtp_url: str | None, outbox: Path, database_
     )
 
 
-def subscribe_sample_portfolio(engine: Engine, *, email: str = IMPORTER_EMAIL, role: str = "importer") -> None:
+def subscribe_sample_portfolio(
+    engine: Engine, *, email: str = IMPORTER_EMAIL, role: str = "importer"
+) -> None:
     summary = import_portfolio(engine, fixture("portfolio", "sample_portfolio.csv"), dry_run=False)
     assert not summary.errors, summary.errors
     with transaction(engine) as session:
         importer = store.load_or_create_importer(session, IMPORTER)
-        session.add(Subscriber(email=email, importer_id=importer.id, role=role, unsubscribe_token="t",
-                               created_at=datetime(2024, 1, 1, tzinfo=UTC)))
+        session.add(
+            Subscriber(
+                email=email,
+                importer_id=importer.id,
+                role=role,
+                unsubscribe_token="t",
+                created_at=datetime(2024, 1, 1, tzinfo=UTC),
+            )
+        )
 
 
 def set_cursor(engine: Engine, cursor: str) -> None:

@@ -44,8 +44,10 @@ def in_ci() -> bool:
 def unavailable(reason: str) -> None:
     if in_ci():
         pytest.fail(f"PostgreSQL is required in CI (CI=true) but {reason}", pytrace=False)
-    pytest.skip(f"PostgreSQL tests skipped: {reason} (install the Debian `postgresql` package, "
-                "or set ADCVD_TEST_POSTGRES_URL)")
+    pytest.skip(
+        f"PostgreSQL tests skipped: {reason} (install the Debian `postgresql` package, "
+        "or set ADCVD_TEST_POSTGRES_URL)"
+    )
 
 
 @dataclass
@@ -114,12 +116,42 @@ def postgres_server() -> Iterator[PostgresServer]:
         shutil.chown(sock, "postgres")
     port = free_port()
     try:
-        _run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-              "--no-sync", "--locale=C"], as_postgres=as_postgres)
-        options = (f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "server.log"),
-              "-w", "-t", "60", "start"], as_postgres=as_postgres)
+        _run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--locale=C",
+            ],
+            as_postgres=as_postgres,
+        )
+        options = (
+            f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        _run(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(root / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+            as_postgres=as_postgres,
+        )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)
         shutil.rmtree(root, ignore_errors=True)
@@ -130,9 +162,19 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield server
     finally:
         subprocess.run(
-            [*(["runuser", "-u", "postgres", "--"] if as_postgres else []),
-             str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-            capture_output=True, timeout=60, check=False,
+            [
+                *(["runuser", "-u", "postgres", "--"] if as_postgres else []),
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+            capture_output=True,
+            timeout=60,
+            check=False,
         )
         shutil.rmtree(root, ignore_errors=True)
 

@@ -108,79 +108,121 @@ KINDS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("document_number", "kind"), KINDS, ids=[f"{k.value}-{d}" for d, k in KINDS]
-)
+@pytest.mark.parametrize(("document_number", "kind"), KINDS, ids=[f"{k.value}-{d}" for d, k in KINDS])
 def test_real_titles_get_their_kind(document_number: str, kind: NoticeKind) -> None:
     assert classify_row(document_number).kind is kind
 
 
 # The traps of the brief and NOTICE_KINDS.md, on real titles: (id, number, expected attributes).
 TRAPS = [
-    ("rescission-is-not-revocation", "2023-11884",
-     {"kind": K.REVIEW_RESCISSION, "revokes": Revokes.NONE}),
-    ("partial-rescission-is-not-revocation", "2025-02482",
-     {"kind": K.REVIEW_RESCISSION, "revokes": Revokes.NONE}),
-    ("prelim-results-and-partial-rescission", "2024-08895",
-     {"kind": K.REVIEW_PRELIMINARY_RESULTS, "revokes": Revokes.NONE}),
-    ("prelim-results-and-rescission-in-part", "2026-00256",
-     {"kind": K.REVIEW_PRELIMINARY_RESULTS, "revokes": Revokes.NONE}),
-    ("intent-to-revoke-revokes-nothing", "2022-28101",
-     {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.NONE}),
-    ("intent-to-revoke-whole-order-revokes-nothing", "2022-15205",
-     {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.NONE}),
-    ("consideration-of-revocation-revokes-nothing", "2022-25200",
-     {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.NONE}),
-    ("ccr-revocation-in-part-is-partial", "2024-08125",
-     {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.PARTIAL}),
-    ("ccr-revocation-of-the-order-is-full", "2023-02085",
-     {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.FULL}),
-    ("ccr-abstract-says-is-revoking-in-part", "2023-14027",
-     {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.PARTIAL}),
-    ("sunset-results-and-revocation", "2023-13271",
-     {"kind": K.SUNSET_RESULTS, "revokes": Revokes.FULL}),
-    ("sunset-results-likely-to-continue-revokes-nothing", "2020-01834",
-     {"kind": K.SUNSET_RESULTS, "revokes": Revokes.NONE}),
-    ("continuation-and-revocation-of-one-country", "2023-02817",
-     {"kind": K.CONTINUATION, "revokes": Revokes.FULL}),
-    ("court-decision-before-review-results", "2022-19858",
-     {"kind": K.COURT_DECISION, "revokes": Revokes.NONE}),
-    ("court-decision-revocation-in-part", "2020-00050",
-     {"kind": K.COURT_DECISION, "revokes": Revokes.PARTIAL}),
-    ("court-decision-revocation", "2022-00633",
-     {"kind": K.COURT_DECISION, "revokes": Revokes.FULL}),
+    ("rescission-is-not-revocation", "2023-11884", {"kind": K.REVIEW_RESCISSION, "revokes": Revokes.NONE}),
+    (
+        "partial-rescission-is-not-revocation",
+        "2025-02482",
+        {"kind": K.REVIEW_RESCISSION, "revokes": Revokes.NONE},
+    ),
+    (
+        "prelim-results-and-partial-rescission",
+        "2024-08895",
+        {"kind": K.REVIEW_PRELIMINARY_RESULTS, "revokes": Revokes.NONE},
+    ),
+    (
+        "prelim-results-and-rescission-in-part",
+        "2026-00256",
+        {"kind": K.REVIEW_PRELIMINARY_RESULTS, "revokes": Revokes.NONE},
+    ),
+    (
+        "intent-to-revoke-revokes-nothing",
+        "2022-28101",
+        {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.NONE},
+    ),
+    (
+        "intent-to-revoke-whole-order-revokes-nothing",
+        "2022-15205",
+        {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.NONE},
+    ),
+    (
+        "consideration-of-revocation-revokes-nothing",
+        "2022-25200",
+        {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.NONE},
+    ),
+    (
+        "ccr-revocation-in-part-is-partial",
+        "2024-08125",
+        {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.PARTIAL},
+    ),
+    (
+        "ccr-revocation-of-the-order-is-full",
+        "2023-02085",
+        {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.FULL},
+    ),
+    (
+        "ccr-abstract-says-is-revoking-in-part",
+        "2023-14027",
+        {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "revokes": Revokes.PARTIAL},
+    ),
+    ("sunset-results-and-revocation", "2023-13271", {"kind": K.SUNSET_RESULTS, "revokes": Revokes.FULL}),
+    (
+        "sunset-results-likely-to-continue-revokes-nothing",
+        "2020-01834",
+        {"kind": K.SUNSET_RESULTS, "revokes": Revokes.NONE},
+    ),
+    (
+        "continuation-and-revocation-of-one-country",
+        "2023-02817",
+        {"kind": K.CONTINUATION, "revokes": Revokes.FULL},
+    ),
+    (
+        "court-decision-before-review-results",
+        "2022-19858",
+        {"kind": K.COURT_DECISION, "revokes": Revokes.NONE},
+    ),
+    (
+        "court-decision-revocation-in-part",
+        "2020-00050",
+        {"kind": K.COURT_DECISION, "revokes": Revokes.PARTIAL},
+    ),
+    ("court-decision-revocation", "2022-00633", {"kind": K.COURT_DECISION, "revokes": Revokes.FULL}),
     ("court-decision-before-scope", "2022-19383", {"kind": K.COURT_DECISION}),
-    ("partial-revocation-notice", "2025-01654",
-     {"kind": K.REVOCATION, "revokes": Revokes.PARTIAL, "case_types": (AD,)}),
-    ("omnibus-opportunity-has-no-case-type", "2020-01977",
-     {"kind": K.REVIEW_OPPORTUNITY, "case_types": ()}),
-    ("omnibus-initiation-has-no-case-type", "2020-02362",
-     {"kind": K.REVIEW_INITIATION, "case_types": ()}),
-    ("omnibus-rescission-has-no-case-type", "2025-13416",
-     {"kind": K.REVIEW_RESCISSION, "case_types": ()}),
+    (
+        "partial-revocation-notice",
+        "2025-01654",
+        {"kind": K.REVOCATION, "revokes": Revokes.PARTIAL, "case_types": (AD,)},
+    ),
+    ("omnibus-opportunity-has-no-case-type", "2020-01977", {"kind": K.REVIEW_OPPORTUNITY, "case_types": ()}),
+    ("omnibus-initiation-has-no-case-type", "2020-02362", {"kind": K.REVIEW_INITIATION, "case_types": ()}),
+    ("omnibus-rescission-has-no-case-type", "2025-13416", {"kind": K.REVIEW_RESCISSION, "case_types": ()}),
     ("omnibus-scope-list-has-no-case-type", "2020-00637", {"kind": K.SCOPE, "case_types": ()}),
     ("orders-ad-and-cvd", "2022-04505", {"kind": K.ORDER, "case_types": (AD, CVD)}),
     ("review-of-orders-is-not-an-order", "2026-01389", {"kind": K.REVIEW_FINAL_RESULTS}),
-    ("correction-tail", "2025-04287",
-     {"kind": K.CIRCUMVENTION, "is_correction": True}),
-    ("correction-to-head", "2020-00051",
-     {"kind": K.CIRCUMVENTION, "is_correction": True}),
-    ("notice-of-correction-head", "2025-03557",
-     {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "is_correction": True}),
-    ("republished-r1-document", "R1-2021-28404",
-     {"kind": K.REVIEW_OPPORTUNITY, "is_correction": True}),
-    ("amended-final-results-is-not-a-correction", "2020-00950",
-     {"kind": K.REVIEW_FINAL_RESULTS, "is_correction": False}),
-    ("itc-scheduling", "2025-15351",
-     {"kind": K.ITC_INVESTIGATION, "agency": Agency.USITC, "case_types": (AD, CVD)}),
-    ("itc-institution-by-words", "2026-00011",
-     {"kind": K.ITC_INVESTIGATION, "agency": Agency.USITC, "case_types": (AD,)}),
+    ("correction-tail", "2025-04287", {"kind": K.CIRCUMVENTION, "is_correction": True}),
+    ("correction-to-head", "2020-00051", {"kind": K.CIRCUMVENTION, "is_correction": True}),
+    (
+        "notice-of-correction-head",
+        "2025-03557",
+        {"kind": K.CHANGED_CIRCUMSTANCES_REVIEW, "is_correction": True},
+    ),
+    ("republished-r1-document", "R1-2021-28404", {"kind": K.REVIEW_OPPORTUNITY, "is_correction": True}),
+    (
+        "amended-final-results-is-not-a-correction",
+        "2020-00950",
+        {"kind": K.REVIEW_FINAL_RESULTS, "is_correction": False},
+    ),
+    (
+        "itc-scheduling",
+        "2025-15351",
+        {"kind": K.ITC_INVESTIGATION, "agency": Agency.USITC, "case_types": (AD, CVD)},
+    ),
+    (
+        "itc-institution-by-words",
+        "2026-00011",
+        {"kind": K.ITC_INVESTIGATION, "agency": Agency.USITC, "case_types": (AD,)},
+    ),
     ("non-commerce-agency", "2021-02464", {"kind": K.OTHER, "agency": Agency.OTHER}),
 ]
 
 
-@pytest.mark.parametrize(("document_number", "expected"), [t[1:] for t in TRAPS],
-                         ids=[t[0] for t in TRAPS])
+@pytest.mark.parametrize(("document_number", "expected"), [t[1:] for t in TRAPS], ids=[t[0] for t in TRAPS])
 def test_traps(document_number: str, expected: dict[str, object]) -> None:
     result = classify_row(document_number)
     for attribute, value in expected.items():
@@ -189,17 +231,27 @@ def test_traps(document_number: str, expected: dict[str, object]) -> None:
 
 EXTENSIONS = [
     # Extension of a review's time limit is postponement, not results (NOTICE_KINDS.md).
-    ("Certain Steel Nails From Taiwan: Extension of Time Limit for Preliminary Results of "
-     "Antidumping Duty Administrative Review; 2022-2023", K.POSTPONEMENT),
-    ("Glycine From India: Extension of Time Limit for the Final Results of the Antidumping Duty "
-     "Administrative Review", K.POSTPONEMENT),
-    ("Mattresses From Thailand: Preliminary Results of the 2021-2022 Administrative Review and "
-     "Postponement of Final Results", K.REVIEW_PRELIMINARY_RESULTS),
+    (
+        "Certain Steel Nails From Taiwan: Extension of Time Limit for Preliminary Results of "
+        "Antidumping Duty Administrative Review; 2022-2023",
+        K.POSTPONEMENT,
+    ),
+    (
+        "Glycine From India: Extension of Time Limit for the Final Results of the Antidumping Duty "
+        "Administrative Review",
+        K.POSTPONEMENT,
+    ),
+    (
+        "Mattresses From Thailand: Preliminary Results of the 2021-2022 Administrative Review and "
+        "Postponement of Final Results",
+        K.REVIEW_PRELIMINARY_RESULTS,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("title", "kind"), EXTENSIONS,
-                         ids=["extension-prelim", "extension-final", "results-and-postponement"])
+@pytest.mark.parametrize(
+    ("title", "kind"), EXTENSIONS, ids=["extension-prelim", "extension-final", "results-and-postponement"]
+)
 def test_extension_of_time_limit(title: str, kind: NoticeKind) -> None:
     assert classify_notice(title=title).kind is kind
 
@@ -207,15 +259,16 @@ def test_extension_of_time_limit(title: str, kind: NoticeKind) -> None:
 def test_agency_and_case_types_from_api_fields() -> None:
     result = classify_notice(
         title="Active Anode Material From the People's Republic of China: Preliminary Affirmative "
-              "Determination of Sales at Less Than Fair Value",
+        "Determination of Sales at Less Than Fair Value",
         agencies=("commerce-department", "international-trade-administration"),
         docket_ids=("A-570-194",),
     )
-    assert (result.kind, result.agency, result.case_types) == (
-        K.PRELIMINARY_DETERMINATION, Agency.ITA, (AD,))
-    itc = classify_notice(title="Active Anode Material From China; Determinations",
-                          agencies=("international-trade-commission",),
-                          docket_ids=("701-TA-752", "731-TA-1748"))
+    assert (result.kind, result.agency, result.case_types) == (K.PRELIMINARY_DETERMINATION, Agency.ITA, (AD,))
+    itc = classify_notice(
+        title="Active Anode Material From China; Determinations",
+        agencies=("international-trade-commission",),
+        docket_ids=("701-TA-752", "731-TA-1748"),
+    )
     assert (itc.kind, itc.agency, itc.case_types) == (K.ITC_INVESTIGATION, Agency.USITC, (AD, CVD))
 
 
@@ -223,29 +276,33 @@ def test_itc_five_year_review_determination_is_sunset_results() -> None:
     result = classify_notice(
         title="Paper Clips From China; Determination",
         abstract="The United States International Trade Commission (Commission) determines, "
-                 "pursuant to the Tariff Act of 1930, that revocation of the antidumping duty order "
-                 "would be likely to lead to continuation or recurrence of material injury "
-                 "within a reasonably foreseeable time. (five-year review)",
+        "pursuant to the Tariff Act of 1930, that revocation of the antidumping duty order "
+        "would be likely to lead to continuation or recurrence of material injury "
+        "within a reasonably foreseeable time. (five-year review)",
     )
-    assert (result.kind, result.agency, result.revokes) == (
-        K.SUNSET_RESULTS, Agency.USITC, Revokes.NONE)
+    assert (result.kind, result.agency, result.revokes) == (K.SUNSET_RESULTS, Agency.USITC, Revokes.NONE)
 
 
 def test_full_text_refines_an_ambiguous_title() -> None:
-    title = "Sugar From Mexico; 2018 Administrative Review of the Agreement Suspending the " \
-            "Antidumping Duty Investigation"
+    title = (
+        "Sugar From Mexico; 2018 Administrative Review of the Agreement Suspending the "
+        "Antidumping Duty Investigation"
+    )
     assert classify_notice(title=title).kind is K.OTHER
-    full_text = ("<RULE><AGENCY>International Trade Administration</AGENCY><ACT><P>Notice of "
-                 "preliminary results.</P></ACT><SUM><P>The Department of Commerce (Commerce) "
-                 "preliminarily determines that the respondents ... administrative review."
-                 "</P></SUM><DEPDOC>[A-201-845]</DEPDOC></RULE>")
+    full_text = (
+        "<RULE><AGENCY>International Trade Administration</AGENCY><ACT><P>Notice of "
+        "preliminary results.</P></ACT><SUM><P>The Department of Commerce (Commerce) "
+        "preliminarily determines that the respondents ... administrative review."
+        "</P></SUM><DEPDOC>[A-201-845]</DEPDOC></RULE>"
+    )
     result = classify_notice(title=title, full_text=full_text)
     assert (result.kind, result.case_types) == (K.REVIEW_PRELIMINARY_RESULTS, (AD,))
 
 
 def test_action_line_marks_a_correction() -> None:
-    result = classify_notice(title="Mattresses From Thailand: Antidumping Duty Order",
-                             action="Notice; correction.")
+    result = classify_notice(
+        title="Mattresses From Thailand: Antidumping Duty Order", action="Notice; correction."
+    )
     assert (result.kind, result.is_correction) == (K.ORDER, True)
 
 
@@ -259,8 +316,7 @@ def test_every_corpus_row_gets_a_valid_kind() -> None:
         assert out["kind"] in kinds
         assert out["agency"] in {a.value for a in Agency}
         assert out["revokes"] in {r.value for r in Revokes}
-        assert set(out) == {"document_number", "kind", "agency", "case_types", "is_correction",
-                            "revokes"}
+        assert set(out) == {"document_number", "kind", "agency", "case_types", "is_correction", "revokes"}
         assert isinstance(out["case_types"], list)
     # The bulk of the corpus is Commerce case notices; "other" must stay the exception.
     assert sum(out["kind"] == "other" for out in results) < 60

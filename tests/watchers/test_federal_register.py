@@ -17,11 +17,15 @@ API = "https://www.federalregister.gov/api/v1"
 
 
 def result(body: bytes, status: int = 200, content_type: str = "application/json") -> FetchResult:
-    return FetchResult(url=API + "/documents.json", status=status, headers={"content-type": content_type}, body=body)
+    return FetchResult(
+        url=API + "/documents.json", status=status, headers={"content-type": content_type}, body=body
+    )
 
 
 def test_real_cursor_page_parses_documents_and_next_url() -> None:
-    page = fr.parse_search_page(result(fixture_bytes("fr_api", "fr_api_search_newest_page1_2024_cursor.json")))
+    page = fr.parse_search_page(
+        result(fixture_bytes("fr_api", "fr_api_search_newest_page1_2024_cursor.json"))
+    )
     assert page.count == 10000
     assert [d.document_number for d in page.documents] == ["2024-31440", "2024-31439"]
     assert page.documents[0].publication_date == date(2024, 12, 31)
@@ -98,8 +102,12 @@ class Sleeps:
 
 def fetcher_for(handler: Callable[[httpx.Request], httpx.Response], sleeps: Sleeps | None = None) -> Fetcher:
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return Fetcher(client=client, allowed_hosts=frozenset({"www.federalregister.gov"}), max_retries=3,
-                   sleep=sleeps or Sleeps())
+    return Fetcher(
+        client=client,
+        allowed_hosts=frozenset({"www.federalregister.gov"}),
+        max_retries=3,
+        sleep=sleeps or Sleeps(),
+    )
 
 
 async def test_fetch_search_follows_search_after_cursor_pages() -> None:
@@ -121,8 +129,11 @@ async def test_fetch_search_follows_search_after_cursor_pages() -> None:
 
 
 async def test_retry_after_on_429_is_honoured_then_succeeds() -> None:
-    answers = [httpx.Response(429, headers={"Retry-After": "7"}), httpx.Response(503), httpx.Response(
-        200, content=fixture_bytes("fr_api", "fr_api_search_zero_results.json"))]
+    answers = [
+        httpx.Response(429, headers={"Retry-After": "7"}),
+        httpx.Response(503),
+        httpx.Response(200, content=fixture_bytes("fr_api", "fr_api_search_zero_results.json")),
+    ]
     sleeps = Sleeps()
     documents, _ = await fr.fetch_search(
         fetcher_for(lambda _r: answers.pop(0), sleeps), base_url=API, since=date(2024, 1, 1)
@@ -134,8 +145,9 @@ async def test_retry_after_on_429_is_honoured_then_succeeds() -> None:
 async def test_persistent_500_raises_source_error_after_retries() -> None:
     sleeps = Sleeps()
     with pytest.raises(SourceError, match="HTTP 500 after 4 attempts"):
-        await fr.fetch_search(fetcher_for(lambda _r: httpx.Response(500), sleeps), base_url=API,
-                              since=date(2024, 1, 1))
+        await fr.fetch_search(
+            fetcher_for(lambda _r: httpx.Response(500), sleeps), base_url=API, since=date(2024, 1, 1)
+        )
     assert len(sleeps.calls) == 3
 
 
@@ -160,6 +172,7 @@ async def test_conditional_get_sends_validators_and_handles_304() -> None:
 
 async def test_next_page_on_another_host_is_refused() -> None:
     body = {"count": 3, "results": [], "next_page_url": "https://evil.example.com/api/v1/documents?page=2"}
-    with pytest.raises(HostNotAllowedError, match="evil.example.com"):
-        await fr.fetch_search(fetcher_for(lambda _r: httpx.Response(200, json=body)), base_url=API,
-                              since=date(2024, 1, 1))
+    with pytest.raises(HostNotAllowedError, match=r"evil\.example\.com"):
+        await fr.fetch_search(
+            fetcher_for(lambda _r: httpx.Response(200, json=body)), base_url=API, since=date(2024, 1, 1)
+        )

@@ -28,8 +28,19 @@ def eastern(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
         (eastern(2024, 2, 19, 8, 45), 1800.0),  # Presidents' Day, a federal holiday
         (eastern(2024, 2, 18, 23, 59), 1800.0),  # Sunday night before a holiday: no window Monday
     ],
-    ids=["list-opens", "list-closing", "update", "issue", "midday", "before-list", "night", "before-issue",
-         "saturday", "holiday", "sunday-before-holiday"],
+    ids=[
+        "list-opens",
+        "list-closing",
+        "update",
+        "issue",
+        "midday",
+        "before-list",
+        "night",
+        "before-issue",
+        "saturday",
+        "holiday",
+        "sunday-before-holiday",
+    ],
 )
 def test_delay_by_time_of_day_and_calendar(now: datetime, delay: float) -> None:
     assert next_poll_delay(now) == delay

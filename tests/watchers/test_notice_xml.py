@@ -196,8 +196,7 @@ class TestItcScheduling:
         assert notice.hts_codes == tuple(c.replace(".", "") for c in listed.split(", "))
         assert len(notice.hts_codes) == 46
         assert notice.unread == [
-            "no scope section: HTS codes read from the paragraphs naming the Harmonized Tariff "
-            "Schedule"
+            "no scope section: HTS codes read from the paragraphs naming the Harmonized Tariff Schedule"
         ]
 
     def test_schedule(self, notice: NoticeFacts) -> None:
@@ -231,9 +230,7 @@ class TestDailyIssues:
         found = []
         for name in (ISSUE_2024_ENDASH, ISSUE_2024_HYPHEN):
             parts = dict(split_daily_issue(fixture_bytes("fr_xml", name)))
-            found.append(
-                extract_notice_facts(parts["2024-02902"], publication_date=date(2024, 2, 12))
-            )
+            found.append(extract_notice_facts(parts["2024-02902"], publication_date=date(2024, 2, 12)))
         assert found[0] == found[1]
         single = facts(PRESSURE_WASHERS, date(2024, 2, 12))
         assert replace(found[0]) == single
@@ -246,9 +243,7 @@ class TestDailyIssues:
         assert published == date(2016, 4, 15)
         for number, name in [("2016-08229", GLYCINE), ("2016-08787", SILICOMANGANESE),
                              ("2016-08650", ITC_HOT_ROLLED)]:  # fmt: skip
-            assert extract_notice_facts(parts[number], publication_date=published) == facts(
-                name, published
-            )
+            assert extract_notice_facts(parts[number], publication_date=published) == facts(name, published)
         travel = extract_notice_facts(parts["2016-08789"], publication_date=published)
         assert travel.title == "U.S. Travel and Tourism Advisory Board"
         assert (travel.case_numbers, travel.rates, travel.deadlines) == ((), [], [])

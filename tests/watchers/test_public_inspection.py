@@ -77,8 +77,10 @@ async def test_idle_poll_is_one_conditional_get_answered_304() -> None:
         seen.append(request)
         return httpx.Response(304)
 
-    fetcher = Fetcher(client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-                      allowed_hosts=frozenset({"www.federalregister.gov"}))
+    fetcher = Fetcher(
+        client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        allowed_hosts=frozenset({"www.federalregister.gov"}),
+    )
     answer = await pi.fetch_public_inspection(fetcher, base_url=API, validators=Validators(etag='"v1"'))
     assert answer.not_modified and answer.body is None
     assert len(seen) == 1 and seen[0].headers["If-None-Match"] == '"v1"'

@@ -22,8 +22,9 @@ from watchers.trade_gov_parse import read_rate_pair
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/trade_gov"
 BASE = "https://www.trade.gov"
 SEED = "trade_gov_prelim_ad_active_anode_material_china_2025.txt"
-AD_URL = (f"{BASE}/preliminary-affirmative-determination-antidumping-duty-investigation"
-          "-active-anode-material-china")
+AD_URL = (
+    f"{BASE}/preliminary-affirmative-determination-antidumping-duty-investigation-active-anode-material-china"
+)
 CVD_URL = f"{BASE}/preliminary-determinations-countervailing-duty-investigations-active-anode-material-china"
 
 
@@ -60,21 +61,26 @@ def test_listing_rss_resolves_relative_links() -> None:
 
 
 def test_listing_rss_sniffed_without_content_type() -> None:
-    links = parse_announcement_listing(fixture("case_announcements_feed.rss"), base_url=BASE,
-                                       content_type=None)
+    links = parse_announcement_listing(
+        fixture("case_announcements_feed.rss"), base_url=BASE, content_type=None
+    )
     assert len(links) == 2
 
 
 def test_listing_broken_feed_raises() -> None:
     with pytest.raises(ValueError, match="unreadable feed"):
-        parse_announcement_listing(b"<?xml version='1.0'?><rss><channel><item>", base_url=BASE,
-                                   content_type="application/rss+xml")
+        parse_announcement_listing(
+            b"<?xml version='1.0'?><rss><channel><item>", base_url=BASE, content_type="application/rss+xml"
+        )
 
 
 def test_announcement_html() -> None:
     a = parse_announcement(fixture("announcement_active_anode_material_prelim_ad.html"), url=AD_URL)
     assert (a.kind, a.case_type, a.outcome) == (
-        NoticeKind.PRELIMINARY_DETERMINATION, CaseType.AD, "affirmative")
+        NoticeKind.PRELIMINARY_DETERMINATION,
+        CaseType.AD,
+        "affirmative",
+    )
     assert a.announced == date(2025, 7, 17)
     assert (a.product, a.country) == ("active anode material", "People's Republic of China")
     assert a.case_numbers == ("A-570-194",)
@@ -83,12 +89,19 @@ def test_announcement_html() -> None:
     assert len(a.rates) == 7  # six combinations and the China-wide entity; not the import table
     tesla = a.rates[2]
     assert (tesla.exporter, tesla.producer, tesla.rate, tesla.cash_deposit, tesla.basis) == (
-        "Tesla (Shanghai) Co., Ltd.", "BTR New Material Group Sales Co. Ltd.",
-        Decimal("93.50"), Decimal("93.50"), RateBasis.COMBINATION)
+        "Tesla (Shanghai) Co., Ltd.",
+        "BTR New Material Group Sales Co. Ltd.",
+        Decimal("93.50"),
+        Decimal("93.50"),
+        RateBasis.COMBINATION,
+    )
     assert (tesla.case_number, tesla.case_type) == ("A-570-194", CaseType.AD)
     wide = a.rates[-1]
     assert (wide.exporter, wide.basis, wide.rate) == (
-        "China-Wide Entity", RateBasis.COUNTRY_WIDE, Decimal("102.72"))
+        "China-Wide Entity",
+        RateBasis.COUNTRY_WIDE,
+        Decimal("102.72"),
+    )
     assert wide.footnotes == ("This rate is based on facts available with adverse inferences.",)
     assert [(s.event, s.due) for s in a.next_steps] == [("final_determination", date(2025, 12, 5))]
     assert "should be announced by December 5, 2025" in a.next_steps[0].sentence
@@ -128,7 +141,10 @@ def test_announcement_html_without_rate_table_says_so() -> None:
 def test_announcement_seed_ocr_text() -> None:
     a = parse_announcement(fixture(SEED), url=AD_URL, text=True)
     assert (a.kind, a.case_type, a.outcome) == (
-        NoticeKind.PRELIMINARY_DETERMINATION, CaseType.AD, "affirmative")
+        NoticeKind.PRELIMINARY_DETERMINATION,
+        CaseType.AD,
+        "affirmative",
+    )
     assert a.announced == date(2025, 7, 17)
     assert (a.product, a.country) == ("active anode material", "People's Republic of China")
     assert a.case_numbers == ("A-570-194",)
@@ -155,7 +171,10 @@ def test_announcement_seed_ocr_text() -> None:
     assert any(r.startswith("edge marks: '(/93.50' read as 93.50") for r in a.repairs)
     wide = a.rates[-1]
     assert (wide.exporter, wide.basis, wide.cash_deposit) == (
-        "China-Wide Entity", RateBasis.COUNTRY_WIDE, Decimal("102.72"))
+        "China-Wide Entity",
+        RateBasis.COUNTRY_WIDE,
+        Decimal("102.72"),
+    )
 
 
 @pytest.mark.parametrize(
@@ -170,10 +189,19 @@ def test_announcement_seed_ocr_text() -> None:
         (None, "93.50", (None, Decimal("93.50"))),
         ("|30", "9350", (None, None)),
     ],
-    ids=["intact", "point-lost-margin", "point-lost-deposit", "both-point-lost", "edge-marks",
-         "different-digits", "margin-missing", "garbled"],
+    ids=[
+        "intact",
+        "point-lost-margin",
+        "point-lost-deposit",
+        "both-point-lost",
+        "edge-marks",
+        "different-digits",
+        "margin-missing",
+        "garbled",
+    ],
 )
-def test_rate_cell_repair_rules(margin: str | None, deposit: str,
-                                expected: tuple[Decimal | None, Decimal | None]) -> None:
+def test_rate_cell_repair_rules(
+    margin: str | None, deposit: str, expected: tuple[Decimal | None, Decimal | None]
+) -> None:
     a, b = read_rate_pair(margin, deposit)
     assert (a.value, b.value) == expected

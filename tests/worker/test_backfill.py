@@ -43,8 +43,9 @@ class Sleeps:
 
 
 def fetcher(sleeps: Sleeps) -> Fetcher:
-    return Fetcher(client=httpx.AsyncClient(), allowed_hosts=frozenset({"127.0.0.1"}), max_retries=1,
-                   sleep=sleeps)
+    return Fetcher(
+        client=httpx.AsyncClient(), allowed_hosts=frozenset({"127.0.0.1"}), max_retries=1, sleep=sleeps
+    )
 
 
 def register() -> ConstructedRegister:
@@ -55,13 +56,19 @@ def register() -> ConstructedRegister:
 def catalog(engine: Engine) -> dict[str, Any]:
     with transaction(engine) as session:
         return {
-            "notices": sorted((n.document_number, n.kind, n.content_hash, n.on_public_inspection)
-                              for n in session.exec(select(Notice))),
-            "cases": sorted((c.case_number, c.status, c.country, c.product, c.order_date)
-                            for c in store.list_cases(session)),
+            "notices": sorted(
+                (n.document_number, n.kind, n.content_hash, n.on_public_inspection)
+                for n in session.exec(select(Notice))
+            ),
+            "cases": sorted(
+                (c.case_number, c.status, c.country, c.product, c.order_date)
+                for c in store.list_cases(session)
+            ),
             "hts": sorted((h.case_number, h.hts) for h in store.list_case_hts(session)),
-            "rates": sorted((r.case_number, r.exporter, r.producer, str(r.rate), r.notice_document_number)
-                            for r in store.list_rates(session)),
+            "rates": sorted(
+                (r.case_number, r.exporter, r.producer, str(r.rate), r.notice_document_number)
+                for r in store.list_rates(session)
+            ),
             "alerts": len(store.list_alerts(session)),
         }
 
@@ -69,8 +76,9 @@ def catalog(engine: Engine) -> dict[str, Any]:
 async def backfill(engine: Engine, site: RecordedSite, sleeps: Sleeps, **kwargs: Any) -> BackfillReport:
     f = fetcher(sleeps)
     try:
-        return await run_backfill(engine, f, base_url=site.base_url + "/api/v1", since=SINCE, until=UNTIL,
-                                  now=NOW, **kwargs)
+        return await run_backfill(
+            engine, f, base_url=site.base_url + "/api/v1", since=SINCE, until=UNTIL, now=NOW, **kwargs
+        )
     finally:
         await f.client.aclose()
 
@@ -85,7 +93,8 @@ def test_month_windows_clip_to_the_range() -> None:
 
 def test_halving_and_the_result_cap() -> None:
     assert halve(Window(date(2024, 2, 1), date(2024, 2, 29))) == (
-        Window(date(2024, 2, 1), date(2024, 2, 14)), Window(date(2024, 2, 15), date(2024, 2, 29))
+        Window(date(2024, 2, 1), date(2024, 2, 14)),
+        Window(date(2024, 2, 15), date(2024, 2, 29)),
     )
     assert window_is_full(10_000, per_page=1000) and not window_is_full(9_999, per_page=1000)
     assert window_is_full(100, per_page=2)  # 50 pages of 2 is all the API will page through
@@ -124,8 +133,11 @@ async def test_interrupted_backfill_resumes_to_the_same_catalog_without_alerting
         first_request = len(site.requests)
         resumed = await backfill(engine, site, sleeps)
         assert resumed.ok and resumed.resumed_from == date(2024, 1, 1) and resumed.windows_done == 2
-        searched = [r.query["conditions[publication_date][gte]"] for r in site.requests[first_request:]
-                    if r.path == SEARCH_PATH]
+        searched = [
+            r.query["conditions[publication_date][gte]"]
+            for r in site.requests[first_request:]
+            if r.path == SEARCH_PATH
+        ]
         assert searched == ["2024-01-01", "2024-02-01"]  # completed windows are not fetched again
 
         fresh = make_engine(f"sqlite:///{tmp_path / 'uninterrupted.db'}")
@@ -149,8 +161,9 @@ async def test_full_window_is_halved_and_xml_waits_for_its_limiter(engine: Engin
     sleeps = Sleeps()
     with RecordedSite() as site:
         site.hook = crowded.hook
-        report = await backfill(engine, site, sleeps, per_page=2, concurrency=4,
-                                xml_limiter=RateLimiter(1.0, sleeps))
+        report = await backfill(
+            engine, site, sleeps, per_page=2, concurrency=4, xml_limiter=RateLimiter(1.0, sleeps)
+        )
     assert report.ok and report.windows_split >= 1 and report.documents_new == 120
     assert len(sleeps.calls) >= 119  # every XML download after the first waited for its 1 s slot
     assert max(sleeps.calls) > 100  # concurrent callers got successive slots, not the same one

@@ -27,8 +27,9 @@ async def test_order_reaches_subscriber_once_with_cases_product_level_rate_and_c
     subscribe_sample_portfolio(engine)
     set_cursor(engine, "2024-02-09")
     with RecordedSite(pressure_washer_routes()) as site:
-        settings = settings_for(site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox",
-                                database_url=str(engine.url))
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
         report = await run_poll(settings, engine, "federal_register", now=now)
         assert report.ok and report.documents_new == 1 and report.alerts_created == 1
         delivered = await run_delivery(settings, engine, now=now)
@@ -65,8 +66,9 @@ async def test_smtp_down_keeps_alert_pending_until_server_is_back(
     subscribe_sample_portfolio(engine)
     set_cursor(engine, "2024-02-09")
     with RecordedSite(pressure_washer_routes()) as site:
-        settings = settings_for(site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox",
-                                database_url=str(engine.url))
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
         await run_poll(settings, engine, "federal_register", now=now)
     smtp.stop()
     down = await run_delivery(settings, engine, now=now)
@@ -90,8 +92,9 @@ async def test_first_poll_without_cursor_primes_without_alerting(
 ) -> None:
     subscribe_sample_portfolio(engine)
     with RecordedSite(pressure_washer_routes()) as site:
-        settings = settings_for(site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox",
-                                database_url=str(engine.url))
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
         report = await run_poll(settings, engine, "federal_register", now=now)
     assert report.ok and report.primed and report.documents_new == 1 and report.alerts_created == 0
     with transaction(engine) as session:

@@ -44,8 +44,10 @@ def billion_laughs(levels: int = 10) -> bytes:
     entities = ['<!ENTITY lol0 "lol">'] + [
         f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels)
     ]
-    return (f'<?xml version="1.0"?><!DOCTYPE NOTICE [{"".join(entities)}]>'
-            f"<NOTICE><P>&lol{levels - 1};</P></NOTICE>").encode()
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE NOTICE [{"".join(entities)}]>'
+        f"<NOTICE><P>&lol{levels - 1};</P></NOTICE>"
+    ).encode()
 
 
 def test_entity_bomb_is_refused_without_exhausting_memory() -> None:
@@ -68,8 +70,9 @@ async def test_markup_and_header_injection_in_a_title_reach_mail_escaped_and_ine
     hostile = Route(SEARCH_PATH, hostile_search(title=f"{real} {SCRIPT}{INJECTION}"))
     routes = [hostile, *pressure_washer_routes()[1:]]
     with RecordedSite(routes) as site:
-        settings = settings_for(site.base_url, smtp_url=smtp.url, outbox=tmp_path / "o",
-                                database_url=str(engine.url))
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "o", database_url=str(engine.url)
+        )
         report = await run_poll(settings, engine, "federal_register", now=now)
         assert report.ok and report.alerts_created == 1
         assert (await run_delivery(settings, engine, now=now)).sent == 1
@@ -88,8 +91,9 @@ async def test_notice_with_an_entity_bomb_is_stored_unread_and_the_poll_goes_on(
     set_cursor(engine, "2024-02-09")
     routes = [pressure_washer_routes()[0], Route(XML_PATH, billion_laughs(), content_type="application/xml")]
     with RecordedSite(routes) as site:
-        settings = settings_for(site.base_url, smtp_url=None, outbox=tmp_path / "o",
-                                database_url=str(engine.url))
+        settings = settings_for(
+            site.base_url, smtp_url=None, outbox=tmp_path / "o", database_url=str(engine.url)
+        )
         report = await run_poll(settings, engine, "federal_register", now=now)
     assert report.ok and report.documents_new == 1
     with transaction(engine) as session:
@@ -103,8 +107,9 @@ async def test_the_worker_fetches_only_from_the_configured_source_hosts(
     set_cursor(engine, "2024-02-09")
     elsewhere = f"http://127.0.0.2:{free_port()}/steal.xml"
     with RecordedSite([Route(SEARCH_PATH, hostile_search(full_text_xml_url=elsewhere))]) as site:
-        settings = settings_for(site.base_url, smtp_url=None, outbox=tmp_path / "o",
-                                database_url=str(engine.url))
+        settings = settings_for(
+            site.base_url, smtp_url=None, outbox=tmp_path / "o", database_url=str(engine.url)
+        )
         report = await run_poll(settings, engine, "federal_register", now=now)
     assert not report.ok and "not a configured source host" in (report.error or "")
     with transaction(engine) as session:

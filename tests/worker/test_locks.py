@@ -74,15 +74,21 @@ def test_a_second_worker_on_one_sqlite_file_refuses_to_start(tmp_path: Path) -> 
     database = tmp_path / "adcvd.db"
     url = f"sqlite:///{database}"
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys
             from worker.db import make_engine
             from worker.locks import worker_lock
             with worker_lock(make_engine({url!r})):
                 print("holding", flush=True)
                 sys.stdin.read()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"

@@ -24,7 +24,9 @@ BROKEN = {
         b"<p>Your request has been blocked.</p></body></html>",
         content_type="text/html",
     ),
-    "400-json-error": Route(SEARCH_PATH, fixture_bytes("fr_api", "fr_api_error_invalid_cursor.json"), status=400),
+    "400-json-error": Route(
+        SEARCH_PATH, fixture_bytes("fr_api", "fr_api_error_invalid_cursor.json"), status=400
+    ),
 }
 EXPECTED = {
     "malformed-json": "not JSON",

@@ -37,8 +37,17 @@ def catalog_investigations(engine: Engine) -> None:
     """Both cases as the final determinations left them: investigations with the scope's HTS code."""
     with transaction(engine) as session:
         for number, kind in (("A-570-148", "AD"), ("C-570-149", "CVD")):
-            session.add(Case(case_number=number, case_type=kind, country="CN", country_name="China",
-                             product="gas powered pressure washers", status="investigation", source="test"))
+            session.add(
+                Case(
+                    case_number=number,
+                    case_type=kind,
+                    country="CN",
+                    country_name="China",
+                    product="gas powered pressure washers",
+                    status="investigation",
+                    source="test",
+                )
+            )
             session.flush()
             session.add(CaseHts(case_number=number, hts="8424309000", source="test", as_of=date(2024, 1, 2)))
 
@@ -56,8 +65,9 @@ async def test_filing_alerts_once_marked_as_public_inspection(
     subscribe_sample_portfolio(engine)
     catalog_investigations(engine)
     with RecordedSite([pi_route()]) as site:
-        settings = settings_for(site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox",
-                                database_url=str(engine.url))
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
         requests, report = await poll(settings, engine, FILED)
         assert requests == 1
         assert report.ok and report.documents_seen == 1 and report.documents_new == 1
@@ -91,8 +101,9 @@ async def test_filing_alerts_once_marked_as_public_inspection(
 async def test_failed_poll_keeps_state_and_counts_failure(engine: Engine, tmp_path: Path) -> None:
     body = b"<!DOCTYPE html><html><title>Federal Register :: Request Access</title></html>"
     with RecordedSite([Route(PI_PATH, body, content_type="text/html")]) as site:
-        settings = settings_for(site.base_url, smtp_url=None, outbox=tmp_path / "outbox",
-                                database_url=str(engine.url))
+        settings = settings_for(
+            site.base_url, smtp_url=None, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
         _, report = await poll(settings, engine, FILED)
     assert not report.ok and "HTML page" in (report.error or "")
     with transaction(engine) as session:
@@ -109,8 +120,9 @@ async def test_published_notice_completes_the_filing_thread_without_a_second_new
     set_cursor(engine, "2024-02-09")
     published_at = datetime(2024, 2, 12, 11, 5, tzinfo=UTC)  # Monday 6:05 a.m. Eastern
     with RecordedSite([pi_route(), *pressure_washer_routes()]) as site:
-        settings = settings_for(site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox",
-                                database_url=str(engine.url))
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
         await poll(settings, engine, FILED)
         await run_delivery(settings, engine, now=FILED)
         report = await run_poll(settings, engine, "federal_register", now=published_at)

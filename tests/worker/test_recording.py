@@ -18,10 +18,16 @@ async def test_record_saves_each_response_byte_for_byte_with_source_note(
 ) -> None:
     set_cursor(engine, "2024-02-09")
     with RecordedSite(pressure_washer_routes()) as site:
-        settings = settings_for(site.base_url, smtp_url=None, outbox=tmp_path / "o", database_url=str(engine.url))
-        report = await run_poll(settings, engine, "federal_register", now=now, record_dir=str(tmp_path / "rec"))
+        settings = settings_for(
+            site.base_url, smtp_url=None, outbox=tmp_path / "o", database_url=str(engine.url)
+        )
+        report = await run_poll(
+            settings, engine, "federal_register", now=now, record_dir=str(tmp_path / "rec")
+        )
     assert report.ok
-    saved = sorted(p for p in (tmp_path / "rec" / "127.0.0.1").iterdir() if not p.name.endswith(".source.txt"))
+    saved = sorted(
+        p for p in (tmp_path / "rec" / "127.0.0.1").iterdir() if not p.name.endswith(".source.txt")
+    )
     assert len(saved) == 2
     xml = next(p for p in saved if p.name.endswith(".xml"))
     assert xml.read_bytes() == fixture_bytes("fr_api", "2024-02902.xml")

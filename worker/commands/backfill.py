@@ -27,8 +27,10 @@ def _date(value: str | None, option: str) -> date | None:
 
 def describe(report: BackfillReport) -> str:
     rate = report.documents_read / report.elapsed if report.elapsed > 0 else 0.0
-    return (f"{report.documents_seen} seen, {report.documents_new} new, {report.documents_read} read, "
-            f"{report.requests} requests, {rate:.1f} notices/s")
+    return (
+        f"{report.documents_seen} seen, {report.documents_new} new, {report.documents_read} read, "
+        f"{report.requests} requests, {rate:.1f} notices/s"
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -54,27 +56,47 @@ def register(app: typer.Typer) -> None:
             async with open_fetcher(settings) as fetcher:
                 # The slot limiter keeps the API limit when several downloads wait at once.
                 fetcher.limiter = RateLimiter(settings.http_requests_per_second, fetcher.sleep)
-                xml = RateLimiter(xml_per_second if xml_per_second is not None
-                                  else settings.http_xml_requests_per_second, fetcher.sleep)
-                with Progress(TextColumn("backfill {task.description}"), BarColumn(), MofNCompleteColumn(),
-                              TextColumn("{task.fields[counts]}"), TimeElapsedColumn()) as bar:
+                xml = RateLimiter(
+                    xml_per_second if xml_per_second is not None else settings.http_xml_requests_per_second,
+                    fetcher.sleep,
+                )
+                with Progress(
+                    TextColumn("backfill {task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TextColumn("{task.fields[counts]}"),
+                    TimeElapsedColumn(),
+                ) as bar:
                     task = bar.add_task(f"{since_date}..{until_date}", total=None, counts="")
 
                     def show(report: BackfillReport) -> None:
-                        bar.update(task, completed=report.windows_done, total=report.windows_total,
-                                   counts=describe(report))
+                        bar.update(
+                            task,
+                            completed=report.windows_done,
+                            total=report.windows_total,
+                            counts=describe(report),
+                        )
 
                     return await run_backfill(
-                        actx.engine, fetcher, base_url=settings.federal_register_url, since=since_date,
-                        until=until_date, now=utc_now(), concurrency=concurrency, xml_limiter=xml,
-                        name_threshold=settings.name_match_threshold, progress=show,
+                        actx.engine,
+                        fetcher,
+                        base_url=settings.federal_register_url,
+                        since=since_date,
+                        until=until_date,
+                        now=utc_now(),
+                        concurrency=concurrency,
+                        xml_limiter=xml,
+                        name_threshold=settings.name_match_threshold,
+                        progress=show,
                     )
 
         report = asyncio.run(run())
         resumed = f" (resumed from {report.resumed_from})" if report.resumed_from else ""
-        typer.echo(f"backfill {since_date}..{until_date}{resumed}: {report.windows_done} windows, "
-                   f"{describe(report)}, {report.cases_touched} cases touched, {report.rates_added} rates, "
-                   f"{report.alerts_created} alerts (primed)")
+        typer.echo(
+            f"backfill {since_date}..{until_date}{resumed}: {report.windows_done} windows, "
+            f"{describe(report)}, {report.cases_touched} cases touched, {report.rates_added} rates, "
+            f"{report.alerts_created} alerts (primed)"
+        )
         if not report.ok:
             typer.echo(f"backfill stopped: {report.error}; rerun the same command to resume", err=True)
             raise typer.Exit(1)

@@ -162,8 +162,10 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         with actx.engine.connect() as connection:
             current = current_revision(connection)
-        typer.echo(f"database {redacted_url(actx.settings.database_url)}: revision {current or 'none'}; "
-                   f"newest {head_revision()}")
+        typer.echo(
+            f"database {redacted_url(actx.settings.database_url)}: revision {current or 'none'}; "
+            f"newest {head_revision()}"
+        )
 
     @db_app.command("revision")
     def db_revision_cmd(
@@ -173,4 +175,3 @@ def register(app: typer.Typer) -> None:
         and the newest revision (autogenerate against a scratch SQLite database). Review it before use."""
         path = write_revision(message)
         typer.echo(f"wrote {path}; review it, then `adcvd init` upgrades every database to it")
-

@@ -66,7 +66,10 @@ def register(app: typer.Typer) -> None:
             created = subscriber is None
             if subscriber is None:
                 subscriber = Subscriber(
-                    email=email, importer_id=owner.id, role=role, unsubscribe_token=secrets.token_urlsafe(16),
+                    email=email,
+                    importer_id=owner.id,
+                    role=role,
+                    unsubscribe_token=secrets.token_urlsafe(16),
                     created_at=utc_now(),
                 )
             subscriber.role, subscriber.digest, subscriber.time_zone = role, digest, tz
