@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from worker import store
 from worker.models import Alert, Importer, Product, Subscriber
+from worker.names import AliasTable
 from worker.reminders import CLOSED_STATUSES, collect_deadlines, deadline_view
 from worker.routing import case_view, load_reach, local_today, product_views, recipient_view
 
@@ -35,7 +36,13 @@ def build_baseline_payload(
     ]
     case_numbers = sorted({r.case.case_number for r in reaches})
     rates = store.list_rates(session, case_numbers)
-    products = product_views(reaches, rates, today=today, threshold=threshold)
+    products = product_views(
+        reaches,
+        rates,
+        today=today,
+        threshold=threshold,
+        aliases=AliasTable(store.load_aliases(session, subscriber.importer_id)),
+    )
     deadlines = collect_deadlines(
         session, importer_id=subscriber.importer_id, today=today, until=today + timedelta(days=DEADLINE_DAYS)
     )

@@ -7,7 +7,18 @@ import logging
 import typer
 from pydantic import ValidationError
 
-from worker.commands import backfill, check, core, deadlines, digest, notices, outbox, portfolio, subscribers
+from worker.commands import (
+    aliases,
+    backfill,
+    check,
+    core,
+    deadlines,
+    digest,
+    notices,
+    outbox,
+    portfolio,
+    subscribers,
+)
 from worker.context import AppContext
 from worker.settings import Settings
 
@@ -40,7 +51,7 @@ def main_callback(
     ctx.obj = AppContext(settings=settings)
 
 
-for module in (core, subscribers, portfolio, check, notices, outbox, backfill, deadlines, digest):
+for module in (core, subscribers, portfolio, check, notices, outbox, backfill, deadlines, digest, aliases):
     module.register(app)
 
 

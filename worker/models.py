@@ -160,6 +160,18 @@ class Product(SQLModel, table=True):
     annual_entered_value: Decimal | None = Field(default=None, sa_column=Column(Numeric(16, 2)))
 
 
+class CompanyAlias(SQLModel, table=True):
+    """A name an importer's records use for a company Commerce lists under another name."""
+
+    __tablename__ = "company_alias"
+    __table_args__ = (UniqueConstraint("importer_id", "alias"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    importer_id: int = Field(foreign_key="importer.id", index=True)
+    alias: str
+    canonical: str
+
+
 class Subscriber(SQLModel, table=True):
     __tablename__ = "subscriber"
     __table_args__ = (UniqueConstraint("email", "importer_id"),)

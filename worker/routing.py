@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,6 +21,7 @@ from worker.exposure import annual_exposure
 from worker.hts import hts_match_level
 from worker.matching import significant_words
 from worker.models import Alert, Case, CompanyRate, Importer, Notice, Product, Subscriber
+from worker.names import AliasTable
 
 # What each role hears of at once (None: every event kind). Importers hear of what reaches their
 # products, counsel of deadlines (and get reminders), ops read the weekly digest instead.
@@ -162,7 +163,12 @@ def _money(value: Decimal | None) -> str | None:
 
 
 def _cascade(
-    reach: ProductReach, rates: Sequence[CompanyRate], *, today: date, threshold: int
+    reach: ProductReach,
+    rates: Sequence[CompanyRate],
+    *,
+    today: date,
+    threshold: int,
+    aliases: Mapping[str, str] | None = None,
 ) -> CascadeResult:
     product = reach.product
     return resolve_deposit_rate(
@@ -171,6 +177,7 @@ def _cascade(
         exporter=product.exporter or None,
         producer=product.producer or None,
         entry_date=today,
+        aliases=aliases,
         threshold=threshold,
         case_number=reach.case.case_number,
     )
@@ -183,14 +190,15 @@ def describe_match(
     today: date,
     threshold: int,
     changed_by: str | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], CascadeResult, CascadeResult | None]:
     """Why a case reaches a product and what it pays today; with `changed_by`, also before that notice."""
     product = reach.product
-    result = _cascade(reach, rates, today=today, threshold=threshold)
+    result = _cascade(reach, rates, today=today, threshold=threshold, aliases=aliases)
     before: CascadeResult | None = None
     if changed_by:
         older = [r for r in rates if r.notice_document_number != changed_by]
-        before = _cascade(reach, older, today=today, threshold=threshold)
+        before = _cascade(reach, older, today=today, threshold=threshold, aliases=aliases)
     option = result.option
     possible = result.possible_matches[0] if result.possible_matches else None
     exposure = annual_exposure(product.annual_entered_value, result.rate)
@@ -253,8 +261,12 @@ def product_views(
     today: date,
     threshold: int,
     changed_by: str | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One view per product: its matched cases (AD and CVD side by side) and the stacked deposit."""
+    """One view per product: its matched cases (AD and CVD side by side) and the stacked deposit.
+
+    `aliases` is the importer's alias table (worker.names.AliasTable semantics).
+    """
     by_product: dict[int, list[ProductReach]] = defaultdict(list)
     products: dict[int, Product] = {}
     for reach in reaches:
@@ -269,7 +281,7 @@ def product_views(
         ordered = sorted(by_product[product_id], key=lambda r: (_family(r.case), r.case.case_type != "AD"))
         for reach in ordered:
             view, result, before = describe_match(
-                reach, rates, today=today, threshold=threshold, changed_by=changed_by
+                reach, rates, today=today, threshold=threshold, changed_by=changed_by, aliases=aliases
             )
             matches.append(view)
             family = families[_family(reach.case)]
@@ -507,7 +519,12 @@ def route_notice_events(
         reached_cases = {r.case.case_number for r in importer_reaches}
         known_deadlines, known_notices = known_from_baseline(session, subscriber.id)
         products_now = product_views(
-            importer_reaches, rates, today=today, threshold=threshold, changed_by=notice.document_number
+            importer_reaches,
+            rates,
+            today=today,
+            threshold=threshold,
+            changed_by=notice.document_number,
+            aliases=AliasTable(store.load_aliases(session, subscriber.importer_id)),
         )
         changed = {
             (m["case_number"], company)

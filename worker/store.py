@@ -12,6 +12,7 @@ from worker.models import (
     Alert,
     Case,
     CaseHts,
+    CompanyAlias,
     CompanyRate,
     Deadline,
     DigestRun,
@@ -169,6 +170,24 @@ def load_or_create_importer(session: Session, name: str) -> Importer:
         session.add(importer)
         session.flush()
     return importer
+
+
+def load_aliases(session: Session, importer_id: int) -> dict[str, str]:
+    """The importer's alias table: the name in their records -> the name as Commerce lists it."""
+    rows = session.exec(select(CompanyAlias).where(CompanyAlias.importer_id == importer_id))
+    return {row.alias: row.canonical for row in rows}
+
+
+def save_alias(session: Session, *, importer_id: int, alias: str, canonical: str) -> bool:
+    """Add or change one alias; True when it is new."""
+    row = session.exec(
+        select(CompanyAlias).where(CompanyAlias.importer_id == importer_id, CompanyAlias.alias == alias)
+    ).first()
+    created = row is None
+    row = row or CompanyAlias(importer_id=importer_id, alias=alias, canonical=canonical)
+    row.canonical = canonical
+    session.add(row)
+    return created
 
 
 def list_importers(session: Session) -> list[Importer]:

@@ -25,8 +25,12 @@ def test_migrated_schema_matches_the_models(engine: Engine) -> None:
 
 def test_a_database_built_before_migrations_is_adopted_then_upgraded(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    SQLModel.metadata.create_all(engine)
-    assert "upgraded from 0001" in upgrade_schema(engine) or head_revision() == "0001"
+    # What create_all built before migrations existed: the tables of revision 0001.
+    tables_after_0001 = {"company_alias"}
+    SQLModel.metadata.create_all(
+        engine, tables=[t for t in SQLModel.metadata.sorted_tables if t.name not in tables_after_0001]
+    )
+    assert "upgraded from 0001" in upgrade_schema(engine)
     with engine.connect() as connection:
         assert current_revision(connection) == head_revision()
     engine.dispose()
