@@ -11,9 +11,8 @@ from sqlmodel import Session
 
 from worker import store
 from worker.models import Alert, Importer, Product, Subscriber
-from worker.names import AliasTable
 from worker.reminders import CLOSED_STATUSES, collect_deadlines, deadline_view
-from worker.routing import case_view, load_reach, local_today, product_views, recipient_view
+from worker.routing import case_view, load_reach, local_today, recipient_view, subscriber_product_views
 
 DEADLINE_DAYS = 90
 
@@ -36,13 +35,7 @@ def build_baseline_payload(
     ]
     case_numbers = sorted({r.case.case_number for r in reaches})
     rates = store.list_rates(session, case_numbers)
-    products = product_views(
-        reaches,
-        rates,
-        today=today,
-        threshold=threshold,
-        aliases=AliasTable(store.load_aliases(session, subscriber.importer_id)),
-    )
+    products = subscriber_product_views(session, subscriber, reaches, rates, today=today, threshold=threshold)
     deadlines = collect_deadlines(
         session, importer_id=subscriber.importer_id, today=today, until=today + timedelta(days=DEADLINE_DAYS)
     )

@@ -14,9 +14,8 @@ from sqlmodel import Session
 from worker import store
 from worker.db import transaction
 from worker.models import Alert, DigestRun, Importer, Subscriber
-from worker.names import AliasTable
 from worker.reminders import collect_deadlines, deadline_view
-from worker.routing import load_reach, local_today, product_views, recipient_view, switched_off
+from worker.routing import load_reach, local_today, recipient_view, subscriber_product_views, switched_off
 
 SEND_AT = time(7, 0)  # Monday morning, the subscriber's time
 DEADLINE_DAYS = 30
@@ -148,13 +147,7 @@ def build_digest_payload(
     )
     reaches = load_reach(session, importer_ids=[subscriber.importer_id], statuses=DEPOSIT_STATUSES)
     rates = store.list_rates(session, sorted({r.case.case_number for r in reaches}))
-    products = product_views(
-        reaches,
-        rates,
-        today=today,
-        threshold=threshold,
-        aliases=AliasTable(store.load_aliases(session, subscriber.importer_id)),
-    )
+    products = subscriber_product_views(session, subscriber, reaches, rates, today=today, threshold=threshold)
     exposure, total = _exposure(products)
     events = _event_rows(session, subscriber, period)
     return {

@@ -254,6 +254,25 @@ def _family(case: Case) -> str:
     return case.country + ":" + " ".join(sorted(significant_words(case.product)))
 
 
+def subscriber_product_views(
+    session: Session,
+    subscriber: Subscriber,
+    reaches: Sequence[ProductReach],
+    rates: Sequence[CompanyRate],
+    *,
+    today: date,
+    threshold: int,
+    changed_by: str | None = None,
+) -> list[dict[str, Any]]:
+    """product_views with the alias table of the importer the subscriber follows."""
+    aliases = (
+        AliasTable(store.load_aliases(session, subscriber.importer_id)) if subscriber.importer_id else None
+    )
+    return product_views(
+        reaches, rates, today=today, threshold=threshold, changed_by=changed_by, aliases=aliases
+    )
+
+
 def product_views(
     reaches: Sequence[ProductReach],
     rates: Sequence[CompanyRate],
@@ -518,13 +537,14 @@ def route_notice_events(
         importer_reaches = by_importer[subscriber.importer_id]
         reached_cases = {r.case.case_number for r in importer_reaches}
         known_deadlines, known_notices = known_from_baseline(session, subscriber.id)
-        products_now = product_views(
+        products_now = subscriber_product_views(
+            session,
+            subscriber,
             importer_reaches,
             rates,
             today=today,
             threshold=threshold,
             changed_by=notice.document_number,
-            aliases=AliasTable(store.load_aliases(session, subscriber.importer_id)),
         )
         changed = {
             (m["case_number"], company)
