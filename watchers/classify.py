@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
+from watchers.case_numbers import extract_case_numbers
 from watchers.classify_rules import (
     OMNIBUS,
     agency_from,
     case_types_from_numbers,
     case_types_from_words,
-    find_case_numbers,
     itc_kind,
     kind_from_subject,
     kind_from_summary,
@@ -113,7 +113,7 @@ def _case_types(
         return ()
     docket_text = " ".join(docket_ids)
     for numbers_text in (docket_text, f"{title_n} {abstract_n}", full_head):
-        found = case_types_from_numbers(find_case_numbers(numbers_text), numbers_text)
+        found = case_types_from_numbers(extract_case_numbers(numbers_text), numbers_text)
         if found:
             return found
     return case_types_from_words(title_n) or case_types_from_words(abstract_n)

@@ -24,19 +24,8 @@ def normalise(text: str) -> str:
 
 
 # Commerce case numbers: A-570-194, C-570-195 (with any dash, sometimes spaced).
-CASE_NUMBER = re.compile(r"\b([AC])\s?-\s?(\d{3})\s?-\s?(\d{3})\b", re.IGNORECASE)
 # ITC investigation numbers: 701-TA-... are CVD, 731-TA-... are AD.
 ITC_NUMBER = re.compile(r"\b(701|731)-ta-\d+", re.IGNORECASE)
-
-
-def find_case_numbers(text: str) -> list[str]:
-    """Commerce case numbers in text, normalised to A-570-194, in order of first mention."""
-    found: list[str] = []
-    for m in CASE_NUMBER.finditer(_DASHES.sub("-", text)):
-        number = f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}"
-        if number not in found:
-            found.append(number)
-    return found
 
 
 def case_types_from_numbers(numbers: Iterable[str], text: str = "") -> tuple[CaseType, ...]:

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 import feedparser
 import lxml.html
 
-from watchers.classify_rules import find_case_numbers
+from watchers.case_numbers import extract_case_numbers
 from watchers.http import Fetcher, FetchResult, SourceError, Validators
 from watchers.records import CaseType, NoticeKind, RateBasis, RateRow
 from watchers.trade_gov_parse import (
@@ -181,7 +181,7 @@ def _read_common(a: Announcement, text: str) -> None:
     a.announced = a.announced or announced
     if a.announced is None:
         a.unread.append("announcement date: not stated")
-    a.case_numbers = tuple(find_case_numbers(text))
+    a.case_numbers = tuple(extract_case_numbers(text))
     if not a.case_numbers:
         a.unread.append("case number: none stated")
     a.next_steps = read_next_steps(text)

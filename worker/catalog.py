@@ -19,7 +19,7 @@ from watchers.records import (
     Revokes,
 )
 from worker import store
-from worker.countries import country_of_case
+from worker.countries import case_type_of, country_of_case
 from worker.events import Event, EventKind, Severity, events_for_notice_kind, rate_change_event
 from worker.models import Case, CompanyRate, Deadline
 
@@ -45,10 +45,6 @@ class CatalogChange:
     rates_added: int = 0
     hts_added: int = 0
     deadlines_added: int = 0
-
-
-def case_type_of(case_number: str) -> str:
-    return "CVD" if case_number.upper().startswith("C") else "AD"
 
 
 def _upsert_case(

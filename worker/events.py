@@ -149,7 +149,7 @@ def _percent(value: Decimal | None) -> str:
 
 def _rate_text(value: Decimal | None) -> str:
     """Rates as the notice prints them (two decimals), whatever precision the database returns."""
-    return "none" if value is None else f"{value:.2f}"
+    return "none" if value is None else _percent(value).rstrip("%")
 
 
 def rate_change_event(
