@@ -9,6 +9,7 @@ from datetime import date
 from lxml import etree
 
 from watchers.case_numbers import extract_case_numbers
+from watchers.classify import classify_notice
 from watchers.deadline_text import Anchors, extract_deadlines, find_hearing_date
 from watchers.hts_codes import extract_hts_codes
 from watchers.notice_text import (
@@ -31,7 +32,8 @@ from watchers.omnibus import (
     to_opportunities,
 )
 from watchers.rate_tables import Table, extract_prose_rates, parse_rate_table, read_gpotable
-from watchers.records import NoticeFacts
+from watchers.records import Agency, Classification, NoticeFacts
+from watchers.regulation_deadlines import regulation_deadlines
 from watchers.xml_safety import parse_xml_safely
 
 DOCUMENT_TAGS = ("NOTICE", "RULE", "PRORULE")
@@ -77,6 +79,7 @@ class NoticeParts:
     depdoc: str = ""
     frdoc: str = ""
     dated: date | None = None
+    agencies: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
 
 
@@ -114,6 +117,8 @@ def _collect(el: etree._Element, parts: NoticeParts, heading: str, section: str)
             parts.depdoc += " " + element_text(child)
         elif tag == "FRDOC":
             parts.frdoc = element_text(child)
+        elif tag in ("AGENCY", "SUBAGY"):
+            parts.agencies.append(element_text(child))
         elif tag in _SKIP:
             continue
         elif tag in _PARAGRAPHS or len(child) == 0 or child.find("E") is not None:
@@ -274,9 +279,33 @@ def facts_from_parts(
     )
     facts.deadlines, deadline_unread = extract_deadlines(sentences, anchors)
     facts.unread.extend(deadline_unread)
+    classification = classify_parts(parts)
+    if classification.agency is Agency.ITA and not classification.is_correction:
+        facts.deadlines += regulation_deadlines(
+            classification.kind, publication=publication_date, stated=facts.deadlines
+        )
     if publication_date is None and any(d.due is None for d in facts.deadlines):
         facts.unread.append("publication date not given: deadlines counted from it not computed")
     return facts
+
+
+def classify_parts(parts: NoticeParts) -> Classification:
+    """The notice's kind from its title, refined by the head of its full text."""
+    head = " ".join(b.text for b in parts.blocks[:12])
+    return classify_notice(
+        title=parts.title, agencies=parts.agencies, docket_ids=extract_case_numbers(parts.depdoc),
+        full_text=head,
+    )  # fmt: skip
+
+
+def classify_notice_xml(xml: bytes) -> Classification | None:
+    """The kind of the single notice of this XML, or None when it holds no single notice."""
+    notice, _ = _notice_root(parse_xml_safely(xml))
+    if notice is None:
+        return None
+    parts = NoticeParts()
+    _collect(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
+    return classify_parts(parts)
 
 
 def _omnibus(parts: NoticeParts, facts: NoticeFacts, sentences: list[str]) -> tuple[list[str], list[str]]:
