@@ -293,9 +293,17 @@ def classify_parts(parts: NoticeParts) -> Classification:
     """The notice's kind from its title, refined by the head of its full text."""
     head = " ".join(b.text for b in parts.blocks[:12])
     return classify_notice(
-        title=parts.title, agencies=parts.agencies, docket_ids=extract_case_numbers(parts.depdoc),
-        full_text=head,
+        title=parts.title, agencies=[_agency_slug(a) for a in parts.agencies],
+        docket_ids=extract_case_numbers(parts.depdoc), full_text=head,
     )  # fmt: skip
+
+
+def _agency_slug(printed: str) -> str:
+    """The FR API slug of a printed AGENCY/SUBAGY name ('DEPARTMENT OF COMMERCE' -> 'commerce-department')."""
+    words = re.sub(r"[^a-z ]", "", printed.lower()).split()
+    if words[:2] == ["department", "of"]:
+        words = [*words[2:], "department"]
+    return "-".join(w for w in words if w not in ("us", "the"))
 
 
 def classify_notice_xml(xml: bytes) -> Classification | None:
