@@ -52,15 +52,24 @@ _COMPOUND_COUNTRIES = (
     "Saint Kitts and Nevis", "Sao Tome and Principe", "Saint Vincent and the Grenadines",
     "Heard Island and McDonald Islands",
 )  # fmt: skip
+_POR_WORDS = r"(?:periods? of review|\bPORs?\b|period to be reviewed)"
+# Aligned reviews put a clause between the words and the dates ('the POR for the countervailing
+# duty review, which is aligned with the antidumping duty review, i.e., ...'): up to 200
+# characters, across 'i.e.' and 'e.g.' but not across a sentence's end.
+_POR_GAP = r"(?:[^.;]|\.(?=\S)|(?<=i\.e|e\.g)\.,?\s){0,200}?"
 _POR = re.compile(
-    r"(?:period of review|\bPOR\b|period to be reviewed)[^.;]{0,40}?"
+    rf"{_POR_WORDS}{_POR_GAP}"
     rf"(?P<start>{LONG_DATE_TEXT}),?\s+(?:through|to|until)\s+(?P<end>{LONG_DATE_TEXT})",
     re.IGNORECASE,
 )
+_POR_CALENDAR_YEAR = re.compile(rf"{_POR_WORDS}{_POR_GAP}calendar year (?P<year>\d{{4}})", re.I)
 _EFFECTIVE = re.compile(r"\b(?:applicable|effective)(?: date)?:?\s*(?:on\s+)?", re.IGNORECASE)
 _SCOPE_HEADING = re.compile(r"\bscope\b", re.IGNORECASE)
 _NOT_SCOPE_HEADING = re.compile(r"comment|ruling|inquir|clarification", re.IGNORECASE)
 _TRADE_WORDS = re.compile(r"dumping|countervailing|subsid", re.IGNORECASE)
+_CASE_TEXT = r"[AC]-\d{3}-\d{3}"
+_ENTRY_HEAD = re.compile(rf"^\s*{_CASE_TEXT}(?:\s*(?:,|and|&|;)\s*{_CASE_TEXT})*\s*[:;,]")
+_APPENDIX_HEADING = re.compile(r"appendix\b(?![^.]*(?:list of topics|issues|decision))", re.I)
 _HTS_MENTION = re.compile(r"Harmonized Tariff Schedule|\bHTSUS\b", re.IGNORECASE)
 
 
@@ -159,9 +168,38 @@ def title_subject(title: str) -> tuple[str | None, tuple[str, ...]]:
     return clean_text(pieces[0]), _countries(pieces[1])
 
 
+def _entry_head_cases(parts: NoticeParts) -> tuple[str, ...]:
+    """Case numbers that open a paragraph or heading: 'A-570-979 and C-570-980: Crystalline ...'."""
+    heads: dict[str, None] = {}
+    texts: list[str] = []  # headings and paragraphs in the notice's order
+    for block in parts.blocks:
+        if not texts or block.heading != texts[-1]:
+            texts.append(block.heading)
+        if block.kind == "p":
+            texts.append(block.text)
+    for text in texts:
+        text = text.lstrip()
+        if text[:1] not in ("A", "C") or not text[2:5].isdigit():
+            continue  # cheap: most paragraphs open with a word
+        match = _ENTRY_HEAD.match(normalize_dashes(text))
+        if match:
+            heads.update(dict.fromkeys(extract_case_numbers(match.group(0))))
+    return tuple(heads)
+
+
+def _points_to_appendix(scope: list[Block]) -> bool:
+    text = " ".join(b.text for b in scope)
+    return bool(re.search(r"\bappendix\b", text, re.IGNORECASE)) and not extract_hts_codes(text)
+
+
 def _period_of_review(texts: list[str]) -> tuple[date, date] | None:
     for text in texts:
+        if "POR" not in text and "eriod" not in text:
+            continue  # cheap: most paragraphs name no period
+        year = _POR_CALENDAR_YEAR.search(text)
         match = _POR.search(text)
+        if year is not None and (match is None or year.start() < match.start()):
+            return date(int(year.group("year")), 1, 1), date(int(year.group("year")), 12, 31)
         if match:
             start = LONG_DATE.search(match.group("start"))
             end = LONG_DATE.search(match.group("end"))
@@ -225,6 +263,9 @@ def facts_from_parts(
 
     scope = [b for b in paragraphs if _SCOPE_HEADING.search(b.heading)
              and not _NOT_SCOPE_HEADING.search(b.heading)]  # fmt: skip
+    if _points_to_appendix(scope):
+        # 'For a complete description of the scope, see the Appendix to this notice.'
+        scope += [b for b in paragraphs if _APPENDIX_HEADING.match(b.heading) and b not in scope]
     if scope:
         facts.scope_text = "\n".join(b.text for b in scope)
         facts.hts_codes = extract_hts_codes(facts.scope_text)
@@ -240,6 +281,9 @@ def facts_from_parts(
     facts.unread.extend(list_unread)
     if not own and lists:
         own = tuple(dict.fromkeys(lists))
+    if not own and not lists:
+        # List notices (the quarterly scope rulings) head each entry with its case numbers.
+        own = _entry_head_cases(parts)
     title_lower = parts.title.lower()
     if not own and ("sunset" in title_lower or "five-year" in title_lower):
         # The omnibus sunset list names its cases only in its table.
