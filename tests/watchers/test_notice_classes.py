@@ -14,6 +14,7 @@ import pytest
 from watchers.hts_codes import extract_hts_codes
 from watchers.notice_xml import _period_of_review, extract_notice_facts
 from watchers.omnibus import read_case_list
+from watchers.rate_tables import extract_prose_rates
 
 
 def _notice(depdoc: str, subject: str, body: str) -> bytes:
@@ -110,3 +111,21 @@ def test_review_list_rows_with_a_note_never_merge_nor_borrow_a_country() -> None
 )  # fmt: skip
 def test_period_of_review_phrasings(text: str, period: tuple[date, date] | None) -> None:
     assert _period_of_review([text]) == period
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rate"),
+    [
+        ("The rate for the China-wide entity is 25.00 percent.", ("country_wide", "25.00")),
+        ("The Vietnam-wide entity remains at 2.50 percent.", ("country_wide", "2.50")),
+        ("Commerce assigned the all-others rate (11.19 percent).", ("all_others", "11.19")),
+        ("The estimated weighted-average dumping margin for all other producers and exporters "
+         "will be 10.50 percent.", ("all_others", "10.50")),
+        ("The cash deposit rate will be 5.00 percent for Example Co., Ltd.", None),
+    ],
+    ids=["entity-is", "entity-remains-at", "all-others-in-brackets", "all-other-producers",
+         "company-rate-is-not-prose-basis"],
+)  # fmt: skip
+def test_rates_in_prose(sentence: str, rate: tuple[str, str] | None) -> None:
+    rows = extract_prose_rates([sentence], cases=("A-570-001",), existing=[])
+    assert [(r.basis.value, str(r.rate)) for r in rows] == ([rate] if rate else [])
