@@ -14,6 +14,8 @@ from bench._labels import LABELS, set_of
 from watchers.notice_xml import extract_notice_facts, read_issue_date, split_daily_issue
 from watchers.records import NoticeFacts
 
+# The daily issues' only AD/CVD notices (bench/labels/README.md); every other one is unrelated.
+ADCVD_IN_DAILY_ISSUES = frozenset({"2016-08787", "2016-08229", "2016-08650", "2024-02902"})
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "fr_xml"
 
 
@@ -67,6 +69,26 @@ def main() -> None:
 
     for set_name in ("tuning", "held_out"):
         report_set(set_name, [n for n in LABELS if set_of(n) == set_name])
+    report_unrelated(notices)
+
+
+def report_unrelated(notices: list[tuple[str, bytes, object]]) -> None:
+    """Facts found in the daily issues' notices that are no AD/CVD notice (unseen text, all of
+    it): any case number or rate row there is spurious; deadlines and HTS codes are counted."""
+    found = {f: 0 for f in ("cases", "hts", "rates", "deadlines")}
+    count = 0
+    for label, data, published in notices:
+        name, _, number = label.partition(":")
+        if not number or number in ADCVD_IN_DAILY_ISSUES or "endash" in name:
+            continue
+        count += 1
+        got = observed(extract_notice_facts(data, publication_date=published))  # type: ignore[arg-type]
+        for field_name, values in got.items():
+            found[field_name] += len(values)
+    print(
+        f"not AD/CVD (daily issues, unlabelled): {count} notices; facts found: "
+        + ", ".join(f"{k} {v}" for k, v in found.items())
+    )
 
 
 def report_set(set_name: str, names: list[str]) -> None:
