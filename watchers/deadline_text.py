@@ -75,6 +75,14 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("sunset_intent_to_participate", r"intent to participate"),
         ("sunset_substantive_response", r"substantive responses?"),
         ("annual_inquiry_service_list", r"annual inquiry service list"),
+        # ITC five-year reviews: the institution notice asks for responses, then comments on
+        # whether they are adequate (19 CFR 207.61, 207.62).
+        ("adequacy_comments", r"comments on (?:the )?adequacy"),
+        (
+            "institution_response",
+            r"(?<!in )\bresponses? to this notice (?:must|are|is|shall|should)\b"
+            r"|filing (?:such|these|the) responses",
+        ),
         ("apo_application", r"administrative protective order|\bAPO\b"),
         ("entry_of_appearance", r"entry of appearance"),
         ("written_statement", r"written statements?"),
@@ -164,7 +172,8 @@ _ANY_KIND = re.compile("|".join(f"(?:{p.pattern})" for _, p in _KINDS), re.IGNOR
 # A word every kind's pattern needs, to skip most sentences with one cheap search.
 _KIND_HINT = re.compile(
     r"brief|rebuttal|hearing|request|comment|separate|shipment|sales|entries|withdraw|intent"
-    r"|substantive|inquiry|protective|APO|appearance|statement|camera|conference|absor",
+    r"|substantive|inquiry|protective|APO|appearance|statement|camera|conference|absor|adequacy"
+    r"|response",
     re.IGNORECASE,
 )
 

@@ -138,3 +138,25 @@ def test_regulation_never_overrides_what_the_notice_says() -> None:
     # Only the rebuttal brief is missing; it counts from the stated case-brief date (Mar 4 + 5).
     assert [(f.kind, f.due) for f in added] == [("rebuttal_brief", date(2024, 3, 11))]
     assert regulation_deadlines(NoticeKind.REVIEW_INITIATION, publication=None, stated=[]) == []
+
+
+def test_itc_five_year_institution_response_and_adequacy_comments() -> None:
+    sentences = [
+        "Pursuant to section 207.61 of the Commission's rules, each interested party response to "
+        "this notice must provide the information specified below.",
+        "The deadline for filing such responses is March 15, 2024.",
+        "Comments on the adequacy of responses may be filed with the Commission by April 26, 2024.",
+    ]
+    facts, unread = extract_deadlines(sentences, Anchors(PUBLISHED, is_itc=True))
+    assert [(f.kind, f.due) for f in facts] == [
+        ("institution_response", date(2024, 3, 15)),
+        ("adequacy_comments", date(2024, 4, 26)),
+    ]
+    assert unread == []
+
+
+def test_a_reply_received_in_response_to_a_notice_is_no_deadline() -> None:
+    # Real sentence of FR Doc 2016-08761 (an information-collection notice, 2016-04-15 issue).
+    sentence = ("The Agency requested comments by February 8, 2016, but it received no comments "
+                "in response to this notice.")  # fmt: skip
+    assert extract_deadlines([sentence], Anchors(PUBLISHED)) == ([], [])
