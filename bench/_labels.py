@@ -95,3 +95,12 @@ LABELS: dict[str, tuple[date, dict[str, set[str]]]] = {
         },
     ),
 }  # fmt: skip
+
+# Which set each labelled notice belongs to; the rule and the moves are in bench/labels/README.md.
+# A notice not named here is "tuning". The corpus holds no unseen real AD/CVD notice yet.
+HELD_OUT: frozenset[str] = frozenset()
+
+
+def set_of(name: str) -> str:
+    """'held_out' or 'tuning'."""
+    return "held_out" if name in HELD_OUT else "tuning"

@@ -10,10 +10,12 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._labels import LABELS
+from bench._labels import LABELS, set_of
 from watchers.notice_xml import extract_notice_facts, read_issue_date, split_daily_issue
 from watchers.records import NoticeFacts
 
+# The daily issues' only AD/CVD notices (bench/labels/README.md); every other one is unrelated.
+ADCVD_IN_DAILY_ISSUES = frozenset({"2016-08787", "2016-08229", "2016-08650", "2024-02902"})
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "fr_xml"
 
 
@@ -65,8 +67,39 @@ def main() -> None:
           f"extract/parse time ratio: {extract_s / parse_s:.1f}x")  # fmt: skip
     print(f"goal >= 100 notices/s: {'met' if rate >= 100 else 'NOT met'}")
 
+    for set_name in ("tuning", "held_out"):
+        report_set(set_name, [n for n in LABELS if set_of(n) == set_name])
+    report_unrelated(notices)
+
+
+def report_unrelated(notices: list[tuple[str, bytes, object]]) -> None:
+    """Facts found in the daily issues' notices that are no AD/CVD notice (unseen text, all of
+    it): any case number or rate row there is spurious; deadlines and HTS codes are counted."""
+    found = {f: 0 for f in ("cases", "hts", "rates", "deadlines")}
+    count = 0
+    for label, data, published in notices:
+        name, _, number = label.partition(":")
+        if not number or number in ADCVD_IN_DAILY_ISSUES or "endash" in name:
+            continue
+        count += 1
+        got = observed(extract_notice_facts(data, publication_date=published))  # type: ignore[arg-type]
+        for field_name, values in got.items():
+            found[field_name] += len(values)
+    print(
+        f"not AD/CVD (daily issues, unlabelled): {count} notices; facts found: "
+        + ", ".join(f"{k} {v}" for k, v in found.items())
+    )
+
+
+def report_set(set_name: str, names: list[str]) -> None:
+    """Print misses, then precision and recall per fact, over one set of labelled notices."""
+    print(f"{set_name}: {len(names)} labelled notices")
+    if not names:
+        print("  no notices in this set: no figure (see bench/labels/README.md)")
+        return
     totals = {f: [0, 0, 0] for f in ("cases", "hts", "rates", "deadlines")}  # tp, found, expected
-    for name, (published, expected) in LABELS.items():
+    for name in names:
+        published, expected = LABELS[name]
         got = observed(extract_notice_facts((FIXTURES / name).read_bytes(),
                                             publication_date=published))  # fmt: skip
         for field_name, want in expected.items():
@@ -78,11 +111,11 @@ def main() -> None:
                 print(f"  missed   {name} {field_name}: {miss}")
             for extra in sorted(have - want):
                 print(f"  spurious {name} {field_name}: {extra}")
-    print(f"labelled notices: {len(LABELS)}")
     for field_name, (tp, found, want) in totals.items():
         precision = tp / found if found else 1.0
         recall = tp / want if want else 1.0
-        print(f"{field_name:10s} precision {precision:.3f}  recall {recall:.3f}  ({tp}/{found}/{want})")
+        print(f"  {field_name:10s} precision {precision:.3f}  recall {recall:.3f}  "
+              f"({tp}/{found}/{want})")  # fmt: skip
 
 
 if __name__ == "__main__":

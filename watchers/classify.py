@@ -62,8 +62,8 @@ def classify_notice(
     for text in (abstract_n, full_head):
         if kind is None and text:
             kind = kind_from_summary(text)
-    if kind is None:
-        kind = NoticeKind.OTHER
+    if kind is None or _is_section_337(f"{title_n} {context}"):
+        kind = NoticeKind.OTHER  # Section 337 (patents) is the Commission's, but not AD/CVD
 
     return Classification(
         kind=kind,
@@ -80,6 +80,13 @@ def classify_notice(
         revokes=revokes_from(subject, f"{abstract_n} {full_head}")
         if kind is not NoticeKind.OTHER
         else Revokes.NONE,
+    )
+
+
+def _is_section_337(text: str) -> bool:
+    """A Section 337 (unfair import practices) notice, with no AD/CVD proceeding in it."""
+    return bool(re.search(r"\bsection 337\b|\b337-ta-", text)) and not re.search(
+        r"\b70[15]-ta-|\b731-ta-|dumping|countervailing", text
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from watchers.business_days import add_business_days, next_business_day_on_or_after
+from watchers.keyword_typos import mend_typos
 from watchers.notice_text import (
     LONG_DATE,
     MONTH_YEAR,
@@ -35,10 +36,22 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("case_brief", r"\bcase briefs?\b"),
         ("prehearing_brief", r"\bprehearing briefs?\b"),
         ("posthearing_brief", r"\bposthearing briefs?\b"),
+        # ITC preliminary phase: the staff conference, and the written brief that follows it.
+        (
+            "conference_appearance_request",
+            r"requests? to appear at the (?:staff |public )?conference"
+            r"|(?:wish|wishing|intend|intending) to (?:appear|participate) at the (?:staff )?conference",
+        ),
+        ("postconference_brief", r"\bpost-?conference briefs?\b|\ba written brief\b"),
         (
             "hearing_request",
-            r"request(?:s|ing)? (?:for )?a (?:public )?hearing|hearing requests?"
+            r"request(?:s|ing|ed)? (?:for )?(?:an? )?(?:public |informal )?hearing|hearing requests?"
             r"|requests? to appear at the hearing",
+        ),
+        (
+            "duty_absorption_request",
+            r"duty absorption|(?:duties|duty) (?:have|has|had) been absorbed"
+            r"|absorb(?:ed|ing)? (?:antidumping )?duties",
         ),
         ("in_camera_request", r"\bin camera\b"),
         ("separate_rate_application", r"separate[- ]rate (?:status )?applications?"),
@@ -62,6 +75,14 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("sunset_intent_to_participate", r"intent to participate"),
         ("sunset_substantive_response", r"substantive responses?"),
         ("annual_inquiry_service_list", r"annual inquiry service list"),
+        # ITC five-year reviews: the institution notice asks for responses, then comments on
+        # whether they are adequate (19 CFR 207.61, 207.62).
+        ("adequacy_comments", r"comments on (?:the )?adequacy"),
+        (
+            "institution_response",
+            r"(?<!in )\bresponses? to this notice (?:must|are|is|shall|should)\b"
+            r"|filing (?:such|these|the) responses",
+        ),
         ("apo_application", r"administrative protective order|\bAPO\b"),
         ("entry_of_appearance", r"entry of appearance"),
         ("written_statement", r"written statements?"),
@@ -87,6 +108,24 @@ _LAST_DAY = re.compile(r"last day of (?:the month of )?" + MONTH_YEAR.pattern, r
 _MAY_HAVE_TIME = re.compile(r"days?\b|\d{4}")
 _CFR = re.compile(r"19 CFR (?:part )?\d+(?:\.\d+)?(?:\([a-z0-9]+\))*")
 _HEARING_DATE = re.compile(r"(?:hold a|will hold|public) hearing|hearing will be held", re.I)
+# A sentence that goes on about the deadline the previous one named ('Such requests must be
+# filed within 30 days ...').
+_BACK_REFERENCE = re.compile(
+    r"^(?:(?:such|these|those|any such|all such|the|each|this)\s+(?:requests?|submissions?|briefs?"
+    r"|comments?|applications?|certifications?|statements?)|they|it)\b(?!\s+of\b)",
+    re.IGNORECASE,
+)
+# The deadline is named but its date is left to later ('will be announced', 'to be set').
+_DATE_LATER = re.compile(
+    r"(?:will|shall) (?:be )?(?:announce|notif|inform|establish|set|specif)\w*"
+    r"|to be (?:announced|established|set|determined)|at a later date",
+    re.IGNORECASE,
+)
+# Words of a sentence that sets a party's deadline, to pick sentences whose misspelt key words
+# are worth mending.
+_DEADLINE_WORDS = re.compile(
+    r"\b(?:due|submit|file|filed|within|later than|on or before|deadline)", re.IGNORECASE
+)
 _UNKNOWN_PUBLICATION = re.compile(
     r"final results|preliminary|final determination|Commission|ITC|placement|release|"
     r"order\b(?!\s*$)|amended",
@@ -130,10 +169,17 @@ def _time_expressions(sentence: str) -> list[_Expr]:
 
 
 _ANY_KIND = re.compile("|".join(f"(?:{p.pattern})" for _, p in _KINDS), re.IGNORECASE)
+# A word every kind's pattern needs, to skip most sentences with one cheap search.
+_KIND_HINT = re.compile(
+    r"brief|rebuttal|hearing|request|comment|separate|shipment|sales|entries|withdraw|intent"
+    r"|substantive|inquiry|protective|APO|appearance|statement|camera|conference|absor|adequacy"
+    r"|response",
+    re.IGNORECASE,
+)
 
 
 def _kinds_in(sentence: str) -> list[tuple[int, str]]:
-    if not _ANY_KIND.search(sentence):
+    if not _KIND_HINT.search(sentence) or not _ANY_KIND.search(sentence):
         return []
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
@@ -220,20 +266,46 @@ def find_hearing_date(sentences: list[str]) -> date | None:
     return None
 
 
+def _may_say_later(sentence: str) -> bool:
+    """A cheap test before _DATE_LATER: most sentences hold none of its words."""
+    return any(word in sentence for word in ("announc", "notif", "inform", "establish",
+                                             "later date", "to be set", "specif", "determined"))  # fmt: skip
+
+
+def _undated_kinds(sentence: str) -> list[str]:
+    """Deadline kinds a sentence names without stating any time for them."""
+    text = mend_typos(sentence)
+    return [] if _time_expressions(text) else [k for _, k in _kinds_in(text)]
+
+
 def extract_deadlines(sentences: list[str], anchors: Anchors) -> tuple[list[DeadlineFact], list[str]]:
     """Deadlines of the notice's sentences, in order, and the ones whose anchor is unknown."""
     pending: list[tuple[int, str, str, _Expr]] = []
+    dateless: list[tuple[str, str]] = []
     for index, sentence in enumerate(sentences):
         if not _MAY_HAVE_TIME.search(sentence):
-            continue  # no 'days' and no year: no deadline can be stated (and it is cheap)
-        kinds = _kinds_in(sentence)
+            # no 'days' and no year: a deadline is stated only as one to be announced later
+            if not _may_say_later(sentence) or not _DATE_LATER.search(sentence):
+                continue
+            if not _KIND_HINT.search(sentence):
+                continue
+        elif not _KIND_HINT.search(sentence) and not _DEADLINE_WORDS.search(sentence):
+            continue  # cheap: nothing here asks a party to act by a time
+        text = mend_typos(sentence)
+        kinds = _kinds_in(text)
+        exprs = _time_expressions(text)
+        if not kinds and exprs and index and _BACK_REFERENCE.match(text):
+            # 'Any party may request a hearing. Such requests must be filed within 30 days ...'
+            carried = _undated_kinds(sentences[index - 1])
+            kinds = [(0, carried[0])] if len(carried) == 1 else []
         if not kinds:
             continue
-        agency = _AGENCY_ACTS.search(sentence)
-        if agency is not None and agency.start() < kinds[0][0]:
+        agency = _AGENCY_ACTS.search(text)
+        if agency is not None and agency.start() < kinds[0][0] and not _DATE_LATER.search(text):
             continue
-        exprs = _time_expressions(sentence)
         if not exprs:
+            if _DATE_LATER.search(text):
+                dateless += [(k, sentence) for _, k in kinds]
             continue
         for number, (pos, kind) in enumerate(kinds):
             if any(e.start < pos < e.match.end() for e in exprs if e.kind == "offset"):
@@ -284,4 +356,11 @@ def extract_deadlines(sentences: list[str], anchors: Anchors) -> tuple[list[Dead
             continue
         seen.add(key)
         facts.append(fact)
+    stated = {f.kind for f in facts}
+    for kind, sentence in dateless:
+        if kind not in stated:  # 'The deadline for case briefs will be announced later.'
+            stated.add(kind)
+            facts.append(DeadlineFact(kind=kind, due=None, sentence=sentence,
+                                      citation="; ".join(dict.fromkeys(_CFR.findall(sentence)))))  # fmt: skip
+            unread.append(f"deadline {kind}: the notice gives no date")
     return facts, unread

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 # Dotted forms are distinctive ('8424.30.9000', '7208.10.15', '8424.30.90.00', '2922.49').
+# A stray space after a dot is the printer's ('8424.30. 9000', '7208.10. 15'); after the heading
+# it counts only when a dotted group follows, so 'in 2019. 20 companies' stays prose.
 _DOTTED = re.compile(
-    r"(?<![\d.])(\d{4})\.(\d{2})(?:\.(\d{2})(?:\.?(\d{2}))?)?(?![\d])(?!\.\d)"
+    r"(?<![\d.])(\d{4})\.(?:\s(?=\d{2}\.\d))?(\d{2})(?:\.\s?(\d{2})(?:(?:\.\s?|\.?)(\d{2}))?)?"
+    r"(?![\d])(?!\.\d)"
     r"(?!\s*(?:mm|cm|m|kg|g|lbs?|pounds|inch|inches|in\.|percent|%|°|MPa|psi)\b)"
 )
 # Undotted numbers only count in a sentence that speaks of the tariff schedule.

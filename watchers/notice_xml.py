@@ -9,6 +9,7 @@ from datetime import date
 from lxml import etree
 
 from watchers.case_numbers import extract_case_numbers
+from watchers.classify import classify_notice
 from watchers.deadline_text import Anchors, extract_deadlines, find_hearing_date
 from watchers.hts_codes import extract_hts_codes
 from watchers.notice_text import (
@@ -31,7 +32,8 @@ from watchers.omnibus import (
     to_opportunities,
 )
 from watchers.rate_tables import Table, extract_prose_rates, parse_rate_table, read_gpotable
-from watchers.records import NoticeFacts
+from watchers.records import Agency, Classification, NoticeFacts
+from watchers.regulation_deadlines import regulation_deadlines
 from watchers.xml_safety import parse_xml_safely
 
 DOCUMENT_TAGS = ("NOTICE", "RULE", "PRORULE")
@@ -50,15 +52,24 @@ _COMPOUND_COUNTRIES = (
     "Saint Kitts and Nevis", "Sao Tome and Principe", "Saint Vincent and the Grenadines",
     "Heard Island and McDonald Islands",
 )  # fmt: skip
+_POR_WORDS = r"(?:periods? of review|\bPORs?\b|period to be reviewed)"
+# Aligned reviews put a clause between the words and the dates ('the POR for the countervailing
+# duty review, which is aligned with the antidumping duty review, i.e., ...'): up to 200
+# characters, across 'i.e.' and 'e.g.' but not across a sentence's end.
+_POR_GAP = r"(?:[^.;]|\.(?=\S)|(?<=i\.e|e\.g)\.,?\s){0,200}?"
 _POR = re.compile(
-    r"(?:period of review|\bPOR\b|period to be reviewed)[^.;]{0,40}?"
+    rf"{_POR_WORDS}{_POR_GAP}"
     rf"(?P<start>{LONG_DATE_TEXT}),?\s+(?:through|to|until)\s+(?P<end>{LONG_DATE_TEXT})",
     re.IGNORECASE,
 )
+_POR_CALENDAR_YEAR = re.compile(rf"{_POR_WORDS}{_POR_GAP}calendar year (?P<year>\d{{4}})", re.I)
 _EFFECTIVE = re.compile(r"\b(?:applicable|effective)(?: date)?:?\s*(?:on\s+)?", re.IGNORECASE)
 _SCOPE_HEADING = re.compile(r"\bscope\b", re.IGNORECASE)
 _NOT_SCOPE_HEADING = re.compile(r"comment|ruling|inquir|clarification", re.IGNORECASE)
 _TRADE_WORDS = re.compile(r"dumping|countervailing|subsid", re.IGNORECASE)
+_CASE_TEXT = r"[AC]-\d{3}-\d{3}"
+_ENTRY_HEAD = re.compile(rf"^\s*{_CASE_TEXT}(?:\s*(?:,|and|&|;)\s*{_CASE_TEXT})*\s*[:;,]")
+_APPENDIX_HEADING = re.compile(r"appendix\b(?![^.]*(?:list of topics|issues|decision))", re.I)
 _HTS_MENTION = re.compile(r"Harmonized Tariff Schedule|\bHTSUS\b", re.IGNORECASE)
 
 
@@ -77,6 +88,7 @@ class NoticeParts:
     depdoc: str = ""
     frdoc: str = ""
     dated: date | None = None
+    agencies: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
 
 
@@ -114,6 +126,8 @@ def _collect(el: etree._Element, parts: NoticeParts, heading: str, section: str)
             parts.depdoc += " " + element_text(child)
         elif tag == "FRDOC":
             parts.frdoc = element_text(child)
+        elif tag in ("AGENCY", "SUBAGY"):
+            parts.agencies.append(element_text(child))
         elif tag in _SKIP:
             continue
         elif tag in _PARAGRAPHS or len(child) == 0 or child.find("E") is not None:
@@ -154,9 +168,38 @@ def title_subject(title: str) -> tuple[str | None, tuple[str, ...]]:
     return clean_text(pieces[0]), _countries(pieces[1])
 
 
+def _entry_head_cases(parts: NoticeParts) -> tuple[str, ...]:
+    """Case numbers that open a paragraph or heading: 'A-570-979 and C-570-980: Crystalline ...'."""
+    heads: dict[str, None] = {}
+    texts: list[str] = []  # headings and paragraphs in the notice's order
+    for block in parts.blocks:
+        if not texts or block.heading != texts[-1]:
+            texts.append(block.heading)
+        if block.kind == "p":
+            texts.append(block.text)
+    for text in texts:
+        text = text.lstrip()
+        if text[:1] not in ("A", "C") or not text[2:5].isdigit():
+            continue  # cheap: most paragraphs open with a word
+        match = _ENTRY_HEAD.match(normalize_dashes(text))
+        if match:
+            heads.update(dict.fromkeys(extract_case_numbers(match.group(0))))
+    return tuple(heads)
+
+
+def _points_to_appendix(scope: list[Block]) -> bool:
+    text = " ".join(b.text for b in scope)
+    return bool(re.search(r"\bappendix\b", text, re.IGNORECASE)) and not extract_hts_codes(text)
+
+
 def _period_of_review(texts: list[str]) -> tuple[date, date] | None:
     for text in texts:
+        if "POR" not in text and "eriod" not in text:
+            continue  # cheap: most paragraphs name no period
+        year = _POR_CALENDAR_YEAR.search(text)
         match = _POR.search(text)
+        if year is not None and (match is None or year.start() < match.start()):
+            return date(int(year.group("year")), 1, 1), date(int(year.group("year")), 12, 31)
         if match:
             start = LONG_DATE.search(match.group("start"))
             end = LONG_DATE.search(match.group("end"))
@@ -220,6 +263,9 @@ def facts_from_parts(
 
     scope = [b for b in paragraphs if _SCOPE_HEADING.search(b.heading)
              and not _NOT_SCOPE_HEADING.search(b.heading)]  # fmt: skip
+    if _points_to_appendix(scope):
+        # 'For a complete description of the scope, see the Appendix to this notice.'
+        scope += [b for b in paragraphs if _APPENDIX_HEADING.match(b.heading) and b not in scope]
     if scope:
         facts.scope_text = "\n".join(b.text for b in scope)
         facts.hts_codes = extract_hts_codes(facts.scope_text)
@@ -235,6 +281,9 @@ def facts_from_parts(
     facts.unread.extend(list_unread)
     if not own and lists:
         own = tuple(dict.fromkeys(lists))
+    if not own and not lists:
+        # List notices (the quarterly scope rulings) head each entry with its case numbers.
+        own = _entry_head_cases(parts)
     title_lower = parts.title.lower()
     if not own and ("sunset" in title_lower or "five-year" in title_lower):
         # The omnibus sunset list names its cases only in its table.
@@ -274,9 +323,41 @@ def facts_from_parts(
     )
     facts.deadlines, deadline_unread = extract_deadlines(sentences, anchors)
     facts.unread.extend(deadline_unread)
+    classification = classify_parts(parts)
+    if classification.agency is Agency.ITA and not classification.is_correction:
+        facts.deadlines += regulation_deadlines(
+            classification.kind, publication=publication_date, stated=facts.deadlines
+        )
     if publication_date is None and any(d.due is None for d in facts.deadlines):
         facts.unread.append("publication date not given: deadlines counted from it not computed")
     return facts
+
+
+def classify_parts(parts: NoticeParts) -> Classification:
+    """The notice's kind from its title, refined by the head of its full text."""
+    head = " ".join(b.text for b in parts.blocks[:12])
+    return classify_notice(
+        title=parts.title, agencies=[_agency_slug(a) for a in parts.agencies],
+        docket_ids=extract_case_numbers(parts.depdoc), full_text=head,
+    )  # fmt: skip
+
+
+def _agency_slug(printed: str) -> str:
+    """The FR API slug of a printed AGENCY/SUBAGY name ('DEPARTMENT OF COMMERCE' -> 'commerce-department')."""
+    words = re.sub(r"[^a-z ]", "", printed.lower()).split()
+    if words[:2] == ["department", "of"]:
+        words = [*words[2:], "department"]
+    return "-".join(w for w in words if w not in ("us", "the"))
+
+
+def classify_notice_xml(xml: bytes) -> Classification | None:
+    """The kind of the single notice of this XML, or None when it holds no single notice."""
+    notice, _ = _notice_root(parse_xml_safely(xml))
+    if notice is None:
+        return None
+    parts = NoticeParts()
+    _collect(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
+    return classify_parts(parts)
 
 
 def _omnibus(parts: NoticeParts, facts: NoticeFacts, sentences: list[str]) -> tuple[list[str], list[str]]:

@@ -11,9 +11,13 @@ from watchers.notice_text import DASHES, clean_text, last_day_of_month, parse_sl
 from watchers.rate_tables import Table
 from watchers.records import ReviewInitiation, ReviewOpportunity
 
-_CASE_AT_END = re.compile(
-    rf"^(?P<head>.*?)[,\s]*(?P<case>\b[AC]\s*[-{DASHES}]\s*\d{{3}}\s*[-{DASHES}]\s*\d{{3}})\s*$"
-)
+_CASE = rf"\b[AC]\s*[-{DASHES}]\s*\d{{3}}\s*[-{DASHES}]\s*\d{{3}}\b"
+# The case number closes the product, and may be followed by a note of the row's own
+# ('A-475-059 (Revoked in part)', 'C-570-980 *', 'A-570-836 see footnote 3') but never by
+# another case number.
+_CASE_AT_END = re.compile(rf"^(?P<head>.*?)[,\s]*(?P<case>{_CASE})(?P<tail>(?:(?!{_CASE}).)*)$")
+# 'ITALY: Pressure ...' or 'Italy: Pressure ...': the row names its own country.
+_OWN_COUNTRY = re.compile(r"^[A-Z][A-Za-z.'’ ,()-]{1,60}:")
 _PERIOD = re.compile(
     rf"(\d{{1,2}})/(\d{{1,2}})/(\d{{2,4}})\s*[-{DASHES}]\s*(\d{{1,2}})/(\d{{1,2}})/(\d{{2,4}})"
 )
@@ -71,6 +75,10 @@ def read_case_list(lines: list[tuple[str, str]]) -> tuple[list[ListedCase], list
         if _NONE_ROW.match(stub):
             continue
         match = _CASE_AT_END.match(stub)
+        if pending and match is not None and _OWN_COUNTRY.match(stub):
+            # A row with its own country and case never takes the unfinished line before it.
+            unread.append(f"review list: unfinished line {pending!r}")
+            pending = ""
         joined = f"{pending} {stub}".strip() if pending else stub
         if match is None and (":" in stub and stub.split(":", 1)[0].isupper()):
             pending = joined  # a product name that wraps onto the next line

@@ -49,10 +49,22 @@ _CONTINUATION_START = re.compile(
 )
 _AD_WORDS = re.compile(r"dumping|margin|less[- ]than[- ]fair", re.IGNORECASE)
 _CVD_WORDS = re.compile(r"subsid|countervail|ad valorem", re.IGNORECASE)
-_PROSE_RATE = re.compile(
-    r"(?P<who>\b(?:[A-Z][A-Za-z.']*\s)?[A-Z][A-Za-z.']*-[Ww]ide(?:\s+[Ee]ntity)?|\b[Aa]ll[- ][Oo]thers)"
-    r"(?:'s)?(?:\s+(?:rate|margin))?[^.;]{0,60}?\b(?:rate|margin)\s+(?:of|is|was|will be|at)\s+"
-    r"(?P<rate>\d+(?:\.\d+)?)\s+percent"
+_WHO = (
+    r"\b(?:[A-Z][A-Za-z.']*\s)?[A-Z][A-Za-z.']*-[Ww]ide(?:\s+[Ee]ntity)?"
+    r"|\b[Aa]ll[- ][Oo]thers?(?:\s+(?:producers?|exporters?|companies)(?:\s+and\s+exporters?)?)?"
+)
+_PROSE_RATES = (
+    # 'the PRC-wide rate of 453.79 percent', 'the all-others rate (11.19 percent)'
+    re.compile(
+        rf"(?P<who>{_WHO})(?:'s)?(?:\s+(?:rate|margin))?[^.;]{{0,60}}?\b(?:rate|margin)"
+        r"\s*(?:(?:of|is|was|will be|at)\s+|\(\s*)(?P<rate>\d+(?:\.\d+)?)\s+percent"
+    ),
+    # 'the rate for the China-wide entity is 25.00 percent', 'the margin for all other
+    # producers and exporters will be 10.50 percent', 'the Vietnam-wide entity remains at ...'
+    re.compile(
+        rf"(?P<who>{_WHO})(?:'s)?\s+(?:is|was|will be|remains|continues to be|receives?)"
+        r"(?:\s+(?:at|of|a rate of|the rate of))?\s+(?P<rate>\d+(?:\.\d+)?)\s+percent"
+    ),
 )
 
 
@@ -285,7 +297,10 @@ def extract_prose_rates(
     out: list[RateRow] = []
     known = {(r.basis, r.rate) for r in existing}
     for sentence in sentences:
-        for match in _PROSE_RATE.finditer(sentence):
+        if "percent" not in sentence:
+            continue
+        matches = [m for pattern in _PROSE_RATES for m in pattern.finditer(sentence)]
+        for match in sorted(matches, key=lambda m: m.start()):
             who = match.group("who")
             basis = RateBasis.ALL_OTHERS if _ALL_OTHERS.search(who) else RateBasis.COUNTRY_WIDE
             rate = Decimal(match.group("rate"))
