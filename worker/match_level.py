@@ -18,7 +18,7 @@ GENERIC_WORDS = frozenset(
     {"steel", "iron", "alloy", "carbon", "stainless", "metal", "aluminum", "aluminium", "copper",
      "brass", "zinc", "nickel", "titanium", "plastic", "rubber", "wood", "wooden", "paper", "glass",
      "ceramic", "cotton", "polyester", "fiber", "fibre", "unit", "set", "finished", "unfinished",
-     "cold", "hot", "rolled", "flat", "large", "small", "diameter", "welded", "seamless", "coated",
+     "wire", "cold", "hot", "rolled", "flat", "large", "small", "diameter", "welded", "seamless", "coated",
      "china", "chinese", "mm", "inch", "kit", "pack", "piece", "pcs", "box", "assembly"}
 )  # fmt: skip
 
