@@ -28,12 +28,13 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def significant_words(text: str) -> frozenset[str]:
-    """Lower-case words of at least 3 letters, stopwords out, a plural 's' dropped."""
+    """Lower-case words of at least 3 letters, stopwords out, a plural 's' (not 'ss') dropped."""
     words = set()
     for word in _WORD.findall(text.lower()):
         if len(word) < 3 or word in _STOPWORDS:
             continue
-        words.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)
+        plural = len(word) > 3 and word.endswith("s") and not word.endswith("ss")  # 'stainless' stays
+        words.add(word[:-1] if plural else word)
     return frozenset(words)
 
 
@@ -249,7 +250,8 @@ def match_product(
             )
         )
     for index, shared in described:
-        if index not in best:
+        # Words such as 'stainless steel' alone name a material, not a product: no candidate.
+        if index not in best and corroborating_words(shared, shared):
             case = catalog.cases[index]
             grade = grade_match(None, "description", shared)
             matches.append(
