@@ -13,6 +13,7 @@ from worker import store
 from worker.models import Alert, Importer, Product, Subscriber
 from worker.reminders import CLOSED_STATUSES, collect_deadlines, deadline_view
 from worker.routing import (
+    POSSIBLE_SHOWN,
     case_view,
     load_reach,
     local_today,
@@ -41,6 +42,7 @@ def build_baseline_payload(
         if r.case.status not in CLOSED_STATUSES
     ]
     reaches = [r for r in everything if r.likely]
+    possible = possible_match_views(everything)
     case_numbers = sorted({r.case.case_number for r in reaches})
     rates = store.list_rates(session, case_numbers)
     products = subscriber_product_views(session, subscriber, reaches, rates, today=today, threshold=threshold)
@@ -70,7 +72,8 @@ def build_baseline_payload(
             for p in all_products
             if p.sku not in reached
         ],
-        "possible": possible_match_views(everything),
+        "possible": possible[:POSSIBLE_SHOWN],
+        "possible_count": len(possible),
         "product_count": len(all_products),
         "deadlines": [deadline_view(d, today=today) for d in deadlines],
         "deadline_days": DEADLINE_DAYS,

@@ -16,6 +16,7 @@ from worker.db import transaction
 from worker.models import Alert, DigestRun, Importer, Subscriber
 from worker.reminders import collect_deadlines, deadline_view
 from worker.routing import (
+    POSSIBLE_SHOWN,
     load_reach,
     local_today,
     possible_match_views,
@@ -174,6 +175,7 @@ def build_digest_payload(
         session, importer_ids=[subscriber.importer_id], statuses=DEPOSIT_STATUSES, possible=True
     )
     reaches = [r for r in everything if r.likely]
+    possible = possible_match_views(everything)
     rates = store.list_rates(session, sorted({r.case.case_number for r in reaches}))
     products = subscriber_product_views(session, subscriber, reaches, rates, today=today, threshold=threshold)
     exposure, total = exposure_rows(products)
@@ -194,7 +196,8 @@ def build_digest_payload(
         "deadline_days": DEADLINE_DAYS,
         "exposure": exposure,
         "total_exposure": total,
-        "possible": possible_match_views(everything),
+        "possible": possible[:POSSIBLE_SHOWN],
+        "possible_count": len(possible),
         "product_count": len(store.list_products(session, importer_id=subscriber.importer_id)),
         "importer": name,
         "recipient": recipient_view(subscriber, name),

@@ -20,7 +20,7 @@ from worker.dismissals import dismissed_pairs
 from worker.events import Event, EventKind, highest_severity, primary_kind
 from worker.exposure import annual_exposure
 from worker.hts import format_hts
-from worker.match_level import LIKELY
+from worker.match_level import CONFIDENCE, LIKELY
 from worker.matching import ListedCode, ProductLine, build_catalog_index, match_product, significant_words
 from worker.models import Alert, Case, CompanyRate, Importer, Notice, Product, Subscriber
 from worker.names import AliasTable
@@ -287,11 +287,14 @@ def describe_match(
     return view, result, before
 
 
+POSSIBLE_SHOWN = 40  # possible matches listed in a baseline or digest; the rest are counted
+
+
 def possible_match_views(reaches: Sequence[ProductReach]) -> list[dict[str, Any]]:
-    """Possible matches as a short list apart: never alerted, reminded or counted as reaching."""
+    """Possible matches as a list apart, surest first: never alerted, reminded or counted as reaching."""
     ordered = sorted(
         (r for r in reaches if not r.likely),
-        key=lambda r: (r.product.sku, -(r.level or 0), r.case.case_number),
+        key=lambda r: (-CONFIDENCE.index(r.confidence), -(r.level or 0), r.product.sku, r.case.case_number),
     )
     return [
         {

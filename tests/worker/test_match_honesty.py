@@ -6,9 +6,11 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
-from worker import store
+from notifier.render import render_message
+from worker import baseline, store
 from worker.baseline import build_baseline_payload
 from worker.catalog_seed import load_seed_catalog
 from worker.db import transaction
@@ -124,6 +126,21 @@ def test_baseline_counts_likely_matches_and_lists_possible_ones_apart(engine: En
     apart = {(x["sku"], x["case_number"]) for x in payload["possible"]}
     assert {("SHELF-5T", "A-570-890"), ("SHELF-5T", "A-570-967"), ("MATT-Q", "A-570-092")} <= apart
     assert not apart & {(sku, case) for sku, cases in LIKELY_BY_SKU.items() for case in cases}
+
+
+def test_a_long_list_of_possible_matches_is_cut_and_counted(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _setup(engine)
+    monkeypatch.setattr(baseline, "POSSIBLE_SHOWN", 3)
+    with transaction(engine) as session:
+        subscriber = store.list_subscribers(session)[0]
+        payload = build_baseline_payload(session, subscriber, now=NOW, threshold=90)
+    assert len(payload["possible"]) == 3 and payload["possible_count"] > 3
+    message = render_message("baseline", payload)
+    more = f"... and {payload['possible_count'] - 3} more possible matches, not listed."
+    assert more in message.text and more in message.html
+    assert "8 of your 13 products" in message.subject
 
 
 def test_reminders_come_only_for_likely_matches(engine: Engine) -> None:
