@@ -231,9 +231,13 @@ def match_product(
         words, described = cached
     matches: list[ProductMatch] = []
     for index, (level, relation, listed) in best.items():
-        case_words = catalog.case_words[index]
-        shared = tuple(sorted(words & case_words))
-        grade = grade_match(level, relation, corroborating_words(words, case_words))
+        shared: tuple[str, ...] = ()
+        backing: tuple[str, ...] = ()
+        if words:
+            case_words = catalog.case_words[index]
+            shared = tuple(sorted(words & case_words))
+            backing = corroborating_words(shared, shared)
+        grade = grade_match(level, relation, backing)
         case = catalog.cases[index]
         matches.append(
             ProductMatch(
