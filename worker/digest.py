@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from worker import store
 from worker.db import transaction
+from worker.match_level import CONFIDENCE
 from worker.models import Alert, DigestRun, Importer, Subscriber
 from worker.reminders import collect_deadlines, deadline_view
 from worker.routing import (
@@ -118,6 +119,11 @@ def _event_rows(session: Session, subscriber: Subscriber, period: DigestPeriod) 
     return rows
 
 
+def _match_label(match: dict[str, Any]) -> str:
+    level = f"{match['level']}-digit HTS" if match.get("level") else "description"
+    return f"{level}, {match.get('standing', 'likely')}, confidence {match.get('confidence', 'high')}"
+
+
 def exposure_rows(products: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """One row per product and AD/CVD stack, and the total of what is known.
 
@@ -131,6 +137,8 @@ def exposure_rows(products: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
     unknown_value: set[str] = set()
     for product in products:
         for stack in product["stacks"]:
+            members = [m for m in product["matches"] if m["case_number"] in stack["cases"].split(" + ")]
+            weakest = min(members, key=lambda m: CONFIDENCE.index(m.get("confidence", "high")), default=None)
             rows.append(
                 {
                     "sku": product["sku"],
@@ -143,6 +151,7 @@ def exposure_rows(products: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
                     "annual_entered_value": product["annual_entered_value"],
                     "exposure": stack["exposure"] if stack["complete"] else None,
                     "candidate_only": product["candidate_only"],
+                    "match": _match_label(weakest) if weakest else "",
                 }
             )
             if not stack["complete"]:

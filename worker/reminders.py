@@ -141,6 +141,8 @@ def _product_view(reach: ProductReach) -> dict[str, Any]:
         "country": p.country,
         "level": reach.level,
         "listed_hts": reach.listed_hts,
+        "standing": reach.standing,
+        "confidence": reach.confidence,
     }
 
 

@@ -67,3 +67,4 @@ def test_the_digest_total_separates_known_exposure_from_unknown_rates(engine: En
     assert total == f"{TOTAL} $113,318 known; 6 products with unknown rate"
     rows = {r["sku"]: r for r in payload["exposure"]}  # type: ignore[attr-defined]
     assert rows["SHELF-5T"]["exposure"] is None and rows["NAIL-CW"]["exposure"] == "113318.40"
+    assert rows["NAIL-CW"]["match"] == "6-digit HTS, likely, confidence high"
