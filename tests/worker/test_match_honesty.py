@@ -16,6 +16,7 @@ from worker.catalog_seed import load_seed_catalog
 from worker.db import transaction
 from worker.events import Event, EventKind, Severity
 from worker.match_level import LIKELY, POSSIBLE, grade_match
+from worker.matching import check_shipment, load_catalog_index
 from worker.models import Notice, Subscriber
 from worker.portfolio import import_portfolio
 from worker.reminders import collect_deadlines
@@ -179,3 +180,21 @@ def test_a_notice_on_a_possible_match_alerts_no_one(engine: Engine) -> None:
     assert [a.payload["skus"] for a in alerts] == [["NAIL-CW"]]
     match = alerts[0].payload["products"][0]["matches"][0]
     assert (match["standing"], match["confidence"], match["level"]) == ("likely", "high", 6)
+
+
+def test_check_puts_likely_cases_first_and_says_which_are_possible(engine: Engine) -> None:
+    with transaction(engine) as session:
+        load_seed_catalog(session)
+        catalog = load_catalog_index(session)
+    result = check_shipment(
+        catalog,
+        hts="9403.20.0090",
+        country="CN",
+        entry_date=NOW.date(),
+        description="Steel shelving unit, 5-tier",
+        threshold=90,
+    )
+    standing = {c.match.case.case_number: c.match.standing for c in result.candidates}
+    assert standing["A-570-018"] == standing["C-570-019"] == LIKELY
+    assert standing["A-570-890"] == standing["A-570-967"] == standing["A-570-056"] == POSSIBLE
+    assert {c.match.case.case_number for c in result.candidates[:2]} == {"A-570-018", "C-570-019"}
