@@ -18,13 +18,15 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def format_percent(value: Any) -> str:
+    """A rate in percent; 'unknown' when there is none (never 0%)."""
     number = _decimal(value)
-    return "n/a" if number is None else f"{number.quantize(Decimal('0.01'))}%"
+    return "unknown" if number is None else f"{number.quantize(Decimal('0.01'))}%"
 
 
 def format_usd(value: Any) -> str:
+    """Dollars, rounded; 'unknown' when the amount is not known (never $0)."""
     number = _decimal(value)
-    return "n/a" if number is None else f"${number.quantize(Decimal('1')):,}"
+    return "unknown" if number is None else f"${number.quantize(Decimal('1')):,}"
 
 
 def format_signed_usd(value: Any) -> str:

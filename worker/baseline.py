@@ -12,7 +12,15 @@ from sqlmodel import Session
 from worker import store
 from worker.models import Alert, Importer, Product, Subscriber
 from worker.reminders import CLOSED_STATUSES, collect_deadlines, deadline_view
-from worker.routing import case_view, load_reach, local_today, recipient_view, subscriber_product_views
+from worker.routing import (
+    POSSIBLE_SHOWN,
+    case_view,
+    load_reach,
+    local_today,
+    possible_match_views,
+    recipient_view,
+    subscriber_product_views,
+)
 
 DEADLINE_DAYS = 90
 
@@ -28,11 +36,13 @@ def build_baseline_payload(
     importer = session.get(Importer, subscriber.importer_id)
     name = importer.name if importer else ""
     today = local_today(now, subscriber.time_zone)
-    reaches = [
+    everything = [
         r
-        for r in load_reach(session, importer_ids=[subscriber.importer_id])
+        for r in load_reach(session, importer_ids=[subscriber.importer_id], possible=True)
         if r.case.status not in CLOSED_STATUSES
     ]
+    reaches = [r for r in everything if r.likely]
+    possible = possible_match_views(everything)
     case_numbers = sorted({r.case.case_number for r in reaches})
     rates = store.list_rates(session, case_numbers)
     products = subscriber_product_views(session, subscriber, reaches, rates, today=today, threshold=threshold)
@@ -62,6 +72,8 @@ def build_baseline_payload(
             for p in all_products
             if p.sku not in reached
         ],
+        "possible": possible[:POSSIBLE_SHOWN],
+        "possible_count": len(possible),
         "product_count": len(all_products),
         "deadlines": [deadline_view(d, today=today) for d in deadlines],
         "deadline_days": DEADLINE_DAYS,

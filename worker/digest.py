@@ -13,9 +13,18 @@ from sqlmodel import Session
 
 from worker import store
 from worker.db import transaction
+from worker.match_level import CONFIDENCE
 from worker.models import Alert, DigestRun, Importer, Subscriber
 from worker.reminders import collect_deadlines, deadline_view
-from worker.routing import load_reach, local_today, recipient_view, subscriber_product_views, switched_off
+from worker.routing import (
+    POSSIBLE_SHOWN,
+    load_reach,
+    local_today,
+    possible_match_views,
+    recipient_view,
+    subscriber_product_views,
+    switched_off,
+)
 
 SEND_AT = time(7, 0)  # Monday morning, the subscriber's time
 DEADLINE_DAYS = 30
@@ -110,11 +119,26 @@ def _event_rows(session: Session, subscriber: Subscriber, period: DigestPeriod) 
     return rows
 
 
-def _exposure(products: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+def _match_label(match: dict[str, Any]) -> str:
+    level = f"{match['level']}-digit HTS" if match.get("level") else "description"
+    return f"{level}, {match.get('standing', 'likely')}, confidence {match.get('confidence', 'high')}"
+
+
+def exposure_rows(products: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One row per product and AD/CVD stack, and the total of what is known.
+
+    The total adds only stacks whose rate and entered value are both known; products with a case
+    without a rate, or without an annual entered value, are counted apart, never as $0.
+    """
     rows = []
-    total = Decimal("0")
+    known = Decimal("0")
+    known_rows = 0
+    unknown_rate: set[str] = set()
+    unknown_value: set[str] = set()
     for product in products:
         for stack in product["stacks"]:
+            members = [m for m in product["matches"] if m["case_number"] in stack["cases"].split(" + ")]
+            weakest = min(members, key=lambda m: CONFIDENCE.index(m.get("confidence", "high")), default=None)
             rows.append(
                 {
                     "sku": product["sku"],
@@ -125,13 +149,24 @@ def _exposure(products: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str
                     "rate": stack["total_rate"],
                     "complete": stack["complete"],
                     "annual_entered_value": product["annual_entered_value"],
-                    "exposure": stack["exposure"],
+                    "exposure": stack["exposure"] if stack["complete"] else None,
                     "candidate_only": product["candidate_only"],
+                    "match": _match_label(weakest) if weakest else "",
                 }
             )
-            if stack["exposure"] is not None:
-                total += Decimal(stack["exposure"])
-    return rows, str(total)
+            if not stack["complete"]:
+                unknown_rate.add(product["sku"])
+            elif stack["exposure"] is None:
+                unknown_value.add(product["sku"])
+            else:
+                known += Decimal(stack["exposure"])
+                known_rows += 1
+    total = {
+        "known": str(known) if known_rows else None,
+        "unknown_rate_products": len(unknown_rate),
+        "unknown_value_products": len(unknown_value - unknown_rate),
+    }
+    return rows, total
 
 
 def build_digest_payload(
@@ -145,10 +180,14 @@ def build_digest_payload(
     deadlines = collect_deadlines(
         session, importer_id=subscriber.importer_id, today=today, until=today + timedelta(days=DEADLINE_DAYS)
     )
-    reaches = load_reach(session, importer_ids=[subscriber.importer_id], statuses=DEPOSIT_STATUSES)
+    everything = load_reach(
+        session, importer_ids=[subscriber.importer_id], statuses=DEPOSIT_STATUSES, possible=True
+    )
+    reaches = [r for r in everything if r.likely]
+    possible = possible_match_views(everything)
     rates = store.list_rates(session, sorted({r.case.case_number for r in reaches}))
     products = subscriber_product_views(session, subscriber, reaches, rates, today=today, threshold=threshold)
-    exposure, total = _exposure(products)
+    exposure, total = exposure_rows(products)
     events = _event_rows(session, subscriber, period)
     return {
         "template": "digest",
@@ -166,6 +205,8 @@ def build_digest_payload(
         "deadline_days": DEADLINE_DAYS,
         "exposure": exposure,
         "total_exposure": total,
+        "possible": possible[:POSSIBLE_SHOWN],
+        "possible_count": len(possible),
         "product_count": len(store.list_products(session, importer_id=subscriber.importer_id)),
         "importer": name,
         "recipient": recipient_view(subscriber, name),

@@ -15,14 +15,10 @@ from sqlmodel import Session, select
 from worker.cascade import CascadeResult, RateOption, StackedRate, resolve_deposit_rate, stack_rates
 from worker.exposure import annual_exposure
 from worker.hts import MATCH_LEVELS, normalize_hts
+from worker.match_level import CONFIDENCE, LIKELY, corroborating_words, grade_match
 from worker.models import Case, CaseHts, CompanyRate
 
-CONFIDENCE = ("low", "medium", "high")
 RARE_WORD_CASES = 25  # a description word naming more cases of one country seeds no candidate
-# Confidence by match level when one code is the other's prefix, and when they only share a
-# parent heading or subheading (siblings): HTS lists are advisory, the scope governs.
-_PREFIX_CONFIDENCE = {10: "high", 8: "high", 6: "medium", 4: "low"}
-_SIBLING_CONFIDENCE = {10: "high", 8: "medium", 6: "low", 4: "low"}
 _STOPWORDS = frozenset(
     {"a", "an", "and", "or", "of", "the", "from", "for", "with", "in", "on", "to", "by", "not",
      "other", "others", "certain", "product", "products", "parts", "thereof", "part", "type",
@@ -32,12 +28,13 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def significant_words(text: str) -> frozenset[str]:
-    """Lower-case words of at least 3 letters, stopwords out, a plural 's' dropped."""
+    """Lower-case words of at least 3 letters, stopwords out, a plural 's' (not 'ss') dropped."""
     words = set()
     for word in _WORD.findall(text.lower()):
         if len(word) < 3 or word in _STOPWORDS:
             continue
-        words.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)
+        plural = len(word) > 3 and word.endswith("s") and not word.endswith("ss")  # 'stainless' stays
+        words.add(word[:-1] if plural else word)
     return frozenset(words)
 
 
@@ -82,6 +79,19 @@ class ProductMatch(NamedTuple):
     confidence: str  # high, medium, low
     description_words: tuple[str, ...]
     country_match: bool
+    standing: str  # likely (alerts, reminders) or possible (shown apart); worker.match_level
+
+    @property
+    def likely(self) -> bool:
+        return self.standing == LIKELY
+
+
+class ListedCode(NamedTuple):
+    """One HTS code a case lists, as the index reads it (a CaseHts row has the same fields)."""
+
+    case_number: str
+    hts: str
+    source: str = ""
 
 
 @dataclass
@@ -98,7 +108,7 @@ class CatalogIndex:
 
 
 def build_catalog_index(
-    cases: Iterable[Case], hts_rows: Iterable[CaseHts], rates: Iterable[CompanyRate]
+    cases: Iterable[Case], hts_rows: Iterable[CaseHts | ListedCode], rates: Iterable[CompanyRate]
 ) -> CatalogIndex:
     """Index the catalog so each product needs a handful of dictionary look-ups."""
     infos: list[CaseInfo] = []
@@ -158,10 +168,6 @@ def load_catalog_index(session: Session) -> CatalogIndex:
         session.exec(select(CaseHts)).all(),
         session.exec(select(CompanyRate)).all(),
     )
-
-
-def _raise(confidence: str) -> str:
-    return CONFIDENCE[min(CONFIDENCE.index(confidence) + 1, len(CONFIDENCE) - 1)]
 
 
 def _description_candidates(
@@ -225,23 +231,33 @@ def match_product(
         words, described = cached
     matches: list[ProductMatch] = []
     for index, (level, relation, listed) in best.items():
-        table = _PREFIX_CONFIDENCE if relation == "prefix" else _SIBLING_CONFIDENCE
-        confidence = table[level]
         shared: tuple[str, ...] = ()
+        backing: tuple[str, ...] = ()
         if words:
             case_words = catalog.case_words[index]
             shared = tuple(sorted(words & case_words))
-            if shared and len(shared) >= min(2, len(case_words)):
-                confidence = _raise(confidence)
+            backing = corroborating_words(shared, shared)
+        grade = grade_match(level, relation, backing)
         case = catalog.cases[index]
         matches.append(
             ProductMatch(
-                product, case, "hts", level, relation, listed, confidence, shared, case.country == country
+                product,
+                case,
+                "hts",
+                level,
+                relation,
+                listed,
+                grade.confidence,
+                shared,
+                case.country == country,
+                grade.standing,
             )
         )
     for index, shared in described:
-        if index not in best:
+        # Words such as 'stainless steel' alone name a material, not a product: no candidate.
+        if index not in best and corroborating_words(shared, shared):
             case = catalog.cases[index]
+            grade = grade_match(None, "description", shared)
             matches.append(
                 ProductMatch(
                     product,
@@ -250,9 +266,10 @@ def match_product(
                     None,
                     "description",
                     "",
-                    "low",
+                    grade.confidence,
                     shared,
                     case.country == country,
+                    grade.standing,
                 )
             )
     return matches
@@ -291,9 +308,15 @@ class ShipmentCheck:
     notes: tuple[str, ...]
 
 
-def _sort_key(candidate: ShipmentCandidate) -> tuple[int, int, int, str]:
+def _sort_key(candidate: ShipmentCandidate) -> tuple[bool, int, int, bool, str]:
     m = candidate.match
-    return (-CONFIDENCE.index(m.confidence), -(m.level or 0), m.case.status != "order", m.case.case_number)
+    return (
+        not m.likely,
+        -CONFIDENCE.index(m.confidence),
+        -(m.level or 0),
+        m.case.status != "order",
+        m.case.case_number,
+    )
 
 
 def check_shipment(

@@ -220,3 +220,16 @@ class DigestRun(SQLModel, table=True):
     week_start: date
     alert_dedupe_key: str = ""
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class Dismissal(SQLModel, table=True):
+    """A case an importer has judged does not reach one of its SKUs: never alerted again for it."""
+
+    __tablename__ = "dismissal"
+    __table_args__ = (UniqueConstraint("importer_id", "sku", "case_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    importer_id: int = Field(foreign_key="importer.id", index=True)
+    sku: str
+    case_number: str
+    created_at: datetime | None = Field(default=None, sa_column=utc_column())

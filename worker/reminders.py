@@ -29,6 +29,7 @@ from worker.routing import (
     load_reach,
     local_today,
     recipient_view,
+    switched_off,
     wants,
 )
 
@@ -140,6 +141,8 @@ def _product_view(reach: ProductReach) -> dict[str, Any]:
         "country": p.country,
         "level": reach.level,
         "listed_hts": reach.listed_hts,
+        "standing": reach.standing,
+        "confidence": reach.confidence,
     }
 
 
@@ -288,12 +291,27 @@ def horizon(today: date, ladder: Sequence[int]) -> date:
     return add_business_days(today, max(ladder, default=0))
 
 
+def reminder_kinds(subscriber: Subscriber) -> frozenset[str] | None:
+    """The deadline kinds a subscriber is reminded of: None for every kind, empty for none.
+
+    Counsel (and anyone who switched reminders on) hear of every deadline. Importers hear of the
+    review-request window of their matched orders by default, as the order alert promises them;
+    switching reminders off silences that too.
+    """
+    if wants(subscriber, "reminder"):
+        return None
+    if subscriber.role == "importer" and not switched_off(subscriber, "reminder"):
+        return frozenset({REVIEW_REQUEST})
+    return frozenset()
+
+
 def queue_reminders(session: Session, *, now: datetime, ladder: Sequence[int]) -> list[Alert]:
     """Queue today's rung of every deadline for each subscriber who wants reminders, once each."""
     queued: list[Alert] = []
     cache: dict[tuple[int, date], list[DeadlineItem]] = {}
     for subscriber in store.list_subscribers(session):
-        if subscriber.importer_id is None or subscriber.id is None or not wants(subscriber, "reminder"):
+        kinds = reminder_kinds(subscriber)
+        if subscriber.importer_id is None or subscriber.id is None or kinds == frozenset():
             continue
         today = local_today(now, subscriber.time_zone)
         key = (subscriber.importer_id, today)
@@ -304,6 +322,8 @@ def queue_reminders(session: Session, *, now: datetime, ladder: Sequence[int]) -
         joined = local_today(subscriber.created_at, subscriber.time_zone) if subscriber.created_at else None
         importer = session.get(Importer, subscriber.importer_id)
         for item in cache[key]:
+            if kinds is not None and item.kind not in kinds:
+                continue
             known = max((d for d in (item.known_since, joined) if d is not None), default=None)
             rung = due_rung(item.due, today=today, ladder=ladder, known_since=known)
             if rung is None:

@@ -16,10 +16,12 @@ from watchers.business_days import is_business_day
 from worker import store
 from worker.cascade import CITATIONS, CascadeResult, RateOption, resolve_deposit_rate, stack_rates
 from worker.countries import country_name, is_non_market_economy
+from worker.dismissals import dismissed_pairs
 from worker.events import Event, EventKind, highest_severity, primary_kind
 from worker.exposure import annual_exposure
-from worker.hts import hts_match_level
-from worker.matching import significant_words
+from worker.hts import format_hts
+from worker.match_level import CONFIDENCE, LIKELY
+from worker.matching import ListedCode, ProductLine, build_catalog_index, match_product, significant_words
 from worker.models import Alert, Case, CompanyRate, Importer, Notice, Product, Subscriber
 from worker.names import AliasTable
 
@@ -78,10 +80,20 @@ NME_ONLY_DEADLINES = frozenset({"separate_rate_application", "separate_rate_cert
 
 @dataclass(frozen=True)
 class ProductReach:
+    """A case that may reach a product, how (HTS level, relation, words) and how sure."""
+
     product: Product
     case: Case
-    level: int
-    listed_hts: str
+    level: int | None  # 10, 8, 6, 4; None when only description words match
+    listed_hts: str  # '' for a description-only match
+    relation: str = "prefix"  # prefix, sibling or description (worker.matching)
+    confidence: str = "high"
+    standing: str = LIKELY  # likely: alerts and reminders; possible: shown apart, never alerted
+    words: tuple[str, ...] = ()  # description words shared with the case's product name
+
+    @property
+    def likely(self) -> bool:
+        return self.standing == LIKELY
 
 
 def rate_options(rates: Sequence[CompanyRate]) -> list[RateOption]:
@@ -103,26 +115,48 @@ def rate_options(rates: Sequence[CompanyRate]) -> list[RateOption]:
 def find_reach(
     products: Sequence[Product], cases: Sequence[Case], hts_by_case: dict[str, list[str]]
 ) -> list[ProductReach]:
-    """Products of a case's country whose HTS meets one of the case's listed codes (best level kept)."""
+    """Every case of a product's country that its HTS code or description points at, graded.
+
+    The same matching as `adcvd check` (worker.matching): one code the other's prefix, a shared
+    parent (sibling), or description words; worker.match_level says which are likely.
+    """
+    listed = [ListedCode(number, code) for number, codes in hts_by_case.items() for code in codes]
+    catalog = build_catalog_index(cases, listed, ())
+    by_number = {c.case_number: c for c in cases}
+    memo: dict[tuple[str, str], Any] = {}
     reach: list[ProductReach] = []
-    for case in cases:
-        for product in products:
-            if product.country != case.country:
-                continue
-            best: tuple[int, str] | None = None
-            for listed in hts_by_case.get(case.case_number, []):
-                level = hts_match_level(product.hts, listed)
-                if level is not None and (best is None or level > best[0]):
-                    best = (level, listed)
-            if best:
-                reach.append(ProductReach(product, case, best[0], best[1]))
+    for product in products:
+        line = ProductLine(
+            sku=product.sku, hts=product.hts, country=product.country, description=product.description
+        )
+        for m in match_product(line, catalog, memo):
+            reach.append(
+                ProductReach(
+                    product,
+                    by_number[m.case.case_number],
+                    m.level,
+                    m.listed_hts,
+                    m.relation,
+                    m.confidence,
+                    m.standing,
+                    m.description_words,
+                )
+            )
     return reach
 
 
 def load_reach(
-    session: Session, *, importer_ids: Iterable[int], statuses: frozenset[str] | None = None
+    session: Session,
+    *,
+    importer_ids: Iterable[int],
+    statuses: frozenset[str] | None = None,
+    possible: bool = False,
 ) -> list[ProductReach]:
-    """Every catalog case of their products' countries that reaches the importers' products."""
+    """Catalog cases of their products' countries that reach the importers' products.
+
+    Likely matches only, unless `possible` (then possible ones too); never a case the importer
+    dismissed for the SKU.
+    """
     products = [p for i in sorted(set(importer_ids)) for p in store.list_products(session, importer_id=i)]
     cases = store.list_cases_in_countries(session, {p.country for p in products})
     if statuses is not None:
@@ -130,7 +164,14 @@ def load_reach(
     hts_by_case: dict[str, list[str]] = defaultdict(list)
     for row in store.list_case_hts(session, [c.case_number for c in cases]):
         hts_by_case[row.case_number].append(row.hts)
-    return find_reach(products, cases, hts_by_case)
+    reaches = find_reach(products, cases, hts_by_case)
+    return without_dismissed(session, [r for r in reaches if possible or r.likely])
+
+
+def without_dismissed(session: Session, reaches: Sequence[ProductReach]) -> list[ProductReach]:
+    """The reaches whose case the importer has not dismissed for the SKU (worker.dismissals)."""
+    dismissed = dismissed_pairs(session, {r.product.importer_id for r in reaches})
+    return [r for r in reaches if (r.product.importer_id, r.product.sku, r.case.case_number) not in dismissed]
 
 
 def local_today(now: datetime, time_zone: str) -> date:
@@ -214,7 +255,11 @@ def describe_match(
         "country_name": reach.case.country_name or country_name(reach.case.country),
         "listed_hts": reach.listed_hts,
         "level": reach.level,
-        "candidate_only": reach.level == 4,
+        "relation": reach.relation,
+        "standing": reach.standing,
+        "confidence": reach.confidence,
+        "match_basis": match_basis(reach),
+        "candidate_only": not reach.likely,
         "step": result.step,
         "step_label": STEP_LABELS.get(result.step, result.step),
         "step_citation": CITATIONS.get(result.step, ""),
@@ -240,6 +285,52 @@ def describe_match(
         else [],
     }
     return view, result, before
+
+
+POSSIBLE_SHOWN = 40  # possible matches listed in a baseline or digest; the rest are counted
+
+
+def possible_match_views(reaches: Sequence[ProductReach]) -> list[dict[str, Any]]:
+    """Possible matches as a list apart, surest first: never alerted, reminded or counted as reaching."""
+    ordered = sorted(
+        (r for r in reaches if not r.likely),
+        key=lambda r: (-CONFIDENCE.index(r.confidence), -(r.level or 0), r.product.sku, r.case.case_number),
+    )
+    return [
+        {
+            "sku": r.product.sku,
+            "description": r.product.description,
+            "hts": r.product.hts,
+            "country": r.product.country,
+            "case_number": r.case.case_number,
+            "case_type": r.case.case_type,
+            "case_product": r.case.product,
+            "case_status": r.case.status,
+            "level": r.level,
+            "confidence": r.confidence,
+            "match_basis": match_basis(r),
+        }
+        for r in ordered
+    ]
+
+
+def match_basis(reach: ProductReach) -> str:
+    """Why a case may reach a product, in one clause: the HTS relation and the shared words."""
+    product = reach.product
+    words = ", ".join(f"'{w}'" for w in reach.words)
+    if reach.level is None:
+        return f"description words only ({words}) match the case's product name"
+    code, listed = format_hts(product.hts), format_hts(reach.listed_hts)
+    if reach.relation == "sibling":
+        parent = format_hts(product.hts[: reach.level])
+        text = f"HTS {code} shares the {reach.level}-digit parent {parent} with listed HTS {listed}"
+    elif len(reach.listed_hts) <= len(product.hts):
+        text = f"HTS {code} falls within listed HTS {listed} ({reach.level}-digit level)"
+    else:
+        text = f"listed HTS {listed} falls within HTS {code} ({reach.level}-digit level)"
+    if reach.words:
+        text += f"; the description shares {words} with the case's product name"
+    return text
 
 
 def _option_label(option: RateOption) -> str:
@@ -523,7 +614,9 @@ def route_notice_events(
     for row in store.list_case_hts(session, list(cases)):
         hts_by_case[row.case_number].append(row.hts)
     products = store.list_products_in_countries(session, {c.country for c in cases.values()})
-    reaches = find_reach(products, list(cases.values()), hts_by_case)
+    reaches = without_dismissed(
+        session, [r for r in find_reach(products, list(cases.values()), hts_by_case) if r.likely]
+    )
     if not reaches:
         return []
     rates = store.list_rates(session, list(cases))

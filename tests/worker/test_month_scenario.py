@@ -192,7 +192,15 @@ async def test_a_simulated_month_sends_each_role_what_it_needs_once_and_on_time(
         ("2024-02-12", "order"),
         ("2024-02-22", "rate_change"),
     ]
-    assert received(delivered, SEAFOOD) == [("2024-02-01", "baseline")]  # importers get no deadline mail
+    # Importers get the review-request window of their orders (the order alert promises it), no other
+    # deadline mail.
+    assert received(delivered, SEAFOOD) == [
+        ("2024-02-01", "baseline"),
+        ("2024-02-08", "reminder review_request 2024-02-29 A-533-840 -14"),
+        ("2024-02-20", "reminder review_request 2024-02-29 A-533-840 -7"),
+        ("2024-02-27", "reminder review_request 2024-02-29 A-533-840 -2"),
+        ("2024-02-29", "reminder review_request 2024-02-29 A-533-840 -0"),
+    ]
     assert received(delivered, COUNSEL) == [
         ("2024-02-01", "baseline"),  # for Demo Outdoor Power
         ("2024-02-01", "baseline"),  # for Coastal Seafood: lists the shrimp review window of Feb 29

@@ -10,6 +10,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from worker.commands.console import table_console
+from worker.commands.dismissals import register_dismissals
 from worker.context import app_context
 from worker.db import create_schema, transaction
 from worker.portfolio import import_portfolio, list_products
@@ -19,6 +20,7 @@ from worker.runtime import utc_now
 def register(app: typer.Typer) -> None:
     sub = typer.Typer(help="Import and list importers' product portfolios.", no_args_is_help=True)
     app.add_typer(sub, name="portfolio")
+    register_dismissals(sub)
 
     @sub.command("import")
     def import_cmd(
