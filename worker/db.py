@@ -54,7 +54,9 @@ def make_engine(database_url: str) -> Engine:
             "install it with: pip install 'adcvd-watch[postgres]' (psycopg 3)"
         ) from None
     except Exception as exc:  # sqlalchemy.exc.ArgumentError and the like: a URL that does not parse
-        raise DatabaseConfigError(f"ADCVD_DATABASE_URL: cannot use {redacted_url(database_url)}: {exc}") from None
+        raise DatabaseConfigError(
+            f"ADCVD_DATABASE_URL: cannot use {redacted_url(database_url)}: {exc}"
+        ) from None
 
 
 def redacted_url(database_url: str) -> str:

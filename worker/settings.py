@@ -75,7 +75,9 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             parts = [p.strip() for p in value.strip().strip("[]()").split(",") if p.strip()]
             if not all(p.isdigit() for p in parts):
-                raise ValueError(f"expected whole numbers of days separated by commas, e.g. 30,14,7; got {value!r}")
+                raise ValueError(
+                    f"expected whole numbers of days separated by commas, e.g. 30,14,7; got {value!r}"
+                )
             return tuple(sorted({int(p) for p in parts}, reverse=True))
         return value
 
