@@ -271,6 +271,7 @@ def parse_portfolio(path: Path, *, sheet: str | None = None, max_rows: int = MAX
     rows: list[PortfolioRow] = []
     seen: dict[tuple[str, str], int] = {}
     columns: dict[str, int] | None = None
+    product_lines = 0
     try:
         lines = read_lines(path, sheet)
         if lines.note:
@@ -283,11 +284,14 @@ def parse_portfolio(path: Path, *, sheet: str | None = None, max_rows: int = MAX
                 if errors.total:
                     return result([])
                 continue
-            if len(rows) + errors.total >= max_rows:
-                errors.add(
+            product_lines += 1
+            if product_lines > max_rows:
+                errors.total += 1  # the limit is the first thing to say, whatever else was found
+                errors.insert(
+                    0,
                     PortfolioError(
                         name, line, "file", f"more than {max_rows:,} product lines; split the file"
-                    )
+                    ),
                 )
                 return result([])
             checked = _validate_row(name, line, record, columns, warnings)
