@@ -22,7 +22,7 @@ COMMANDS: dict[str, Entry] = {
     "poll": Entry("core", "Poll one source now."),
     "run": Entry("core", "Start the scheduler (poll and delivery jobs), or run each job once and exit."),
     "deliver": Entry("core", "Send the pending alerts now."),
-    "status": Entry("core", "Each source's last success and failures, the outbox backlog, the catalog."),
+    "status": Entry("status", "Each source's last success and failures, the outbox backlog, the catalog."),
     "demo": Entry("core", "Whole pipeline on the bundled recorded notices; mail goes to ./outbox (Maildir)."),
     "db": Entry("core", "The database schema: its revision, and new migrations for developers."),
     "subscriber": Entry("subscribers", "Manage who receives alerts."),
