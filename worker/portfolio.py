@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -145,14 +144,17 @@ def _header_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
 
 
+_SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # terminal escapes among them
+
+
 def _cell_text(value: Any) -> str:
     """The cell as one line of text: whitespace runs become a space, control characters are dropped."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = re.sub(r"\s+", " ", str(value))
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc").strip()
+    return _CONTROL.sub("", _SPACES.sub(" ", str(value))).strip()
 
 
 def _hts_cell(value: Any) -> tuple[str | None, str | None]:
@@ -203,8 +205,10 @@ def _validate_row(
         position = columns.get(key)
         return record[position] if position is not None and position < len(record) else None
 
+    texts = {key: _cell_text(raw(key)) for key in FIELDS}
+
     def text(key: str) -> str:
-        return _cell_text(raw(key))
+        return texts[key]
 
     row_errors: list[PortfolioError] = []
     for key in columns:
@@ -325,51 +329,59 @@ def parse_portfolio(path: Path, *, sheet: str | None = None, max_rows: int = MAX
     return result(rows)
 
 
+SAVE_BATCH = 2_000  # products flushed and let go of at a time: memory stays flat on big files
+
+
 def save_portfolio(session: Session, rows: list[PortfolioRow]) -> ImportSummary:
-    """Upsert products by (importer name, SKU), creating importers by name; caller commits."""
-    importers = {i.name: i for i in session.exec(select(Importer)).all()}
-    products = {(p.importer_id, p.sku): p for p in session.exec(select(Product)).all()}
+    """Upsert products by (importer name, SKU), creating importers by name; caller commits.
+
+    Works in batches: each batch's stored products are loaded, changed or added, flushed, and
+    dropped from the session, so a large import does not hold every product object at once.
+    """
+    importer_ids: dict[str, int] = {i.name: i.id for i in session.exec(select(Importer)).all() if i.id}
     created = updated = unchanged = 0
-    for row in rows:
-        importer = importers.get(row.importer)
-        if importer is None:
-            importer = Importer(name=row.importer)
-            session.add(importer)
-            session.flush()
-            importers[row.importer] = importer
-        assert importer.id is not None
-        product = products.get((importer.id, row.sku))
-        values: dict[str, object] = {
-            "description": row.description,
-            "hts": row.hts,
-            "country": row.country,
-            "producer": row.producer,
-            "exporter": row.exporter,
-            "annual_entered_value": row.annual_entered_value,
+    for start in range(0, len(rows), SAVE_BATCH):
+        batch = rows[start : start + SAVE_BATCH]
+        for row in batch:
+            if row.importer not in importer_ids:
+                importer = Importer(name=row.importer)
+                session.add(importer)
+                session.flush()
+                assert importer.id is not None
+                importer_ids[row.importer] = importer.id
+        wanted_ids = {importer_ids[row.importer] for row in batch}
+        stored = {
+            (p.importer_id, p.sku): p
+            for p in session.exec(
+                select(Product).where(
+                    col(Product.importer_id).in_(wanted_ids), col(Product.sku).in_({row.sku for row in batch})
+                )
+            ).all()
         }
-        if product is None:
-            product = Product(
-                importer_id=importer.id,
-                sku=row.sku,
-                description=row.description,
-                hts=row.hts,
-                country=row.country,
-                producer=row.producer,
-                exporter=row.exporter,
-                annual_entered_value=row.annual_entered_value,
-            )
-            session.add(product)
-            products[(importer.id, row.sku)] = product
-            created += 1
-            continue
-        changed = {k: v for k, v in values.items() if getattr(product, k) != v}
-        for key, value in changed.items():
-            setattr(product, key, value)
-        if changed:
-            updated += 1
-        else:
-            unchanged += 1
-    session.flush()
+        for row in batch:
+            importer_id = importer_ids[row.importer]
+            values: dict[str, Any] = {
+                "description": row.description,
+                "hts": row.hts,
+                "country": row.country,
+                "producer": row.producer,
+                "exporter": row.exporter,
+                "annual_entered_value": row.annual_entered_value,
+            }
+            product = stored.get((importer_id, row.sku))
+            if product is None:
+                session.add(Product(importer_id=importer_id, sku=row.sku, **values))
+                created += 1
+                continue
+            changed = {k: v for k, v in values.items() if getattr(product, k) != v}
+            for key, value in changed.items():
+                setattr(product, key, value)
+            if changed:
+                updated += 1
+            else:
+                unchanged += 1
+        session.flush()
+        session.expunge_all()
     return ImportSummary(created, updated, unchanged)
 
 
