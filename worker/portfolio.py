@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +19,7 @@ from worker.countries import normalize_country
 from worker.hts import normalize_hts
 from worker.matching import ProductLine
 from worker.models import Importer, Product
+from worker.portfolio_cells import HEADER_VARIANTS, cell_text, header_key, hts_cell, money
 from worker.portfolio_files import PortfolioFileError, read_lines
 
 FIELDS = (
@@ -36,23 +36,6 @@ REQUIRED = ("importer", "sku", "hts", "country_of_origin")
 MAX_ROWS = 100_000  # product lines per file
 MAX_CELL_CHARS = 1_000
 MAX_REPORTED = 50  # errors (and warnings) kept to print; all are counted
-_HEADER_VARIANTS: dict[str, str] = {
-    "importer": "importer", "importer_name": "importer", "importer_of_record": "importer",
-    "sku": "sku", "part_number": "sku", "part_no": "sku", "item": "sku", "item_number": "sku",
-    "product_code": "sku", "product_id": "sku",
-    "description": "description", "product_description": "description", "desc": "description",
-    "item_description": "description",
-    "hts": "hts", "hts_code": "hts", "htsus": "hts", "htsus_code": "hts", "hts_number": "hts",
-    "hts10": "hts", "hs_code": "hts", "tariff_code": "hts",
-    "country_of_origin": "country_of_origin", "country": "country_of_origin",
-    "origin": "country_of_origin", "coo": "country_of_origin", "origin_country": "country_of_origin",
-    "producer": "producer", "manufacturer": "producer", "mfr": "producer", "factory": "producer",
-    "exporter": "exporter", "seller": "exporter", "shipper": "exporter",
-    "annual_entered_value_usd": "annual_entered_value_usd",
-    "annual_entered_value": "annual_entered_value_usd", "entered_value": "annual_entered_value_usd",
-    "value": "annual_entered_value_usd", "annual_value": "annual_entered_value_usd",
-    "value_usd": "annual_entered_value_usd", "annual_value_usd": "annual_entered_value_usd",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -140,53 +123,15 @@ class PortfolioImport:
         return self.parse.warnings
 
 
-def _header_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
-
-
-_SPACES = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # terminal escapes among them
-
-
-def _cell_text(value: Any) -> str:
-    """The cell as one line of text: whitespace runs become a space, control characters are dropped."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return _CONTROL.sub("", _SPACES.sub(" ", str(value))).strip()
-
-
-def _hts_cell(value: Any) -> tuple[str | None, str | None]:
-    """(text to normalise, warning); spreadsheets store codes as numbers and drop zeros."""
-    if isinstance(value, float) and not value.is_integer():
-        return None, "stored as a decimal number, which loses trailing zeros; format it as text"
-    if isinstance(value, int | float):
-        digits = str(int(value))
-        if len(digits) % 2:
-            return "0" + digits, f"stored as a number: read {digits} as 0{digits}"
-    return _cell_text(value), None
-
-
-def _money(text: str) -> Decimal | None:
-    cleaned = re.sub(r"[\s$,]|USD", "", text, flags=re.IGNORECASE)
-    if not cleaned:
-        return None
-    value = Decimal(cleaned)
-    if not value.is_finite() or value < 0:
-        raise InvalidOperation
-    return value.quantize(Decimal("0.01"))
-
-
 def _header_columns(
     name: str, line: int, header: list[Any], errors: _Problems, warnings: _Problems
 ) -> dict[str, int]:
     columns: dict[str, int] = {}
     for position, title in enumerate(header):
-        key = _HEADER_VARIANTS.get(_header_key(_cell_text(title)))
+        key = HEADER_VARIANTS.get(header_key(cell_text(title)))
         if key is None:
-            if _cell_text(title):
-                warnings.add(PortfolioError(name, line, _cell_text(title)[:60], "unknown column, ignored"))
+            if cell_text(title):
+                warnings.add(PortfolioError(name, line, cell_text(title)[:60], "unknown column, ignored"))
         elif key in columns:
             errors.add(PortfolioError(name, line, key, "column given twice"))
         else:
@@ -205,7 +150,7 @@ def _validate_row(
         position = columns.get(key)
         return record[position] if position is not None and position < len(record) else None
 
-    texts = {key: _cell_text(raw(key)) for key in FIELDS}
+    texts = {key: cell_text(raw(key)) for key in FIELDS}
 
     def text(key: str) -> str:
         return texts[key]
@@ -219,7 +164,7 @@ def _validate_row(
     for required in ("importer", "sku"):
         if not text(required):
             row_errors.append(PortfolioError(name, line, required, "empty"))
-    hts_text, hts_warning = _hts_cell(raw("hts"))
+    hts_text, hts_warning = hts_cell(raw("hts"))
     hts = ""
     if hts_text is None:
         row_errors.append(PortfolioError(name, line, "hts", hts_warning or "unreadable"))
@@ -237,7 +182,7 @@ def _validate_row(
         row_errors.append(PortfolioError(name, line, "country_of_origin", str(exc)))
     value: Decimal | None = None
     try:
-        value = _money(text("annual_entered_value_usd"))
+        value = money(text("annual_entered_value_usd"))
     except InvalidOperation:
         amount = text("annual_entered_value_usd")
         row_errors.append(
@@ -281,7 +226,7 @@ def parse_portfolio(path: Path, *, sheet: str | None = None, max_rows: int = MAX
         if lines.note:
             warnings.add(PortfolioError(name, 0, "file", lines.note))
         for line, record in lines.records:
-            if not any(_cell_text(v) for v in record):
+            if not any(cell_text(v) for v in record):
                 continue
             if columns is None:
                 columns = _header_columns(name, line, record, errors, warnings)

@@ -23,7 +23,7 @@ from worker.pipeline import PollReport
 from worker.runtime import SOURCES, run_delivery, run_poll, utc_now
 from worker.scheduler import Job, declare_jobs, run_forever
 
-ONCE_MAX_RETRIES = 1  # `run --once` and `poll` report a dead network in seconds, not minutes
+ONCE_MAX_RETRIES = 2  # `run --once` and `poll` report a dead network in seconds (1 s + 2 s of backoff)
 
 
 def echo_poll(report: PollReport, *, retried_by_scheduler: bool = False) -> None:
