@@ -105,6 +105,34 @@ class RateLimiter:
             await self.sleep(slot - now)
 
 
+_DNS_FAILURES = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "no address associated",
+    "getaddrinfo failed",
+)
+
+
+def transport_problem(exc: Exception, url: str) -> str:
+    """What went wrong on the wire, in words an operator can act on (refused, DNS, reset)."""
+    text, chained = "", 0
+    cause: BaseException | None = exc
+    while cause is not None and chained < 10:  # httpx wraps the OSError that says what happened
+        text += f" {type(cause).__name__} {cause}".lower()
+        cause, chained = cause.__cause__ or cause.__context__, chained + 1
+    host = urlsplit(url).hostname or url
+    if "connection refused" in text or "connectionrefusederror" in text:
+        return f"connection refused by {host}"
+    if any(marker in text for marker in _DNS_FAILURES):
+        return f"DNS lookup failed for {host} (no network, or a wrong host name)"
+    if "reset by peer" in text:
+        return f"connection reset by {host}"
+    if "network is unreachable" in text:
+        return "network unreachable"
+    return f"connection failed ({type(exc).__name__}{': ' + str(exc)[:120] if str(exc) else ''})"
+
+
 @dataclass
 class Fetcher:
     """GETs with timeouts, conditional headers, retry on 429/5xx honouring Retry-After."""
@@ -146,7 +174,7 @@ class Fetcher:
                 last_problem = "timed out"
                 delay: float | None = backoff_seconds(attempt)
             except httpx.TransportError as exc:
-                last_problem = f"connection failed ({type(exc).__name__})"
+                last_problem = transport_problem(exc, url)
                 delay = backoff_seconds(attempt)
             else:
                 if len(body) > MAX_BODY_BYTES:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy.engine import Engine
 
-from worker.db import make_engine
-from worker.settings import Settings
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from worker.settings import Settings
 
 
 @dataclass
@@ -19,6 +21,8 @@ class AppContext:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from worker.db import make_engine
+
             self._engine = make_engine(self.settings.database_url)
         return self._engine
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 COUNTRY_NAMES: dict[str, str] = {
     "AE": "United Arab Emirates", "AM": "Armenia", "AR": "Argentina", "AT": "Austria",
@@ -59,6 +60,9 @@ _VARIANTS: dict[str, str] = {
     "republic of tajikistan": "TJ", "republic of uzbekistan": "UZ",
     # misspellings in the USITC and ITC-style order lists
     "belguim": "BE", "columbia": "CO",
+    "ivory coast": "CI", "cote divoire": "CI", "macau": "MO", "macao sar": "MO", "swaziland": "SZ",
+    "cape verde": "CV", "east timor": "TL", "vatican": "VA", "holy see": "VA", "north korea": "KP",
+    "korea north": "KP", "dprk": "KP", "palestine": "PS", "kosovo": "XK",
 }  # fmt: skip
 
 # Commerce case-number country codes (the middle group of A-570-148), built by
@@ -103,15 +107,35 @@ def _fold(text: str) -> str:
     return re.sub(r"^the ", "", ascii_text)
 
 
-_BY_NAME: dict[str, str] = {_fold(name): iso for iso, name in COUNTRY_NAMES.items()} | _VARIANTS
+@cache
+def _iso_names() -> tuple[dict[str, str], dict[str, str]]:
+    """(alpha-2 -> display name, folded name or code -> alpha-2): ISO 3166-1 from pycountry, with the
+    names above (as Commerce and the USITC write them) taking precedence."""
+    import pycountry
+
+    names: dict[str, str] = {"XK": "Kosovo"}  # a user-assigned code CBP and Commerce use
+    by_name: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = str(country.alpha_2)
+        names[code] = str(getattr(country, "common_name", None) or country.name)
+        by_name[_fold(str(country.alpha_3))] = code
+        for attribute in ("name", "official_name", "common_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                by_name[_fold(str(value))] = code
+    names.update(COUNTRY_NAMES)
+    by_name.update({_fold(name): iso for iso, name in COUNTRY_NAMES.items()})
+    by_name.update(_VARIANTS)
+    return names, by_name
 
 
 def normalize_country(text: str) -> str:
-    """An ISO 3166-1 alpha-2 code from a code or a name ('PRC', 'Korea, Republic of', 'Türkiye')."""
+    """An ISO 3166-1 alpha-2 code from a code (CN, CHN) or a name ('PRC', 'Korea, Republic of', 'Türkiye')."""
+    names, by_name = _iso_names()
     stripped = text.strip()
-    if len(stripped) == 2 and stripped.isalpha() and stripped.upper() in COUNTRY_NAMES:
+    if len(stripped) == 2 and stripped.isalpha() and stripped.upper() in names:
         return stripped.upper()
-    iso = _BY_NAME.get(_fold(stripped))
+    iso = by_name.get(_fold(stripped)) if len(stripped) != 2 else None
     if iso is None:
         raise ValueError(f"unknown country: {text!r} (give an ISO code such as CN or a name such as China)")
     return iso
@@ -120,7 +144,7 @@ def normalize_country(text: str) -> str:
 def country_name(iso2: str) -> str:
     """The display name for an ISO alpha-2 code."""
     try:
-        return COUNTRY_NAMES[iso2.strip().upper()]
+        return _iso_names()[0][iso2.strip().upper()]
     except KeyError:
         raise ValueError(f"unknown country code: {iso2!r}") from None
 

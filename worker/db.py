@@ -19,9 +19,20 @@ BASELINE_REVISION = "0001"  # the schema `create_all` built before migrations ex
 MIGRATION_LOCK_KEY = 0x4144_4356_0001  # pg_advisory_xact_lock key: one migrating process at a time
 
 
+class DatabaseConfigError(ValueError):
+    """ADCVD_DATABASE_URL cannot work as given; the message says what to change."""
+
+
 def make_engine(database_url: str) -> Engine:
+    """An engine for SQLite or PostgreSQL; DatabaseConfigError when the URL cannot work here."""
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"timeout": 30})
+        path = sqlite_path(engine)
+        if path is not None and not path.parent.is_dir():
+            raise DatabaseConfigError(
+                f"ADCVD_DATABASE_URL: the folder {path.parent} of the SQLite database does not exist; "
+                "create it or choose another path"
+            )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -35,7 +46,17 @@ def make_engine(database_url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True)
+    try:
+        return create_engine(database_url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise DatabaseConfigError(
+            f"ADCVD_DATABASE_URL: the database driver {exc.name!r} is not installed; "
+            "install it with: pip install 'adcvd-watch[postgres]' (psycopg 3)"
+        ) from None
+    except Exception as exc:  # sqlalchemy.exc.ArgumentError and the like: a URL that does not parse
+        raise DatabaseConfigError(
+            f"ADCVD_DATABASE_URL: cannot use {redacted_url(database_url)}: {exc}"
+        ) from None
 
 
 def redacted_url(database_url: str) -> str:

@@ -17,6 +17,7 @@ from worker.runtime import run_delivery, run_poll, utc_now
 from worker.settings import Settings
 
 DEMO_DATABASE_URL = "sqlite:///adcvd-demo.db"
+DEMO_OUTBOX = Path("outbox")
 DEMO_SUBSCRIBER = "imports@demo-outdoor-power.example"
 DEMO_IMPORTER = "Demo Outdoor Power Inc."
 DEMO_ISSUE_DATE = date(2024, 2, 12)
@@ -66,7 +67,12 @@ def run_demo(settings: Settings) -> list[str]:
             session.add(state)
     with RecordedSite(demo_routes(data)) as site:
         demo_settings = settings.model_copy(
-            update={"federal_register_url": site.base_url + "/api/v1", "database_url": DEMO_DATABASE_URL}
+            update={
+                "federal_register_url": site.base_url + "/api/v1",
+                "database_url": DEMO_DATABASE_URL,
+                "smtp_url": None,  # the demo's mail stays on disk, whatever server is configured
+                "outbox_dir": DEMO_OUTBOX,
+            }
         )
         report = asyncio.run(run_poll(demo_settings, engine, "federal_register", now=utc_now()))
     if not report.ok:
@@ -89,4 +95,17 @@ def run_demo(settings: Settings) -> list[str]:
     from worker.runtime import mailer_for
 
     lines.append(f"mail went to: {mailer_for(demo_settings).description}")
+    lines.extend(explore_hints())
     return lines
+
+
+def explore_hints() -> list[str]:
+    env = f"ADCVD_DATABASE_URL={DEMO_DATABASE_URL}"
+    return [
+        "explore the demo database:",
+        f"  {env} adcvd status",
+        f"  {env} adcvd portfolio list",
+        f"  {env} adcvd outbox list",
+        f"  {env} adcvd deadlines --days 3650",
+        f"  the emails: ls {DEMO_OUTBOX}/new (each file is one message; open it in a mail client)",
+    ]

@@ -12,7 +12,7 @@ import fcntl
 import hashlib
 import os
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import text
@@ -32,19 +32,40 @@ def advisory_key(name: str) -> int:
 
 @contextmanager
 def hold_file_lock(path: Path, *, wait: bool, holder: str = "") -> Iterator[None]:
-    """An exclusive flock on `path`; raises LockBusyError at once when not waiting and it is taken."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
+    """An exclusive flock on `path`; raises LockBusyError at once when not waiting and it is taken.
+
+    The lock file is removed on release, so none is left behind. Whoever takes the lock then checks
+    that `path` still names the file it locked (the holder may have removed it meanwhile) and
+    starts again if not, so two processes never hold locks on two different files of one name.
+    """
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             other = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+            os.close(fd)
             raise LockBusyError(other or "held by another process") from None
+        if _names_same_file(fd, path):
+            break
+        os.close(fd)
+    try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, (holder or f"pid {os.getpid()}").encode(), 0)
         yield
     finally:
+        with suppress(FileNotFoundError):
+            os.unlink(path)  # while still locked: a waiter then finds its file gone and starts again
         os.close(fd)  # closing the descriptor releases the flock
+
+
+def _names_same_file(fd: int, path: Path) -> bool:
+    try:
+        on_disk = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from worker import store
 from worker.baseline import queue_baseline_reports
@@ -19,6 +19,8 @@ from worker.countries import normalize_country
 from worker.hts import normalize_hts
 from worker.matching import ProductLine
 from worker.models import Importer, Product
+from worker.portfolio_cells import HEADER_VARIANTS, cell_text, header_key, hts_cell, money
+from worker.portfolio_files import PortfolioFileError, read_lines
 
 FIELDS = (
     "importer",
@@ -31,23 +33,9 @@ FIELDS = (
     "annual_entered_value_usd",
 )
 REQUIRED = ("importer", "sku", "hts", "country_of_origin")
-_HEADER_VARIANTS: dict[str, str] = {
-    "importer": "importer", "importer_name": "importer", "importer_of_record": "importer",
-    "sku": "sku", "part_number": "sku", "part_no": "sku", "item": "sku", "item_number": "sku",
-    "product_code": "sku", "product_id": "sku",
-    "description": "description", "product_description": "description", "desc": "description",
-    "item_description": "description",
-    "hts": "hts", "hts_code": "hts", "htsus": "hts", "htsus_code": "hts", "hts_number": "hts",
-    "hts10": "hts", "hs_code": "hts", "tariff_code": "hts",
-    "country_of_origin": "country_of_origin", "country": "country_of_origin",
-    "origin": "country_of_origin", "coo": "country_of_origin", "origin_country": "country_of_origin",
-    "producer": "producer", "manufacturer": "producer", "mfr": "producer", "factory": "producer",
-    "exporter": "exporter", "seller": "exporter", "shipper": "exporter",
-    "annual_entered_value_usd": "annual_entered_value_usd",
-    "annual_entered_value": "annual_entered_value_usd", "entered_value": "annual_entered_value_usd",
-    "value": "annual_entered_value_usd", "annual_value": "annual_entered_value_usd",
-    "value_usd": "annual_entered_value_usd", "annual_value_usd": "annual_entered_value_usd",
-}  # fmt: skip
+MAX_ROWS = 100_000  # product lines per file
+MAX_CELL_CHARS = 1_000
+MAX_REPORTED = 50  # errors (and warnings) kept to print; all are counted
 
 
 @dataclass(frozen=True)
@@ -80,9 +68,32 @@ class PortfolioRow:
 
 @dataclass(frozen=True)
 class PortfolioParse:
+    """The valid rows, and the first errors and warnings with how many there were in all."""
+
     rows: list[PortfolioRow]
     errors: list[PortfolioError]
     warnings: list[PortfolioError] = field(default_factory=list)
+    error_count: int = 0
+    warning_count: int = 0
+
+    @property
+    def errors_total(self) -> int:
+        return max(self.error_count, len(self.errors))
+
+    @property
+    def warnings_total(self) -> int:
+        return max(self.warning_count, len(self.warnings))
+
+
+class _Problems(list[PortfolioError]):
+    """Keeps the first MAX_REPORTED problems and counts them all."""
+
+    total = 0
+
+    def add(self, problem: PortfolioError) -> None:
+        self.total += 1
+        if len(self) < MAX_REPORTED:
+            self.append(problem)
 
 
 @dataclass(frozen=True)
@@ -112,235 +123,227 @@ class PortfolioImport:
         return self.parse.warnings
 
 
-def _header_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return re.sub(r"\s+", " ", str(value)).strip()
-
-
-def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        sample = f.read(4096)
-        f.seek(0)
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(f, dialect)
-        rows: list[tuple[int, list[Any]]] = []
-        start = 1
-        for record in reader:
-            rows.append((start, list(record)))
-            start = reader.line_num + 1
-        return rows
-
-
-def _read_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.active
-        return [
-            (number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-
-
-def _hts_cell(value: Any) -> tuple[str | None, str | None]:
-    """(text to normalise, warning); spreadsheets store codes as numbers and drop zeros."""
-    if isinstance(value, float) and not value.is_integer():
-        return None, "stored as a decimal number, which loses trailing zeros; format it as text"
-    if isinstance(value, int | float):
-        digits = str(int(value))
-        if len(digits) % 2:
-            return "0" + digits, f"stored as a number: read {digits} as 0{digits}"
-    return _cell_text(value), None
-
-
-def _money(text: str) -> Decimal | None:
-    cleaned = re.sub(r"[\s$,]|USD", "", text, flags=re.IGNORECASE)
-    if not cleaned:
-        return None
-    value = Decimal(cleaned)
-    if not value.is_finite() or value < 0:
-        raise InvalidOperation
-    return value.quantize(Decimal("0.01"))
-
-
-def parse_portfolio(path: Path) -> PortfolioParse:
-    """Read and validate a portfolio file; every bad row is reported, none is dropped silently."""
-    name = str(path)
-    errors: list[PortfolioError] = []
-    warnings: list[PortfolioError] = []
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx", ".txt"):
-        return PortfolioParse([], [PortfolioError(name, 0, "file", "expected a .csv or .xlsx file")])
-    try:
-        records = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError, KeyError) as exc:
-        return PortfolioParse([], [PortfolioError(name, 0, "file", f"cannot read: {exc}")])
-    records = [(n, r) for n, r in records if any(_cell_text(v) for v in r)]
-    if not records:
-        return PortfolioParse([], [PortfolioError(name, 1, "header", "the file is empty")])
-    header_line, header = records[0]
+def _header_columns(
+    name: str, line: int, header: list[Any], errors: _Problems, warnings: _Problems
+) -> dict[str, int]:
     columns: dict[str, int] = {}
     for position, title in enumerate(header):
-        key = _HEADER_VARIANTS.get(_header_key(_cell_text(title)))
+        key = HEADER_VARIANTS.get(header_key(cell_text(title)))
         if key is None:
-            warnings.append(
-                PortfolioError(
-                    name,
-                    header_line,
-                    _cell_text(title) or f"column {position + 1}",
-                    "unknown column, ignored",
-                )
-            )
+            if cell_text(title):
+                warnings.add(PortfolioError(name, line, cell_text(title)[:60], "unknown column, ignored"))
         elif key in columns:
-            errors.append(PortfolioError(name, header_line, key, "column given twice"))
+            errors.add(PortfolioError(name, line, key, "column given twice"))
         else:
             columns[key] = position
-    missing = [f for f in REQUIRED if f not in columns]
-    for missing_field in missing:
-        errors.append(PortfolioError(name, header_line, missing_field, "required column missing"))
-    if missing:
-        return PortfolioParse([], errors, warnings)
+    for missing_field in (f for f in REQUIRED if f not in columns):
+        errors.add(PortfolioError(name, line, missing_field, "required column missing"))
+    return columns
 
+
+def _validate_row(
+    name: str, line: int, record: list[Any], columns: dict[str, int], warnings: _Problems
+) -> PortfolioRow | list[PortfolioError]:
+    """The row as a PortfolioRow, or its errors."""
+
+    def raw(key: str) -> Any:
+        position = columns.get(key)
+        return record[position] if position is not None and position < len(record) else None
+
+    texts = {key: cell_text(raw(key)) for key in FIELDS}
+
+    def text(key: str) -> str:
+        return texts[key]
+
+    row_errors: list[PortfolioError] = []
+    for key in columns:
+        if len(text(key)) > MAX_CELL_CHARS:
+            row_errors.append(PortfolioError(name, line, key, f"longer than {MAX_CELL_CHARS:,} characters"))
+    if row_errors:
+        return row_errors
+    for required in ("importer", "sku"):
+        if not text(required):
+            row_errors.append(PortfolioError(name, line, required, "empty"))
+    hts_text, hts_warning = hts_cell(raw("hts"))
+    hts = ""
+    if hts_text is None:
+        row_errors.append(PortfolioError(name, line, "hts", hts_warning or "unreadable"))
+    else:
+        try:
+            hts = normalize_hts(hts_text)
+            if hts_warning:
+                warnings.add(PortfolioError(name, line, "hts", hts_warning))
+        except ValueError as exc:
+            row_errors.append(PortfolioError(name, line, "hts", str(exc)))
+    country = ""
+    try:
+        country = normalize_country(text("country_of_origin"))
+    except ValueError as exc:
+        row_errors.append(PortfolioError(name, line, "country_of_origin", str(exc)))
+    value: Decimal | None = None
+    try:
+        value = money(text("annual_entered_value_usd"))
+    except InvalidOperation:
+        amount = text("annual_entered_value_usd")
+        row_errors.append(
+            PortfolioError(name, line, "annual_entered_value_usd", f"not an amount in USD: {amount!r}")
+        )
+    if row_errors:
+        return row_errors
+    return PortfolioRow(
+        text("importer"),
+        text("sku"),
+        text("description"),
+        hts,
+        country,
+        text("producer"),
+        text("exporter"),
+        value,
+        line,
+    )
+
+
+def parse_portfolio(path: Path, *, sheet: str | None = None, max_rows: int = MAX_ROWS) -> PortfolioParse:
+    """Read and validate a portfolio file as a stream; every bad row is counted, the first are listed.
+
+    At most `max_rows` product lines: a longer file is refused at the first line over the limit.
+    """
+    name = str(path)
+    errors, warnings = _Problems(), _Problems()
+
+    def result(rows: list[PortfolioRow]) -> PortfolioParse:
+        return PortfolioParse(rows, list(errors), list(warnings), errors.total, warnings.total)
+
+    if path.suffix.lower() not in (".csv", ".xlsx", ".txt", ".tsv"):
+        errors.add(PortfolioError(name, 0, "file", "expected a .csv or .xlsx file"))
+        return result([])
     rows: list[PortfolioRow] = []
     seen: dict[tuple[str, str], int] = {}
-    for line, record in records[1:]:
-
-        def raw(key: str, record: list[Any] = record) -> Any:
-            position = columns.get(key)
-            return record[position] if position is not None and position < len(record) else None
-
-        def text(key: str) -> str:
-            return _cell_text(raw(key))
-
-        row_errors: list[PortfolioError] = []
-        for required in ("importer", "sku"):
-            if not text(required):
-                row_errors.append(PortfolioError(name, line, required, "empty"))
-        hts_text, hts_warning = _hts_cell(raw("hts"))
-        hts = ""
-        if hts_text is None:
-            row_errors.append(PortfolioError(name, line, "hts", hts_warning or "unreadable"))
-        else:
-            try:
-                hts = normalize_hts(hts_text)
-                if hts_warning:
-                    warnings.append(PortfolioError(name, line, "hts", hts_warning))
-            except ValueError as exc:
-                row_errors.append(PortfolioError(name, line, "hts", str(exc)))
-        country = ""
-        try:
-            country = normalize_country(text("country_of_origin"))
-        except ValueError as exc:
-            row_errors.append(PortfolioError(name, line, "country_of_origin", str(exc)))
-        value: Decimal | None = None
-        try:
-            value = _money(text("annual_entered_value_usd"))
-        except InvalidOperation:
-            row_errors.append(
-                PortfolioError(
-                    name,
-                    line,
-                    "annual_entered_value_usd",
-                    f"not an amount in USD: {text('annual_entered_value_usd')!r}",
+    columns: dict[str, int] | None = None
+    product_lines = 0
+    try:
+        lines = read_lines(path, sheet)
+        if lines.note:
+            warnings.add(PortfolioError(name, 0, "file", lines.note))
+        for line, record in lines.records:
+            if not any(cell_text(v) for v in record):
+                continue
+            if columns is None:
+                columns = _header_columns(name, line, record, errors, warnings)
+                if errors.total:
+                    return result([])
+                continue
+            product_lines += 1
+            if product_lines > max_rows:
+                errors.total += 1  # the limit is the first thing to say, whatever else was found
+                errors.insert(
+                    0,
+                    PortfolioError(
+                        name, line, "file", f"more than {max_rows:,} product lines; split the file"
+                    ),
                 )
-            )
-        ident = (text("importer"), text("sku"))
-        if all(ident) and ident in seen:
-            row_errors.append(
-                PortfolioError(
-                    name, line, "sku", f"duplicate of line {seen[ident]} for importer {ident[0]!r}"
+                return result([])
+            checked = _validate_row(name, line, record, columns, warnings)
+            if isinstance(checked, list):
+                for problem in checked:
+                    errors.add(problem)
+                continue
+            ident = (checked.importer, checked.sku)
+            if ident in seen:
+                errors.add(
+                    PortfolioError(
+                        name, line, "sku", f"duplicate of line {seen[ident]} for importer {ident[0]!r}"
+                    )
                 )
-            )
-        elif all(ident):
+                continue
             seen[ident] = line
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        rows.append(
-            PortfolioRow(
-                ident[0],
-                ident[1],
-                text("description"),
-                hts,
-                country,
-                text("producer"),
-                text("exporter"),
-                value,
-                line,
-            )
+            rows.append(checked)
+    except PortfolioFileError as exc:
+        errors.add(PortfolioError(name, 0, "file", str(exc)))
+        return result([])
+    except UnicodeDecodeError as exc:
+        errors.add(
+            PortfolioError(name, 0, "file", f"cannot read: text is not in one encoding ({exc.reason})")
         )
-    return PortfolioParse(rows, errors, warnings)
+        return result([])
+    except (OSError, csv.Error, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        errors.add(PortfolioError(name, 0, "file", f"cannot read: {exc}"))
+        return result([])
+    if columns is None:
+        errors.add(PortfolioError(name, 1, "header", "the file is empty"))
+    return result(rows)
+
+
+SAVE_BATCH = 2_000  # products flushed and let go of at a time: memory stays flat on big files
 
 
 def save_portfolio(session: Session, rows: list[PortfolioRow]) -> ImportSummary:
-    """Upsert products by (importer name, SKU), creating importers by name; caller commits."""
-    importers = {i.name: i for i in session.exec(select(Importer)).all()}
-    products = {(p.importer_id, p.sku): p for p in session.exec(select(Product)).all()}
+    """Upsert products by (importer name, SKU), creating importers by name; caller commits.
+
+    Works in batches: each batch's stored products are loaded, changed or added, flushed, and
+    dropped from the session, so a large import does not hold every product object at once.
+    """
+    importer_ids: dict[str, int] = {i.name: i.id for i in session.exec(select(Importer)).all() if i.id}
     created = updated = unchanged = 0
-    for row in rows:
-        importer = importers.get(row.importer)
-        if importer is None:
-            importer = Importer(name=row.importer)
-            session.add(importer)
-            session.flush()
-            importers[row.importer] = importer
-        assert importer.id is not None
-        product = products.get((importer.id, row.sku))
-        values: dict[str, object] = {
-            "description": row.description,
-            "hts": row.hts,
-            "country": row.country,
-            "producer": row.producer,
-            "exporter": row.exporter,
-            "annual_entered_value": row.annual_entered_value,
+    for start in range(0, len(rows), SAVE_BATCH):
+        batch = rows[start : start + SAVE_BATCH]
+        for row in batch:
+            if row.importer not in importer_ids:
+                importer = Importer(name=row.importer)
+                session.add(importer)
+                session.flush()
+                assert importer.id is not None
+                importer_ids[row.importer] = importer.id
+        wanted_ids = {importer_ids[row.importer] for row in batch}
+        stored = {
+            (p.importer_id, p.sku): p
+            for p in session.exec(
+                select(Product).where(
+                    col(Product.importer_id).in_(wanted_ids), col(Product.sku).in_({row.sku for row in batch})
+                )
+            ).all()
         }
-        if product is None:
-            product = Product(
-                importer_id=importer.id,
-                sku=row.sku,
-                description=row.description,
-                hts=row.hts,
-                country=row.country,
-                producer=row.producer,
-                exporter=row.exporter,
-                annual_entered_value=row.annual_entered_value,
-            )
-            session.add(product)
-            products[(importer.id, row.sku)] = product
-            created += 1
-            continue
-        changed = {k: v for k, v in values.items() if getattr(product, k) != v}
-        for key, value in changed.items():
-            setattr(product, key, value)
-        if changed:
-            updated += 1
-        else:
-            unchanged += 1
-    session.flush()
+        for row in batch:
+            importer_id = importer_ids[row.importer]
+            values: dict[str, Any] = {
+                "description": row.description,
+                "hts": row.hts,
+                "country": row.country,
+                "producer": row.producer,
+                "exporter": row.exporter,
+                "annual_entered_value": row.annual_entered_value,
+            }
+            product = stored.get((importer_id, row.sku))
+            if product is None:
+                session.add(Product(importer_id=importer_id, sku=row.sku, **values))
+                created += 1
+                continue
+            changed = {k: v for k, v in values.items() if getattr(product, k) != v}
+            for key, value in changed.items():
+                setattr(product, key, value)
+            if changed:
+                updated += 1
+            else:
+                unchanged += 1
+        session.flush()
+        session.expunge_all()
     return ImportSummary(created, updated, unchanged)
 
 
 def import_portfolio(
-    engine: Engine, path: Path, *, dry_run: bool = False, baseline_at: datetime | None = None
+    engine: Engine,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    baseline_at: datetime | None = None,
+    sheet: str | None = None,
 ) -> PortfolioImport:
     """Parse, and only when no row is bad, save everything in one transaction (or roll back).
 
     With `baseline_at`, the importers' subscribers get their baseline report queued in the same
     transaction: what already reaches the portfolio as imported.
     """
-    parsed = parse_portfolio(path)
+    parsed = parse_portfolio(path, sheet=sheet)
     if parsed.errors:
         return PortfolioImport(parsed, None, dry_run)
     with Session(engine, expire_on_commit=False) as session:
@@ -375,3 +378,21 @@ def list_products(session: Session, importer: str | None = None) -> list[Product
         for p, i in session.exec(statement).all()
     ]
     return sorted(lines, key=lambda line: (line.importer, line.sku))
+
+
+def remove_products(session: Session, importer: str, skus: list[str]) -> tuple[list[str], list[str]]:
+    """Delete the importer's products with these SKUs; returns (removed, not found). Caller commits."""
+    owner = store.load_importer(session, importer)
+    if owner is None:
+        raise LookupError(f"no importer named {importer!r}")
+    wanted = list(dict.fromkeys(sku.strip() for sku in skus))
+    found = {
+        p.sku: p
+        for p in session.exec(
+            select(Product).where(Product.importer_id == owner.id, col(Product.sku).in_(wanted))
+        ).all()
+    }
+    for product in found.values():
+        session.delete(product)
+    session.flush()
+    return [s for s in wanted if s in found], [s for s in wanted if s not in found]

@@ -12,6 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import Engine
 
 from worker.digest import run_digests
+from worker.pipeline import PollReport
 from worker.reminders import run_reminders
 from worker.runtime import poll_is_due, run_delivery, run_poll, utc_now
 from worker.settings import Settings
@@ -21,6 +22,20 @@ log = logging.getLogger(__name__)
 # every quarter hour sends them within minutes; what was queued is never queued twice.
 REMINDER_SECONDS = 15 * 60
 DIGEST_SECONDS = 15 * 60
+
+
+def poll_summary(report: PollReport) -> str:
+    """A poll's outcome in words for the log (never the object's repr)."""
+    if report.skipped:
+        return f"skipped, {report.skipped}"
+    if not report.ok:
+        return f"failed: {report.error}"
+    if report.not_modified:
+        return "nothing new (not modified)"
+    return (
+        f"{report.documents_seen} documents seen, {report.documents_new} new, "
+        f"{report.alerts_created} alerts" + (" (primed)" if report.primed else "")
+    )
 
 
 @dataclass(frozen=True)
@@ -39,14 +54,14 @@ def declare_jobs(settings: Settings, engine: Engine, *, force: bool = False) -> 
             if not force and not poll_is_due(engine, source, now=utc_now()):
                 return f"poll {source}: not due"
             report = await run_poll(settings, engine, source)
-            log.info("poll %s: %s", source, report)
+            log.info("poll %s: %s", source, poll_summary(report))
             return report
 
         return poll
 
     async def poll_trade_gov() -> object:
         report = await run_poll(settings, engine, "trade_gov")
-        log.info("poll trade_gov: %s", report)
+        log.info("poll trade_gov: %s", poll_summary(report))
         return report
 
     async def reminders() -> object:
@@ -64,7 +79,7 @@ def declare_jobs(settings: Settings, engine: Engine, *, force: bool = False) -> 
     async def deliver() -> object:
         report = await run_delivery(settings, engine)
         if report.claimed:
-            log.info("deliver: %s", report)
+            log.info("deliver: %d sent, %d to retry, %d failed", report.sent, report.retried, report.failed)
         return report
 
     return [

@@ -1,11 +1,19 @@
-"""Settings from ADCVD_* environment variables and an optional .env, built once in the CLI."""
+"""Settings from ADCVD_* environment variables and an optional .env, checked once when the CLI starts."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
+
+
+class ConfigError(ValueError):
+    """A setting a person has to change; the message is one line that says which and how."""
 
 
 class Settings(BaseSettings):
@@ -20,24 +28,103 @@ class Settings(BaseSettings):
     time_zone: str = "America/New_York"  # the operator's; FR posting times are Eastern
     operator_email: str | None = None
 
-    poll_federal_register_minutes: int = Field(default=15, ge=1)
     poll_public_inspection_seconds: int = Field(default=30, ge=5)
     poll_trade_gov_minutes: int = Field(default=30, ge=1)
     deliver_seconds: int = Field(default=20, ge=1)
     prime_days: int = Field(default=30, ge=0)  # a source with no cursor reads this far back
 
-    http_timeout_seconds: float = 30.0
-    http_max_retries: int = 4
-    http_requests_per_second: float = 4.0  # FR API: 5 req/s published limit
-    http_xml_requests_per_second: float = 1.0  # FR full-text downloads: 1 req/s
+    http_timeout_seconds: float = Field(default=30.0, gt=0)
+    http_max_retries: int = Field(default=4, ge=0)
+    http_requests_per_second: float = Field(default=4.0, ge=0)  # FR API: 5 req/s published limit
+    http_xml_requests_per_second: float = Field(default=1.0, ge=0)  # FR full-text downloads: 1 req/s
 
-    smtp_timeout_seconds: float = 30.0
-    delivery_batch: int = 50
-    delivery_lease_seconds: int = 300
-    max_delivery_attempts: int = 12
-    reminder_days: tuple[int, ...] = (30, 14, 7, 2, 0)
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    delivery_batch: int = Field(default=50, ge=1)
+    delivery_lease_seconds: int = Field(default=300, ge=1)
+    max_delivery_attempts: int = Field(default=12, ge=1)
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = (30, 14, 7, 2, 0)
     name_match_threshold: int = Field(default=90, ge=50, le=100)
-    source_failure_alert_after: int = 3
+    source_failure_alert_after: int = Field(default=3, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return normalize_database_url(value)
+
+    @field_validator("smtp_url", mode="before")
+    @classmethod
+    def _smtp_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            check_smtp_url(value)
+        return value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"not a known IANA time zone: {value!r} (e.g. America/New_York)") from None
+        return value
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _reminder_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.strip().strip("[]()").split(",") if p.strip()]
+            if not all(p.isdigit() for p in parts):
+                raise ValueError(
+                    f"expected whole numbers of days separated by commas, e.g. 30,14,7; got {value!r}"
+                )
+            return tuple(sorted({int(p) for p in parts}, reverse=True))
+        return value
 
     def smtp_url_value(self) -> str | None:
         return self.smtp_url.get_secret_value() if self.smtp_url else None
+
+
+def normalize_database_url(value: str) -> str:
+    """SQLite or PostgreSQL (through psycopg 3); `postgres://` and `postgresql://` mean psycopg."""
+    scheme, sep, rest = value.strip().partition("://")
+    if not sep:
+        raise ValueError(
+            "expected a URL such as sqlite:///adcvd.db or postgresql+psycopg://user:pass@host/db"
+        )
+    scheme = scheme.lower()
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg"):
+        return f"postgresql+psycopg://{rest}"
+    if scheme in ("sqlite", "sqlite+pysqlite"):
+        return f"sqlite://{rest}"
+    raise ValueError(
+        f"unsupported database {scheme!r}: use sqlite:///PATH or postgresql+psycopg://user:pass@host/db"
+    )
+
+
+def check_smtp_url(value: str) -> None:
+    """smtp://[user:pass@]host[:port] or smtps://…; raises ValueError saying what is wrong (no password)."""
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("smtp", "smtps"):
+        raise ValueError(
+            f"scheme {parts.scheme or '(none)'!r} is not smtp or smtps; e.g. smtp://user:pass@mail.example.com:587"
+        )
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number in 0-65535)
+    except ValueError:
+        raise ValueError("the port is not a number from 1 to 65535") from None
+    if not parts.hostname:
+        raise ValueError("no host; e.g. smtp://user:pass@mail.example.com:587")
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or ConfigError naming the setting and what is wrong with it."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "ADCVD_" + str(error["loc"][0]).upper() if error["loc"] else "ADCVD_*"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"bad setting {name}: {message}") from None
+    except SettingsError as exc:
+        raise ConfigError(f"bad setting: {exc}") from None

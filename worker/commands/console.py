@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 from rich.console import Console
+from rich.markup import escape
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 MIN_WIDTH = 160
 
@@ -12,3 +16,10 @@ MIN_WIDTH = 160
 def table_console() -> Console:
     width = shutil.get_terminal_size((MIN_WIDTH, 40)).columns
     return Console(width=max(width, MIN_WIDTH))
+
+
+def shown(text: str, *, markup: bool = False) -> str:
+    """Text from a file or a database, safe to print: control characters (terminal escapes) become
+    visible \\xNN, and with `markup` rich's [tags] are escaped so they print as written."""
+    safe = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return escape(safe) if markup else safe

@@ -1,30 +1,41 @@
-"""`adcvd init`, `poll`, `run`, `deliver`, `status`, `demo` and `db` (schema revisions)."""
+"""`adcvd init`, `poll`, `run`, `deliver`, `demo` and `db` (schema revisions)."""
 
 from __future__ import annotations
 
 import asyncio
 from contextlib import ExitStack
-from datetime import date
+from datetime import date, datetime
 
 import typer
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
 
-from worker import store
+from worker.catalog_facts import catalog_facts
+from worker.commands.console import shown
 from worker.context import AppContext, app_context
 from worker.db import current_revision, head_revision, redacted_url, transaction, write_revision
 from worker.dbsetup import init_database
+from worker.delivery import DeliveryReport
 from worker.locks import LockBusyError, worker_lock
+from worker.models import Alert
 from worker.pipeline import PollReport
 from worker.runtime import SOURCES, run_delivery, run_poll, utc_now
-from worker.scheduler import declare_jobs, run_forever, run_jobs_once
+from worker.scheduler import Job, declare_jobs, run_forever
+
+ONCE_MAX_RETRIES = 2  # `run --once` and `poll` report a dead network in seconds (1 s + 2 s of backoff)
 
 
-def echo_poll(report: PollReport) -> None:
+def echo_poll(report: PollReport, *, retried_by_scheduler: bool = False) -> None:
     if report.skipped:
         typer.echo(f"poll {report.source}: skipped, {report.skipped}")
         return
     if not report.ok:
+        then = "the worker retries it at its next poll" if retried_by_scheduler else "run it again to retry"
         typer.echo(
-            f"poll {report.source} failed: {report.error} (stored state unchanged; will retry)", err=True
+            f"poll {report.source} failed: {shown(report.error or 'unknown error')} "
+            f"(stored state unchanged; {then})",
+            err=True,
         )
         return
     if report.not_modified:
@@ -36,7 +47,43 @@ def echo_poll(report: PollReport) -> None:
         + (" (primed: stored without alerting)" if report.primed else "")
     )
     for document_number, notes in report.unread.items():
-        typer.echo(f"  {document_number}: not fully read: {'; '.join(notes[:3])}")
+        typer.echo(f"  {document_number}: not fully read: {shown('; '.join(notes[:3]))}")
+
+
+def describe_delivery(report: DeliveryReport, waiting: int) -> str:
+    return f"delivery: {report.sent} sent, {report.retried} to retry, {report.failed} failed" + (
+        f"; {waiting} wait for their retry time" if waiting else ""
+    )
+
+
+def waiting_for_retry(engine: Engine, now: datetime) -> int:
+    """Pending alerts whose next attempt is later than now (a send failed and backs off)."""
+    with transaction(engine) as session:
+        query = (
+            select(func.count())
+            .select_from(Alert)
+            .where(Alert.status == "pending", col(Alert.next_attempt_at) > now, Alert.attempts > 0)
+        )
+        return int(session.exec(query).one())
+
+
+async def run_jobs_side_by_side(jobs: list[Job]) -> list[object]:
+    """The polls at once (each source on its own), then the other jobs in order; a failure stops none."""
+
+    async def run(job: Job) -> object:
+        try:
+            return await job.run()
+        except Exception as exc:
+            return exc
+
+    polls = [job for job in jobs if job.job_id.startswith("poll:")]
+    results = dict(
+        zip((j.job_id for j in polls), await asyncio.gather(*(run(j) for j in polls)), strict=True)
+    )
+    for job in jobs:
+        if job.job_id not in results:
+            results[job.job_id] = await run(job)
+    return [results[job.job_id] for job in jobs]
 
 
 def register(app: typer.Typer) -> None:
@@ -46,6 +93,13 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         summary = init_database(actx.engine)
         typer.echo(f"database ready at {redacted_url(actx.settings.database_url)}: {summary}")
+        with transaction(actx.engine) as session:
+            facts = catalog_facts(session)
+        today = utc_now().date()
+        typer.echo(facts.describe(today))
+        step = facts.next_step(today)
+        if step:
+            typer.echo(f"next: {step}")
 
     @app.command("poll")
     def poll_cmd(
@@ -66,8 +120,11 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: --since must be YYYY-MM-DD, not {since!r}", err=True)
             raise typer.Exit(2) from None
         init_database(actx.engine, load_seed=False)
+        settings = actx.settings.model_copy(
+            update={"http_max_retries": min(actx.settings.http_max_retries, ONCE_MAX_RETRIES)}
+        )
         report = asyncio.run(
-            run_poll(actx.settings, actx.engine, source, since=since_date, dry_run=dry_run, record_dir=record)
+            run_poll(settings, actx.engine, source, since=since_date, dry_run=dry_run, record_dir=record)
         )
         echo_poll(report)
         if not report.ok:
@@ -89,20 +146,29 @@ def register(app: typer.Typer) -> None:
 
     def run_worker(actx: AppContext, *, once: bool) -> None:
         init_database(actx.engine, load_seed=False)
-        jobs = declare_jobs(actx.settings, actx.engine, force=once)
         if once:
-            results = asyncio.run(run_jobs_once(jobs))
+            settings = actx.settings.model_copy(
+                update={"http_max_retries": min(actx.settings.http_max_retries, ONCE_MAX_RETRIES)}
+            )
+            jobs = declare_jobs(settings, actx.engine, force=True)
+            results = asyncio.run(run_jobs_side_by_side(jobs))
             failed = False
             for job, result in zip(jobs, results, strict=True):
                 if isinstance(result, PollReport):
                     echo_poll(result)
                     failed = failed or not result.ok
+                elif isinstance(result, DeliveryReport):
+                    typer.echo(describe_delivery(result, waiting_for_retry(actx.engine, utc_now())))
+                    failed = failed or bool(result.failed or result.retried)
                 elif isinstance(result, Exception):
-                    typer.echo(f"{job.job_id} failed: {result}", err=True)
+                    typer.echo(
+                        f"{job.job_id} failed: {shown(f'{type(result).__name__}: {result}')}", err=True
+                    )
                     failed = True
                 else:
                     typer.echo(f"{job.job_id}: {result}")
             raise typer.Exit(1 if failed else 0)
+        jobs = declare_jobs(actx.settings, actx.engine)
         typer.echo(f"adcvd-watch running {len(jobs)} jobs; Ctrl-C stops")
         try:
             asyncio.run(run_forever(jobs, first_run=utc_now()))
@@ -114,35 +180,11 @@ def register(app: typer.Typer) -> None:
         """Send the pending alerts now."""
         actx = app_context(ctx)
         report = asyncio.run(run_delivery(actx.settings, actx.engine))
-        typer.echo(f"delivery: {report.sent} sent, {report.retried} to retry, {report.failed} failed")
-
-    @app.command("status")
-    def status_cmd(ctx: typer.Context) -> None:
-        """Each source's last success and failures, and the outbox backlog."""
-        actx = app_context(ctx)
-        init_database(actx.engine, load_seed=False)
-        with transaction(actx.engine) as session:
-            states = store.list_source_states(session)
-            counts = store.count_alerts_by_status(session)
-            backlog, oldest = store.outbox_backlog(session)
-        now = utc_now()
-        for state in states:
-            last = state.last_success_at.isoformat(timespec="seconds") if state.last_success_at else "never"
-            typer.echo(
-                f"{state.name}: cursor {state.cursor or '-'}, last success {last}, "
-                f"{state.consecutive_failures} consecutive failures"
-                + (f", last error: {state.last_error}" if state.last_error else "")
-                + (", operator alerted" if state.operator_alerted else "")
-            )
-        if not states:
-            typer.echo("no source polled yet")
-        age = f", oldest waiting since {oldest.isoformat(timespec='seconds')}" if oldest else ""
-        typer.echo(f"outbox backlog: {backlog} waiting{age}")
-        typer.echo(
-            "outbox: "
-            + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty")
-            + f" (as of {now.isoformat(timespec='seconds')})"
-        )
+        typer.echo(describe_delivery(report, waiting_for_retry(actx.engine, utc_now())))
+        for error in (report.errors or [])[:5]:
+            typer.echo(f"  {shown(error)}", err=True)
+        if report.failed or report.retried:
+            raise typer.Exit(1)
 
     @app.command("demo")
     def demo_cmd(ctx: typer.Context) -> None:

@@ -1,4 +1,4 @@
-"""`adcvd portfolio import FILE [--dry-run]` and `adcvd portfolio list [--importer NAME]`."""
+"""`adcvd portfolio import FILE [--sheet S] [--dry-run]`, `list [--importer NAME]`, `remove SKU…`."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import typer
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from worker.commands.console import table_console
+from worker.commands.console import shown, table_console
 from worker.commands.dismissals import register_dismissals
 from worker.context import app_context
 from worker.db import create_schema, transaction
-from worker.portfolio import import_portfolio, list_products
+from worker.portfolio import PortfolioParse, import_portfolio, list_products, remove_products
 from worker.runtime import utc_now
 
 
@@ -27,24 +27,24 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         file: Annotated[Path, typer.Argument(help="A .csv or .xlsx portfolio file.")],
         dry_run: bool = typer.Option(False, "--dry-run", help="Validate and count, save nothing."),
+        sheet: str | None = typer.Option(
+            None, "--sheet", help="The .xlsx sheet to read, by name or number (default: the active one)."
+        ),
     ) -> None:
-        """Import a portfolio; any bad row stops the import and every bad row is listed."""
+        """Import a portfolio; any bad row stops the import, and the first bad rows are listed."""
         if not file.is_file():
-            typer.echo(f"error: no such file: {file}", err=True)
+            typer.echo(f"error: no such file: {shown(str(file))}", err=True)
             raise typer.Exit(1)
         actx = app_context(ctx)
         try:
             create_schema(actx.engine)
-            result = import_portfolio(actx.engine, file, dry_run=dry_run, baseline_at=utc_now())
+            result = import_portfolio(actx.engine, file, dry_run=dry_run, baseline_at=utc_now(), sheet=sheet)
         except SQLAlchemyError as exc:
             typer.echo(f"error: database: {exc.__class__.__name__}: {exc}", err=True)
             raise typer.Exit(1) from None
-        for warning in result.warnings:
-            typer.echo(f"warning: {warning}", err=True)
+        echo_problems(result.parse)
         if result.errors:
-            for error in result.errors:
-                typer.echo(f"error: {error}", err=True)
-            typer.echo(f"{len(result.errors)} error(s); nothing imported", err=True)
+            typer.echo(f"{result.parse.errors_total:,} error(s); nothing imported", err=True)
             raise typer.Exit(1)
         summary = result.summary
         assert summary is not None
@@ -77,13 +77,54 @@ def register(app: typer.Typer) -> None:
         for line in lines:
             value = "" if line.annual_entered_value is None else f"{line.annual_entered_value:,}"
             table.add_row(
-                line.importer,
-                line.sku,
-                line.description,
-                line.hts,
-                line.country,
-                line.producer,
-                line.exporter,
+                *(
+                    shown(text, markup=True)
+                    for text in (
+                        line.importer,
+                        line.sku,
+                        line.description,
+                        line.hts,
+                        line.country,
+                        line.producer,
+                        line.exporter,
+                    )
+                ),
                 value,
             )
         table_console().print(table)
+
+    register_remove(sub)
+
+
+def echo_problems(parse: PortfolioParse) -> None:
+    """The first warnings and errors, one a line, with how many more there were."""
+    for label, problems, total in (
+        ("warning", parse.warnings, parse.warnings_total),
+        ("error", parse.errors, parse.errors_total),
+    ):
+        for problem in problems:
+            typer.echo(f"{label}: {shown(str(problem))}", err=True)
+        if total > len(problems):
+            typer.echo(f"… and {total - len(problems):,} more {label}(s) not shown", err=True)
+
+
+def register_remove(sub: typer.Typer) -> None:
+    @sub.command("remove")
+    def remove_cmd(
+        ctx: typer.Context,
+        skus: Annotated[list[str], typer.Argument(help="The SKUs to remove.")],
+        importer: str = typer.Option(..., "--importer", help="The importer whose products they are."),
+    ) -> None:
+        """Remove products from an importer's portfolio; they are matched and alerted no more."""
+        actx = app_context(ctx)
+        create_schema(actx.engine)
+        try:
+            with transaction(actx.engine) as session:
+                removed, missing = remove_products(session, importer, skus)
+                if missing:
+                    names = ", ".join(map(repr, missing))
+                    raise LookupError(f"no product {names} for importer {importer!r}; nothing removed")
+        except LookupError as exc:
+            typer.echo(f"error: {shown(str(exc.args[0]))}", err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"removed {len(removed)} product(s) from {shown(importer)}")

@@ -1,8 +1,7 @@
-"""`adcvd subscriber add|list`."""
+"""`adcvd subscriber add|remove|list`."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,15 +9,41 @@ import typer
 
 from worker import store
 from worker.baseline import queue_baseline_report
+from worker.commands.console import shown
 from worker.context import app_context
 from worker.db import transaction
 from worker.dbsetup import init_database
 from worker.models import Subscriber
 from worker.routing import SWITCHABLE_KINDS
 from worker.runtime import utc_now
+from worker.subscribers import find_subscribers, normalize_address, remove_subscriber
 
 ROLES = ("importer", "counsel", "ops")
-EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+
+
+def _check_options(
+    email: str, role: str | None, digest: str | None, tz: str | None, kinds: list[str]
+) -> tuple[str, list[str]]:
+    """(the address as stored, problems with the options)."""
+    problems = []
+    address = email
+    try:
+        address = normalize_address(email)
+    except ValueError as exc:
+        problems.append(str(exc))
+    for kind in kinds:
+        if kind not in SWITCHABLE_KINDS:
+            problems.append(f"unknown alert kind {kind!r}; known: {', '.join(SWITCHABLE_KINDS)}")
+    if role is not None and role not in ROLES:
+        problems.append(f"--role must be one of {', '.join(ROLES)}, not {role!r}")
+    if digest is not None and digest not in ("weekly", "none"):
+        problems.append(f"--digest must be weekly or none, not {digest!r}")
+    if tz is not None:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"--tz is not a known time zone: {tz!r}")
+    return address, problems
 
 
 def register(app: typer.Typer) -> None:
@@ -30,49 +55,57 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         email: str = typer.Argument(...),
         importer: str = typer.Option(..., "--importer", help="The importer whose products they follow."),
-        role: str = typer.Option("importer", "--role", help="importer, counsel or ops"),
-        digest: str | None = typer.Option(
-            None, "--digest", help="weekly or none (default: weekly for ops, none for the others)"
+        create_importer: bool = typer.Option(
+            False, "--create-importer", help="Create the importer if it has no portfolio yet."
         ),
-        tz: str = typer.Option("UTC", "--tz", help="IANA time zone, e.g. America/Chicago"),
+        role: str | None = typer.Option(None, "--role", help="importer, counsel or ops (new: importer)"),
+        digest: str | None = typer.Option(
+            None, "--digest", help="weekly or none (new: weekly for ops, none for the others)"
+        ),
+        tz: str | None = typer.Option(
+            None, "--tz", help="IANA time zone, e.g. America/Chicago (new: ADCVD_TIME_ZONE)"
+        ),
         on: list[str] = typer.Option([], "--on", help="Switch an alert kind on (repeatable), e.g. reminder"),
         off: list[str] = typer.Option([], "--off", help="Switch an alert kind off (repeatable)"),
     ) -> None:
-        """Add (or update) a subscriber; a new one gets a baseline report of what reaches their products."""
-        problems = []
-        digest = digest or ("weekly" if role == "ops" else "none")
-        for kind in (*on, *off):
-            if kind not in SWITCHABLE_KINDS:
-                problems.append(f"unknown alert kind {kind!r}; known: {', '.join(SWITCHABLE_KINDS)}")
-        if not EMAIL.match(email):
-            problems.append(f"not an email address: {email!r}")
-        if role not in ROLES:
-            problems.append(f"--role must be one of {', '.join(ROLES)}, not {role!r}")
-        if digest not in ("weekly", "none"):
-            problems.append(f"--digest must be weekly or none, not {digest!r}")
-        try:
-            ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append(f"--tz is not a known time zone: {tz!r}")
+        """Add a subscriber (who gets a baseline report of what reaches their products), or change
+        only the given options of an existing one. Addresses are compared without regard to case."""
+        address, problems = _check_options(email, role, digest, tz, [*on, *off])
         if problems:
             for problem in problems:
-                typer.echo(f"error: {problem}", err=True)
+                typer.echo(f"error: {shown(problem)}", err=True)
             raise typer.Exit(2)
         actx = app_context(ctx)
         init_database(actx.engine, load_seed=False)
         with transaction(actx.engine) as session:
-            owner = store.load_or_create_importer(session, importer)
-            subscriber = store.load_subscriber(session, email=email, importer_id=owner.id)
+            owner = store.load_importer(session, importer)
+            if owner is None and not create_importer:
+                known = ", ".join(repr(i.name) for i in store.list_importers(session)[:10]) or "none yet"
+                typer.echo(
+                    f"error: no importer named {shown(importer)!r} (known: {shown(known)}); import their "
+                    "portfolio first, or pass --create-importer",
+                    err=True,
+                )
+                raise typer.Exit(1)
+            owner = owner or store.load_or_create_importer(session, importer)
+            existing = find_subscribers(session, address, owner.id)
+            subscriber = existing[0] if existing else None
             created = subscriber is None
             if subscriber is None:
+                new_role = role or "importer"
                 subscriber = Subscriber(
-                    email=email,
+                    email=address,
                     importer_id=owner.id,
-                    role=role,
+                    role=new_role,
+                    digest=digest or ("weekly" if new_role == "ops" else "none"),
+                    time_zone=tz or actx.settings.time_zone,
                     unsubscribe_token=secrets.token_urlsafe(16),
                     created_at=utc_now(),
                 )
-            subscriber.role, subscriber.digest, subscriber.time_zone = role, digest, tz
+            else:
+                subscriber.role = role or subscriber.role
+                subscriber.digest = digest or subscriber.digest
+                subscriber.time_zone = tz or subscriber.time_zone
             if on or off:
                 kinds = dict(subscriber.preferences.get("kinds", {}))
                 kinds.update({k: True for k in on})
@@ -83,9 +116,42 @@ def register(app: typer.Typer) -> None:
             baseline = queue_baseline_report(
                 session, subscriber, now=utc_now(), threshold=actx.settings.name_match_threshold
             )
-        typer.echo(f"{'added' if created else 'updated'} {email} ({role}) for {importer}")
+            summary = (
+                f"{subscriber.email} ({subscriber.role}, digest {subscriber.digest}, {subscriber.time_zone})"
+            )
+        typer.echo(f"{'added' if created else 'updated'} {shown(summary)} for {shown(importer)}")
         if baseline is not None:
             typer.echo("baseline report queued: what already reaches their products")
+
+    @sub.command("remove")
+    def remove_cmd(
+        ctx: typer.Context,
+        email: str = typer.Argument(...),
+        importer: str | None = typer.Option(
+            None, "--importer", help="Only their subscription for this importer (default: all)."
+        ),
+    ) -> None:
+        """Remove a subscriber: no more alerts, and their unsent ones are dropped."""
+        actx = app_context(ctx)
+        init_database(actx.engine, load_seed=False)
+        with transaction(actx.engine) as session:
+            owner_id = None
+            if importer is not None:
+                owner = store.load_importer(session, importer)
+                if owner is None:
+                    typer.echo(f"error: no importer named {shown(importer)!r}", err=True)
+                    raise typer.Exit(1)
+                owner_id = owner.id
+            found = find_subscribers(session, email, owner_id)
+            if not found:
+                where = f" for {importer!r}" if importer else ""
+                typer.echo(f"error: no subscriber {shown(email.strip())!r}{shown(where)}", err=True)
+                raise typer.Exit(1)
+            unsent = sum(remove_subscriber(session, subscriber) for subscriber in found)
+        typer.echo(
+            f"removed {len(found)} subscription(s) of {shown(email.strip())}"
+            + (f"; {unsent} unsent alert(s) dropped" if unsent else "")
+        )
 
     @sub.command("list")
     def list_cmd(ctx: typer.Context) -> None:
@@ -95,7 +161,11 @@ def register(app: typer.Typer) -> None:
         with transaction(actx.engine) as session:
             importers = {i.id: i.name for i in store.list_importers(session)}
             for subscriber in store.list_subscribers(session):
-                typer.echo(
-                    f"{subscriber.email}\t{subscriber.role}\t{importers.get(subscriber.importer_id, '-')}"
-                    f"\tdigest {subscriber.digest}\t{subscriber.time_zone}"
+                fields = (
+                    subscriber.email,
+                    subscriber.role,
+                    importers.get(subscriber.importer_id, "-"),
+                    f"digest {subscriber.digest}",
+                    subscriber.time_zone,
                 )
+                typer.echo("\t".join(shown(field) for field in fields))
