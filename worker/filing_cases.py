@@ -1,0 +1,93 @@
+"""Catalog cases a public-inspection filing can be about, found by its product and countries, with why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from sqlmodel import Session
+
+from watchers.pi_filing import FilingSubject
+from worker import store
+from worker.countries import country_name, normalize_country
+from worker.matching import significant_words
+from worker.models import Case
+
+WORD_SIMILARITY = 90  # a spelling variant ("aluminium"/"aluminum") still counts as the same word
+MIN_SHARE = 2 / 3  # a shorter catalog name must still cover this share of the filed product's words
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateCase:
+    case: Case
+    why: str
+
+
+def resolve_countries(names: Sequence[str]) -> tuple[list[str], list[str]]:
+    """ISO codes for the printed names, rejoining neighbours that are one country; (codes, unknown)."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    i = 0
+    while i < len(names):
+        if i + 1 < len(names):
+            try:
+                codes.append(normalize_country(f"{names[i]} and {names[i + 1]}"))
+                i += 2
+                continue
+            except ValueError:
+                pass
+        try:
+            codes.append(normalize_country(names[i]))
+        except ValueError:
+            unknown.append(names[i])
+        i += 1
+    return list(dict.fromkeys(codes)), unknown
+
+
+def _word_in(word: str, words: frozenset[str]) -> bool:
+    if word in words:
+        return True
+    return len(word) >= 5 and any(len(w) >= 5 and fuzz.ratio(word, w) >= WORD_SIMILARITY for w in words)
+
+
+def product_match(filed: str, catalog: str) -> str | None:
+    """Why the filed product is the catalog's, or None. Every significant word of the catalog name
+    must be in the filed one (a spelling variant counts), and a shorter catalog name must cover most
+    of the filed words: 'Melamine' is not 'Melamine Tableware', 'Steel Wire' is not 'Steel Wire
+    Garment Hangers', but 'Certain Cut-To-Length Carbon Steel' is 'Cut-to-Length Carbon Steel Plate'."""
+    filed_words, case_words = significant_words(filed), significant_words(catalog)
+    if not filed_words or not case_words:
+        return None
+    if filed_words == case_words:
+        return "same product name"
+    if all(_word_in(w, case_words) for w in filed_words) and all(_word_in(w, filed_words) for w in case_words):
+        return "same product name (spelling variant)"
+    if all(_word_in(w, filed_words) for w in case_words) and len(case_words) >= MIN_SHARE * len(filed_words):
+        return f"the catalog's product name has {len(case_words)} of the filed {len(filed_words)} words"
+    return None
+
+
+def candidate_cases(session: Session, subject: FilingSubject) -> tuple[list[CandidateCase], list[str]]:
+    """Catalog cases of the filing's countries whose product it names; (candidates, unknown countries).
+
+    Revoked cases are kept only when no live case of that country matches.
+    """
+    codes, unknown = resolve_countries(subject.country_names)
+    found: list[CandidateCase] = []
+    for code in codes:
+        matched = [
+            (case, why)
+            for case in store.list_cases_in_countries(session, [code])
+            if (why := product_match(subject.product, case.product)) is not None
+        ]
+        live = [m for m in matched if m[0].status != "revoked"]
+        for case, why in live or matched:
+            place = case.country_name or country_name(case.country)
+            reason = (
+                f"filed for {subject.product} from {place}; catalog case {case.case_number} "
+                f"({case.case_type}, {case.product}, {case.status}): {why}"
+            )
+            found.append(CandidateCase(case, reason))
+    found.sort(key=lambda c: c.case.case_number)
+    return found, unknown
