@@ -272,7 +272,7 @@ async def poll_federal_register(
     requests_before = fetcher.requests_made
     try:
         documents, first = await federal_register.fetch_search(
-            fetcher, base_url=base_url, since=window_start, validators=stored
+            fetcher, base_url=base_url, since=window_start, validators=stored, now=now
         )
         report.documents_seen = len(documents)
         if first is not None and first.not_modified:
