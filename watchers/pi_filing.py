@@ -41,7 +41,7 @@ def document_line(item: dict[str, Any]) -> str:
         section = _text(item.get(field))
         if section and title.startswith(section):
             return title[len(section) :].strip()
-    head, sep, rest = title.partition(": ")
+    _head, sep, rest = title.partition(": ")
     return rest.strip() if sep and _FROM.search(rest) else title
 
 

@@ -61,7 +61,9 @@ def product_match(filed: str, catalog: str) -> str | None:
         return None
     if filed_words == case_words:
         return "same product name"
-    if all(_word_in(w, case_words) for w in filed_words) and all(_word_in(w, filed_words) for w in case_words):
+    if all(_word_in(w, case_words) for w in filed_words) and all(
+        _word_in(w, filed_words) for w in case_words
+    ):
         return "same product name (spelling variant)"
     if all(_word_in(w, filed_words) for w in case_words) and len(case_words) >= MIN_SHARE * len(filed_words):
         return f"the catalog's product name has {len(case_words)} of the filed {len(filed_words)} words"
