@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -13,9 +14,10 @@ from sqlmodel import Session, select
 from watchers.case_numbers import extract_case_numbers
 from watchers.classify import classify_notice
 from watchers.federal_register import body_hash, server_validators
+from watchers.filed_pdf import FiledPdf, fetch_filed_pdf
 from watchers.http import Fetcher, SourceError
 from watchers.public_inspection import Filing, fetch_public_inspection, parse_filings, select_agency_filings
-from watchers.records import DocumentMeta, NoticeFacts
+from watchers.records import Classification, DocumentMeta, NoticeFacts
 from worker import store
 from worker.db import transaction
 from worker.events import Event, EventKind, Severity, events_for_notice_kind
@@ -43,9 +45,14 @@ def withdrawal_key(document_number: str, subscriber_id: int) -> str:
     return f"public_inspection:{document_number}:withdrawal:subscriber:{subscriber_id}"
 
 
-def filing_facts(filing: Filing) -> NoticeFacts:
+PDF_NOTE = "on public inspection: cases and kind from the filed PDF; publication completes the facts"
+
+
+def filing_facts(filing: Filing, pdf: FiledPdf | None = None) -> NoticeFacts:
     meta, subject = filing.meta, filing.subject
     case_numbers = extract_case_numbers(" ".join(meta.docket_ids))
+    if pdf is not None and pdf.case_numbers:
+        case_numbers = pdf.case_numbers
     facts = NoticeFacts(
         document_number=meta.document_number,
         title=meta.title,
@@ -54,8 +61,19 @@ def filing_facts(filing: Filing) -> NoticeFacts:
         countries=subject.country_names,
         product=subject.product or None,
     )
-    facts.unread.append(FILING_NOTE if case_numbers else CANDIDATE_NOTE)
+    if pdf is not None and pdf.case_numbers:
+        facts.unread.append(PDF_NOTE)
+    else:
+        facts.unread.append(FILING_NOTE if case_numbers else CANDIDATE_NOTE)
     return facts
+
+
+def filing_classification(filing: Filing, pdf: FiledPdf | None) -> Classification:
+    """The filed PDF's classification when it named the cases; else the desk title's (usually other)."""
+    if pdf is not None and pdf.case_numbers:
+        return pdf.classification
+    meta = filing.meta
+    return classify_notice(title=meta.title, agencies=meta.agencies, docket_ids=meta.docket_ids)
 
 
 def filing_events(meta: DocumentMeta, kind_events: list[Event]) -> list[Event]:
@@ -93,9 +111,8 @@ def candidate_events(filing: Filing, candidates: list[CandidateCase]) -> list[Ev
     ]
 
 
-def _notice(filing: Filing, facts: NoticeFacts, now: datetime) -> Notice:
+def _notice(filing: Filing, facts: NoticeFacts, classification: Classification, now: datetime) -> Notice:
     meta = filing.meta
-    classification = classify_notice(title=meta.title, agencies=meta.agencies, docket_ids=meta.docket_ids)
     facts_json: dict[str, Any] = jsonable(dataclasses.asdict(facts))
     facts_json[WITHDRAWAL_FLAG] = filing.subject.withdrawal_requested
     return Notice(
@@ -118,10 +135,11 @@ def _notice(filing: Filing, facts: NoticeFacts, now: datetime) -> Notice:
     )
 
 
-def _events(session: Session, filing: Filing, notice: Notice, facts: NoticeFacts) -> list[Event]:
+def _events(
+    session: Session, filing: Filing, notice: Notice, facts: NoticeFacts, classification: Classification
+) -> list[Event]:
     meta = filing.meta
     if facts.case_numbers:
-        classification = classify_notice(title=meta.title, agencies=meta.agencies, docket_ids=meta.docket_ids)
         kind_events = [
             event
             for case in facts.case_numbers
@@ -137,13 +155,24 @@ def _events(session: Session, filing: Filing, notice: Notice, facts: NoticeFacts
     return filing_events(meta, kind_events)
 
 
-def save_new_filing(session: Session, filing: Filing, *, now: datetime, threshold: int) -> list[Alert]:
+def save_new_filing(
+    session: Session,
+    filing: Filing,
+    *,
+    now: datetime,
+    threshold: int,
+    pdf: FiledPdf | None = None,
+    pdf_problem: str | None = None,
+) -> list[Alert]:
     """Store the filing and route its alerts; the catalog is not changed (a filing is not law)."""
-    facts = filing_facts(filing)
-    notice = _notice(filing, facts, now)
+    facts = filing_facts(filing, pdf)
+    if pdf_problem:
+        facts.unread.append(pdf_problem)
+    classification = filing_classification(filing, pdf)
+    notice = _notice(filing, facts, classification, now)
     session.add(notice)
     session.flush()
-    events = _events(session, filing, notice, facts)
+    events = _events(session, filing, notice, facts, classification)
     alerts = route_notice_events(session, notice=notice, events=events, now=now, threshold=threshold)
     for alert in alerts:
         alert.dedupe_key = public_inspection_key(filing.meta.document_number, alert.subscriber_id)
@@ -183,8 +212,44 @@ def follow_withdrawal(session: Session, notice: Notice, *, now: datetime) -> lis
     return follow_ups
 
 
+@dataclass
+class FiledCopies:
+    """Filed PDFs read before the transaction, by document number; problems as one-line notes."""
+
+    read: dict[str, FiledPdf] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+async def read_filed_copies(fetcher: Fetcher, filings: list[Filing], *, pdf_base_url: str) -> FiledCopies:
+    """One GET per new filing's PDF; a PDF not there yet or unreadable leaves product and country."""
+    copies = FiledCopies()
+    for filing in filings:
+        number, url = filing.meta.document_number, filing.meta.pdf_url
+        if not url:
+            continue
+        try:
+            pdf = await fetch_filed_pdf(fetcher, url, pdf_base_url=pdf_base_url)
+        except SourceError as exc:
+            log.warning("filed PDF of %s not read: %s", number, exc)
+            copies.problems[number] = f"filed PDF not read: {exc}"
+            continue
+        if pdf is None:
+            copies.problems[number] = "filed PDF not there (yet): alerted by product and country"
+        elif not pdf.case_numbers:
+            copies.problems[number] = "filed PDF read but names no case number"
+        else:
+            copies.read[number] = pdf
+    return copies
+
+
 def save_filings(
-    session: Session, filings: list[Filing], *, now: datetime, threshold: int, report: PollReport
+    session: Session,
+    filings: list[Filing],
+    *,
+    now: datetime,
+    threshold: int,
+    report: PollReport,
+    copies: FiledCopies | None = None,
 ) -> None:
     """Each filing not yet known is stored and routed, once; a known one may only add a withdrawal."""
     numbers = [f.meta.document_number for f in filings]
@@ -197,7 +262,16 @@ def save_filings(
                 report.alerts_created += len(follow_withdrawal(session, notice, now=now))
             continue
         report.documents_new += 1
-        report.alerts_created += len(save_new_filing(session, filing, now=now, threshold=threshold))
+        copies = copies or FiledCopies()
+        alerts = save_new_filing(
+            session,
+            filing,
+            now=now,
+            threshold=threshold,
+            pdf=copies.read.get(number),
+            pdf_problem=copies.problems.get(number),
+        )
+        report.alerts_created += len(alerts)
 
 
 async def poll_public_inspection(
@@ -209,10 +283,11 @@ async def poll_public_inspection(
     name_threshold: int = 90,
     dry_run: bool = False,
     bust_cache: bool = True,
+    pdf_base_url: str | None = None,
 ) -> PollReport:
     """One GET of current.json past the shared cache (unless `bust_cache` is off, for the benchmark's
     comparison); an unchanged body (same hash) is not read again; new ITA filings are stored and
-    alerted in one transaction."""
+    alerted in one transaction. With `pdf_base_url`, each new filing's PDF is read first (one GET each)."""
     report = PollReport(source=PUBLIC_INSPECTION)
     with transaction(engine) as session:
         state = store.load_source_state(session, PUBLIC_INSPECTION)
@@ -225,6 +300,12 @@ async def poll_public_inspection(
         digest = body_hash(result.body) if result.body is not None and result.status == 200 else None
         unchanged = result.not_modified or (digest is not None and digest == stored_etag)
         filings = [] if unchanged else select_agency_filings(parse_filings(result))
+        copies = FiledCopies()
+        if filings and pdf_base_url and not dry_run:
+            with transaction(engine) as session:
+                known = store.known_document_numbers(session, (f.meta.document_number for f in filings))
+            new = [f for f in filings if f.meta.document_number not in known]
+            copies = await read_filed_copies(fetcher, new, pdf_base_url=pdf_base_url)
     except SourceError as exc:
         report.ok, report.error = False, str(exc)
         report.requests = fetcher.requests_made - requests_before
@@ -238,7 +319,7 @@ async def poll_public_inspection(
     if dry_run:
         return report
     with transaction(engine) as session:
-        save_filings(session, filings, now=now, threshold=name_threshold, report=report)
+        save_filings(session, filings, now=now, threshold=name_threshold, report=report, copies=copies)
         store.save_poll_success(
             session,
             PUBLIC_INSPECTION,

@@ -196,3 +196,30 @@ async def test_withdrawal_is_a_follow_up_in_the_thread_never_a_new_alert(
     assert withdrawn["In-Reply-To"] == original["Message-ID"]
     assert str(withdrawn["Subject"]).startswith("Withdrawal requested: ")
     assert "WITHDRAWAL REQUESTED" in text_of(withdrawn)
+
+
+async def test_filing_whose_pdf_is_not_there_is_still_alerted_by_product_and_country(
+    engine: Engine, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    """The melamine PDF answers the site's real HTML 404 page: not there (yet), not a failure."""
+    catalog_and_portfolio(engine, tmp_path)
+    missing = fixture("fr_api", "fr_api_recorded_2026-10-02_documents_2026-99999_NEGATIVE_404_html_body.html")
+    routes = [
+        desk_route(recorded_body()),
+        Route("/2026-20383.pdf", missing.read_bytes(), "text/html", status=404),
+    ]
+    with RecordedSite(routes) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
+        async with open_fetcher(settings) as fetcher:
+            report = await poll_public_inspection(
+                engine, fetcher, base_url=settings.federal_register_url, now=AT, pdf_base_url=site.base_url
+            )
+        assert report.ok and report.documents_new == 11 and report.alerts_created == 1, report
+        assert report.requests == 12  # the desk, then each new filing's PDF once
+    with transaction(engine) as session:
+        notice = store.load_notice(session, "2026-20383")
+        assert notice is not None and "filed PDF not there (yet)" in " ".join(notice.facts["unread"])
+        [alert] = store.list_alerts(session)
+        assert alert.payload["events"][0]["details"]["kind_known"] is False
