@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 from sqlmodel import Session
 
 from watchers.pi_filing import FilingSubject
+from watchers.records import Classification
 from worker import store
 from worker.countries import country_name, normalize_country
 from worker.matching import significant_words
@@ -93,3 +94,16 @@ def candidate_cases(session: Session, subject: FilingSubject) -> tuple[list[Cand
             found.append(CandidateCase(case, reason))
     found.sort(key=lambda c: c.case.case_number)
     return found, unknown
+
+
+def cases_named_by_filing(
+    session: Session, document_number: str, classification: Classification
+) -> tuple[str, ...]:
+    """For a published notice whose text gave no case number: the cases its public-inspection filing
+    named (from its PDF) or was matched to, narrowed to the AD or CVD side the published title names."""
+    notice = store.load_notice(session, document_number)
+    if notice is None or not notice.on_public_inspection:
+        return ()
+    named = notice.facts.get("case_numbers") or notice.facts.get("candidate_cases") or []
+    letters = {t.value[0] for t in classification.case_types}  # "AD" -> "A", "CVD" -> "C"
+    return tuple(str(n) for n in named if not letters or str(n)[:1] in letters)

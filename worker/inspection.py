@@ -151,6 +151,7 @@ def _events(
         candidates, unknown = candidate_cases(session, filing.subject)
         if unknown:
             notice.unread = [*notice.unread, "countries not recognised: " + ", ".join(unknown)]
+        notice.facts = {**notice.facts, "candidate_cases": [c.case.case_number for c in candidates]}
         kind_events = candidate_events(filing, candidates)
     return filing_events(meta, kind_events)
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from tests.support.fixtures import fixture
 from tests.support.mail import SmtpServer, text_of
-from tests.support.pipeline import settings_for
+from tests.support.pipeline import SEARCH_PATH, set_cursor, settings_for
 from worker import store
 from worker.catalog_seed import load_seed_catalog
 from worker.db import transaction
@@ -21,7 +21,7 @@ from worker.models import Subscriber
 from worker.pipeline import PollReport
 from worker.portfolio import import_portfolio
 from worker.recorded_site import RecordedSite, Route
-from worker.runtime import open_fetcher, run_delivery
+from worker.runtime import open_fetcher, run_delivery, run_poll
 from worker.settings import Settings
 
 PI_PATH = "/api/v1/public-inspection-documents/current.json"
@@ -223,3 +223,44 @@ async def test_filing_whose_pdf_is_not_there_is_still_alerted_by_product_and_cou
         assert notice is not None and "filed PDF not there (yet)" in " ".join(notice.facts["unread"])
         [alert] = store.list_alerts(session)
         assert alert.payload["events"][0]["details"]["kind_known"] is False
+
+
+async def test_published_notice_next_day_completes_the_filing_thread(
+    engine: Engine, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    """The real search answer of 2026-10-03 (the 10-05 issue online early) has the melamine notice
+    under its published title, with no docket ids and no full-text link: the filing's cases, narrowed
+    to the AD side the title names, carry it into the same thread."""
+    catalog_and_portfolio(engine, tmp_path)
+    published_at = datetime(2026, 10, 3, 13, 19, 3, tzinfo=UTC)
+    search = fixture("fr_api", "fr_api_recorded_2026-10-03_documents_newest_next_issue_early.json")
+    routes = [
+        desk_route(recorded_body()),
+        # next_page_url points at /api/v1/documents?page=2...: answered with the real zero-result body
+        Route.from_file(
+            "/api/v1/documents", fixture("fr_api", "fr_api_search_zero_results.json"), "application/json"
+        ),
+        Route.from_file(SEARCH_PATH, search, "application/json; charset=utf-8", etag=False),
+    ]
+    set_cursor(engine, "2026-10-02")
+    with RecordedSite(routes) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
+        await poll(settings, engine, AT)
+        await run_delivery(settings, engine, now=AT)
+        report = await run_poll(settings, engine, "federal_register", now=published_at)
+        assert report.ok, report
+        await run_delivery(settings, engine, now=published_at)
+    with transaction(engine) as session:
+        notice = store.load_notice(session, "2026-20383")
+        assert notice is not None and not notice.on_public_inspection
+        assert notice.facts["case_numbers"] == ["A-570-020"]
+        alerts = sorted(store.list_alerts(session), key=lambda a: a.id or 0)
+        assert [a.notice_document_number for a in alerts] == ["2026-20383", "2026-20383"]
+        filing, published = alerts
+        assert published.thread_key == filing.thread_key
+        assert published.payload.get("completes") == filing.dedupe_key
+    first, second = smtp.sink.messages
+    assert second["In-Reply-To"] == first["Message-ID"]
+    assert str(second["Subject"]).startswith("Now published: ")
