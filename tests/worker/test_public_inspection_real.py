@@ -125,7 +125,7 @@ async def test_real_desk_alerts_the_melamine_importer_only(
     assert message["To"] == EMAILS[MELAMINE_BUYER]
     text = text_of(message)
     for needle in (
-        "October 5, 2026",
+        "FR Doc 2026-20383 · to be published October 5, 2026",
         "https://public-inspection.federalregister.gov/2026-20383.pdf",
         "not known yet",
         "A-570-020",
