@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,8 +16,35 @@ from worker.countries import country_name, normalize_country
 from worker.matching import significant_words
 from worker.models import Case
 
-WORD_SIMILARITY = 90  # a spelling variant ("aluminium"/"aluminum") still counts as the same word
+WORD_SIMILARITY = 92  # "aluminium"/"aluminum" (94) is one word; "plate"/"plated" (91) is not
 MIN_SHARE = 2 / 3  # a shorter catalog name must still cover this share of the filed product's words
+
+
+# Official long forms in Federal Register headings ("the Sultanate of Oman", "the Arab Republic of
+# Egypt"): tried without the form when the whole name is not known. North Korea is never folded.
+_OFFICIAL_FORM = re.compile(
+    r"^(?:the\s+)?(?:(?:federal|federative|socialist|islamic|arab|democratic|plurinational|"
+    r"bolivarian|oriental|argentine|hellenic|cooperative)\s+)*(?:republic|kingdom|sultanate|state|"
+    r"federation|grand duchy|principality|commonwealth|emirate|hashemite kingdom)\s+of\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def country_code(name: str) -> str | None:
+    """ISO code of a printed country name, long official forms included; None when unknown."""
+    try:
+        return normalize_country(name)
+    except ValueError:
+        pass
+    if re.search(r"democratic\s+people", name, re.IGNORECASE):
+        return None
+    short = _OFFICIAL_FORM.sub("", name.strip())
+    if short == name.strip():
+        return None
+    try:
+        return normalize_country(short)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,17 +59,16 @@ def resolve_countries(names: Sequence[str]) -> tuple[list[str], list[str]]:
     unknown: list[str] = []
     i = 0
     while i < len(names):
-        if i + 1 < len(names):
-            try:
-                codes.append(normalize_country(f"{names[i]} and {names[i + 1]}"))
-                i += 2
-                continue
-            except ValueError:
-                pass
-        try:
-            codes.append(normalize_country(names[i]))
-        except ValueError:
+        joined = country_code(f"{names[i]} and {names[i + 1]}") if i + 1 < len(names) else None
+        if joined is not None:
+            codes.append(joined)
+            i += 2
+            continue
+        code = country_code(names[i])
+        if code is None:
             unknown.append(names[i])
+        else:
+            codes.append(code)
         i += 1
     return list(dict.fromkeys(codes)), unknown
 
