@@ -8,10 +8,12 @@ import httpx
 import pytest
 
 from tests.support.fixtures import fixture_bytes
+from watchers import federal_register
 from watchers import public_inspection as pi
 from watchers.federal_register import CACHE_BUSTER, body_hash, server_validators
 from watchers.http import Fetcher, FetchResult, SourceError, Validators
 from watchers.pi_filing import parse_filing_subject
+from watchers.records import DocumentMeta
 
 API = "https://www.federalregister.gov/api/v1"
 
@@ -215,3 +217,33 @@ def test_body_hash_stands_in_for_the_missing_etag_and_is_never_sent() -> None:
     assert digest == "sha256:0b6bd4f1ee06e6d5c66b456b869d6f3d0be6235dc4470d013b6f08f94a3ad67a"  # as recorded
     assert server_validators(digest, None) is None
     assert server_validators('"abc"', None) == Validators(etag='"abc"')
+
+
+async def test_search_first_page_is_asked_past_the_cache_and_a_missing_document_is_not_there() -> None:
+    """documents.json gets the cache-buster too; the site's real HTML 404 page for a document that is
+    not there (yet) reads as None, not as a parse error."""
+    missing = fixture_bytes(
+        "fr_api", "fr_api_recorded_2026-10-02_documents_2026-99999_NEGATIVE_404_html_body.html"
+    )
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path.endswith(".xml"):
+            return httpx.Response(404, content=missing, headers={"content-type": "text/html"})
+        return httpx.Response(200, json={"count": 0, "description": "none"})
+
+    fetcher = Fetcher(
+        client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        allowed_hosts=frozenset({"www.federalregister.gov"}),
+    )
+    at = datetime(2026, 10, 3, 13, 19, tzinfo=UTC)
+    documents, _ = await federal_register.fetch_search(fetcher, base_url=API, since=date(2026, 10, 2), now=at)
+    assert documents == [] and seen[0].url.params[CACHE_BUSTER] == str(int(at.timestamp()))
+    meta = DocumentMeta(
+        document_number="2026-99999",
+        title="t",
+        publication_date=None,
+        full_text_xml_url="https://www.federalregister.gov/documents/full_text/xml/2026/10/05/2026-99999.xml",
+    )
+    assert await federal_register.fetch_full_text(fetcher, meta, base_url=API) is None
