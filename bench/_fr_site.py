@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -206,3 +207,36 @@ class ConstructedRegister:
         if notice is not None:
             return Route(path, notice.xml, content_type="application/xml", etag=False)
         return None
+
+
+SHARED_CACHE_MAX_AGE_SECONDS = 104 * 60  # the oldest `age` seen from the API's shared cache
+
+
+class StaleSharedCache:
+    """A look-alike of the API's shared cache in front of an origin: a URL already asked (path and
+    query) gets the copy stored when it was first asked, until that copy is `max_age` old, whatever
+    the origin serves now. The clock is the caller's (seconds), so a bench can run hours of polls."""
+
+    def __init__(
+        self, path: str, clock: Callable[[], float], *, max_age: float = SHARED_CACHE_MAX_AGE_SECONDS
+    ):
+        self.path = path
+        self.clock = clock
+        self.max_age = max_age
+        self.origin = b'{"count": 0, "results": []}'
+        self.stored: dict[str, tuple[float, bytes]] = {}
+        self.origin_requests = 0
+
+    def hook(self, path: str, query: dict[str, str]) -> Route | None:
+        if path != self.path:
+            return None
+        key = json.dumps(sorted(query.items()))
+        now = self.clock()
+        kept = self.stored.get(key)
+        if kept is None or now - kept[0] >= self.max_age:
+            self.origin_requests += 1
+            kept = (now, self.origin)
+            self.stored[key] = kept
+        age = str(int(now - kept[0]))
+        headers = {"cache-control": "no-store, no-cache, must-revalidate, private", "age": age}
+        return Route(path, kept[1], "application/json; charset=utf-8", headers=headers, etag=False)

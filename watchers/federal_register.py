@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -47,6 +48,31 @@ def build_search_params(
         params.append(("conditions[publication_date][lte]", until.isoformat()))
     params.extend(("fields[]", name) for name in SEARCH_FIELDS)
     return params
+
+
+# The API answers from a shared cache (cache-control no-store, an `age` header up to ~104 min, no
+# ETag or Last-Modified): a query parameter it ignores makes each poll's URL new, so the answer
+# is fresh. Rails drops unknown top-level parameters; only conditions[...] and fields[] are checked.
+CACHE_BUSTER = "_"
+BODY_HASH_PREFIX = "sha256:"
+
+
+def cache_buster_params(now: datetime) -> list[tuple[str, str | int | float | bool | None]]:
+    """One parameter that changes every poll (whole seconds of the poll's clock)."""
+    return [(CACHE_BUSTER, str(int(now.timestamp())))]
+
+
+def body_hash(body: bytes) -> str:
+    """What the poll stores in place of an ETag: the API sends none, so change is a changed body."""
+    return BODY_HASH_PREFIX + hashlib.sha256(body).hexdigest()
+
+
+def server_validators(etag: str | None, last_modified: str | None) -> Validators | None:
+    """Stored validators worth sending: a body hash is ours, not the server's, and is never sent."""
+    real_etag = None if etag and etag.startswith(BODY_HASH_PREFIX) else etag
+    if not real_etag and not last_modified:
+        return None
+    return Validators(real_etag, last_modified)
 
 
 def search_url(base_url: str) -> str:
@@ -155,11 +181,16 @@ async def fetch_search(
     since: date,
     until: date | None = None,
     validators: Validators | None = None,
+    now: datetime | None = None,
 ) -> tuple[list[DocumentMeta], FetchResult | None]:
-    """Every document of the window, following next_page_url; ([], first) when not modified."""
+    """Every document of the window, following next_page_url; ([], first) when not modified.
+    With `now`, the first page is asked past the shared cache (cache_buster_params)."""
+    params = build_search_params(since=since, until=until)
+    if now is not None:
+        params.extend(cache_buster_params(now))
     first = await fetcher.get(
         search_url(base_url),
-        params=httpx.QueryParams(build_search_params(since=since, until=until)),
+        params=httpx.QueryParams(params),
         validators=validators,
         accept="application/json",
     )

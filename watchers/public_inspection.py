@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import httpx
 
-from watchers.federal_register import ITA_AGENCY_SLUG, decode_json, error_message, parse_document
+from watchers.federal_register import (
+    ITA_AGENCY_SLUG,
+    cache_buster_params,
+    decode_json,
+    error_message,
+    parse_document,
+)
 from watchers.http import Fetcher, FetchResult, SourceError, Validators, describe_body
+from watchers.pi_filing import FilingSubject, parse_filing_subject
 from watchers.records import DocumentMeta
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """One document on the desk: its metadata and what its heading says."""
+
+    meta: DocumentMeta
+    subject: FilingSubject
 
 
 def current_url(base_url: str) -> str:
@@ -33,10 +49,14 @@ def build_available_on_params(
 
 
 async def fetch_public_inspection(
-    fetcher: Fetcher, *, base_url: str, validators: Validators | None
+    fetcher: Fetcher, *, base_url: str, validators: Validators | None, now: datetime | None = None
 ) -> FetchResult:
-    """Conditional GET of current.json: a 304 (body None) when nothing was filed since the last poll."""
-    return await fetcher.get(current_url(base_url), validators=validators, accept="application/json")
+    """GET of current.json, past the shared cache when `now` is given (see cache_buster_params); a
+    304 (body None) only if the server ever sends validators again (the API sends none today)."""
+    params = httpx.QueryParams(cache_buster_params(now)) if now is not None else None
+    return await fetcher.get(
+        current_url(base_url), params=params, validators=validators, accept="application/json"
+    )
 
 
 async def fetch_available_on(fetcher: Fetcher, *, base_url: str, available_on: date) -> FetchResult:
@@ -67,6 +87,11 @@ def _document(item: Any) -> DocumentMeta:
 def parse_public_inspection(result: FetchResult) -> list[DocumentMeta]:
     """current.json or an available_on page: `{count, results[]}` (results may be empty, never absent
     in api-core, but tolerated); error and HTML bodies raise SourceError."""
+    return [filing.meta for filing in parse_filings(result)]
+
+
+def parse_filings(result: FetchResult) -> list[Filing]:
+    """As parse_public_inspection, each document with its heading read (product, countries, ...)."""
     payload = decode_json(result)
     if result.status != 200:
         raise SourceError(
@@ -79,8 +104,12 @@ def parse_public_inspection(result: FetchResult) -> list[DocumentMeta]:
     raw_results = payload.get("results", [])
     if not isinstance(raw_results, list):
         raise SourceError("Federal Register public-inspection body: results is not a list")
-    return [_document(item) for item in raw_results]
+    return [Filing(_document(item), parse_filing_subject(item)) for item in raw_results]
 
 
 def select_agency(documents: list[DocumentMeta], agency: str = ITA_AGENCY_SLUG) -> list[DocumentMeta]:
     return [d for d in documents if agency in d.agencies]
+
+
+def select_agency_filings(filings: list[Filing], agency: str = ITA_AGENCY_SLUG) -> list[Filing]:
+    return [f for f in filings if agency in f.meta.agencies]

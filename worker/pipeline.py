@@ -23,6 +23,7 @@ from watchers.xml_safety import MalformedXmlError, UnsafeXmlError, parse_xml_saf
 from worker import store
 from worker.catalog import apply_notice
 from worker.db import transaction
+from worker.filing_cases import cases_named_by_filing
 from worker.models import Notice, SourceState
 from worker.routing import route_notice_events
 
@@ -187,6 +188,8 @@ def save_read_notices(
                 full_text=item.full_text,
                 document_number=meta.document_number,
             )
+            if not facts.case_numbers:  # a filing seen on public inspection knows its cases
+                facts.case_numbers = cases_named_by_filing(session, meta.document_number, classification)
             values = {
                 "source": source,
                 "publication_date": meta.publication_date,
@@ -272,7 +275,7 @@ async def poll_federal_register(
     requests_before = fetcher.requests_made
     try:
         documents, first = await federal_register.fetch_search(
-            fetcher, base_url=base_url, since=window_start, validators=stored
+            fetcher, base_url=base_url, since=window_start, validators=stored, now=now
         )
         report.documents_seen = len(documents)
         if first is not None and first.not_modified:

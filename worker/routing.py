@@ -711,15 +711,17 @@ def route_notice_events(
             filename = f"adcvd-deadlines-{notice.document_number}.ics"
             payload["ics"] = {"filename": filename, "entries": calendar}
         earlier = _earlier_filing_alert(session, subscriber_id=subscriber.id, notice=notice)
+        thread_key = "case:" + shown_cases[0]
         if earlier is not None:
             payload["completes"] = earlier.dedupe_key
+            thread_key = earlier.thread_key  # a filing's candidate cases may start with another case
         alert = Alert(
             dedupe_key=f"notice:{notice.document_number}:subscriber:{subscriber.id}",
             subscriber_id=subscriber.id,
             kind=kind.value,
             case_number=",".join(shown_cases),
             notice_document_number=notice.document_number,
-            thread_key="case:" + shown_cases[0],
+            thread_key=thread_key,
             payload=payload,
             status=DIGEST_STATUS if held else "pending",
             created_at=now,

@@ -35,7 +35,7 @@ def utc_now() -> datetime:
 
 
 def source_hosts(settings: Settings) -> frozenset[str]:
-    urls = (settings.federal_register_url, settings.trade_gov_url)
+    urls = (settings.federal_register_url, settings.trade_gov_url, settings.public_inspection_pdf_url)
     return frozenset((urlsplit(u).hostname or "").lower() for u in urls)
 
 
@@ -121,6 +121,7 @@ async def _poll_source(
                 now=now or utc_now(),
                 name_threshold=settings.name_match_threshold,
                 dry_run=dry_run,
+                pdf_base_url=settings.public_inspection_pdf_url,
             )
         if source == "trade_gov":
             return await poll_trade_gov(

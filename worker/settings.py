@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     outbox_dir: Path = Path("outbox")
     federal_register_url: str = "https://www.federalregister.gov/api/v1"
     trade_gov_url: str = "https://www.trade.gov"
+    # Filed PDFs of the public-inspection desk are read from this host only (pdf_url points there).
+    public_inspection_pdf_url: str = "https://public-inspection.federalregister.gov"
     time_zone: str = "America/New_York"  # the operator's; FR posting times are Eastern
     operator_email: str | None = None
 

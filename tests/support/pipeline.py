@@ -33,6 +33,7 @@ def settings_for(base_url: str, *, smtp_url: str | None, outbox: Path, database_
         _env_file=None,  # type: ignore[call-arg]
         federal_register_url=base_url + "/api/v1",
         trade_gov_url=base_url,
+        public_inspection_pdf_url=base_url,  # never the real desk from a test
         smtp_url=smtp_url,  # type: ignore[arg-type]
         outbox_dir=outbox,
         database_url=database_url,

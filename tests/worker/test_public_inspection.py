@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -142,3 +143,40 @@ async def test_published_notice_completes_the_filing_thread_without_a_second_new
     first, second = smtp.sink.messages
     assert second["In-Reply-To"] == first["Message-ID"]
     assert str(second["Subject"]).startswith("Now published: ") and "published" not in str(first["Subject"])
+
+
+def filing_without_dockets() -> bytes:
+    """CONSTRUCTED from the constructed desk: docket_numbers emptied, as on every real ITA filing."""
+    payload = json.loads(fixture("fr_api", "constructed_pi_current_2024-02-09.json").read_bytes())
+    for item in payload["results"]:
+        item["docket_numbers"] = []
+    return json.dumps(payload).encode()
+
+
+async def test_filed_pdf_names_cases_and_kind_before_publication(
+    engine: Engine, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    subscribe_sample_portfolio(engine)
+    catalog_investigations(engine)
+    pdf = fixture("fr_api", "constructed_pi_2024-02902_filed.pdf")
+    routes = [
+        Route(PI_PATH, filing_without_dockets(), "application/json", etag=False),
+        Route.from_file("/2024-02902.pdf", pdf, "application/pdf"),
+    ]
+    with RecordedSite(routes) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
+        async with open_fetcher(settings) as fetcher:
+            report = await poll_public_inspection(
+                engine, fetcher, base_url=settings.federal_register_url, now=FILED, pdf_base_url=site.base_url
+            )
+        assert report.ok and report.alerts_created == 1 and report.requests == 2, report
+        assert [r.path for r in site.requests] == [PI_PATH, "/2024-02902.pdf"]
+    with transaction(engine) as session:
+        notice = store.load_notice(session, "2024-02902")
+        assert notice is not None and notice.kind == "order"
+        assert notice.facts["case_numbers"] == ["A-570-148", "C-570-149"]
+        [alert] = store.list_alerts(session)
+        assert alert.kind == "order"
+        assert sorted(e["case_number"] for e in alert.payload["events"]) == ["A-570-148", "C-570-149"]
