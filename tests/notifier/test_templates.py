@@ -39,7 +39,11 @@ def test_calendar_entries_parse_with_the_right_all_day_dates() -> None:
             summary="AD/CVD A-533-840: review request",
             description='Due "by the last day"; 19 CFR',
             url="https://www.federalregister.gov/d/2024-01999",
-            alarm_days=(7, 0),
+            alarms=(
+                datetime(2024, 1, 31, 14, tzinfo=UTC),  # before the stamp: left out
+                datetime(2024, 2, 20, 14, tzinfo=UTC),
+                datetime(2024, 2, 29, 14, tzinfo=UTC),
+            ),
         ),
     ]
     calendar = Calendar.from_ical(build_calendar(entries, stamp=datetime(2024, 2, 1, 12, tzinfo=UTC)))
