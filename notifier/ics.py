@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
 
+from notifier.links import safe_link
+
 PRODID = "-//adcvd-watch//deadlines//EN"
 
 
@@ -43,7 +45,7 @@ class CalendarEntry:
             day=date.fromisoformat(str(view["day"])),
             summary=str(view["summary"]),
             description=str(view.get("description", "")),
-            url=str(view.get("url", "")),
+            url=safe_link(str(view.get("url", ""))),
             due_at=due_at,
             alarms=tuple(datetime.fromisoformat(str(a)) for a in view.get("alarms", ())),
         )

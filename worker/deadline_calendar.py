@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from notifier.links import safe_link
 from watchers.business_days import add_business_days
 
 # Commerce (ACCESS) and the ITC state filing times in Washington's time ("5:00 p.m. Eastern Time",
@@ -81,6 +82,7 @@ def calendar_entry(
     next, so a re-import updates the event, and two importers sharing a case get one event each.
     """
     day = due if isinstance(due, date) else date.fromisoformat(due)
+    url = safe_link(url)
     moment = due_at(day, sentence)
     lines = [f"{label} - {case_number} {product}" + (f" (for {importer})" if importer else "") + "."]
     if moment is not None:
