@@ -50,7 +50,8 @@ def _environments(directory: str) -> tuple[jinja2.Environment, jinja2.Environmen
 
 @lru_cache(maxsize=1)
 def _inliner() -> css_inline.CSSInliner:
-    return css_inline.CSSInliner(load_remote_stylesheets=False)
+    # keep_at_rules: the @media rules that stack tables at phone width stay in a <style>.
+    return css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
 
 
 def render_message(
