@@ -20,8 +20,8 @@ class CalendarEntry:
     """One deadline as a calendar shows it; `uid` stays the same so a re-import updates, not duplicates.
 
     `due_at` (time-zone aware) makes the event a moment (a filing cut-off such as 5:00 p.m.
-    Eastern); without it the event is the whole `day`. `alarms` are absolute moments, computed by
-    the caller (business days, the clock); those not after the calendar's stamp are left out.
+    Eastern); without it the event is the whole `day`. `alarms` are offsets from the event's start
+    (negative: before), computed by the caller from business days and the clock.
     """
 
     uid: str
@@ -30,7 +30,7 @@ class CalendarEntry:
     description: str
     url: str = ""
     due_at: datetime | None = None
-    alarms: tuple[datetime, ...] = ()
+    alarms: tuple[timedelta, ...] = ()
 
     @classmethod
     def from_view(cls, view: Mapping[str, Any]) -> CalendarEntry:
@@ -47,7 +47,7 @@ class CalendarEntry:
             description=str(view.get("description", "")),
             url=safe_link(str(view.get("url", ""))),
             due_at=due_at,
-            alarms=tuple(datetime.fromisoformat(str(a)) for a in view.get("alarms", ())),
+            alarms=tuple(timedelta(minutes=int(m)) for m in view.get("alarm_minutes", ())),
         )
 
 
@@ -66,14 +66,11 @@ def _event(entry: CalendarEntry, stamp: datetime) -> Event:
     event.add("transp", "TRANSPARENT")
     if entry.url:
         event.add("url", entry.url)
-    for moment in entry.alarms:
-        if moment <= stamp:
-            continue
+    for offset in entry.alarms:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", entry.summary)
-        # An absolute trigger: UTC, and VALUE=DATE-TIME (the default type is a duration; RFC 5545 3.8.6.3).
-        alarm.add("trigger", moment.astimezone(UTC), parameters={"VALUE": "DATE-TIME"})
+        alarm.add("trigger", offset)  # relative to DTSTART (RFC 5545 3.8.6.3)
         event.add_component(alarm)
     return event
 

@@ -57,6 +57,22 @@ def alarm_times(due: date, ladder: Sequence[int], *, now: datetime, time_zone: s
     return moments
 
 
+def alarm_offsets(
+    day: date, moment: datetime | None, alarms: Sequence[datetime], *, time_zone: str
+) -> list[int]:
+    """Each alarm as minutes relative to the event's start (negative: before), as calendars read it.
+
+    Relative triggers are what every calendar program honours (khal, Outlook ignore absolute
+    ones). A timed event's start is Eastern, so the offset is the wall-clock difference there;
+    an all-day event starts at midnight wherever the reader is, so it is the reader's wall clock.
+    """
+    if moment is not None:
+        start, zone = moment.replace(tzinfo=None), EASTERN
+    else:
+        start, zone = datetime.combine(day, time()), ZoneInfo(time_zone)
+    return [int((a.astimezone(zone).replace(tzinfo=None) - start).total_seconds() // 60) for a in alarms]
+
+
 def importer_slug(importer: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", importer.lower()).strip("-") or "importer"
 
@@ -100,5 +116,7 @@ def calendar_entry(
         "summary": f"AD/CVD {case_number}: {label}" + (f" ({importer})" if importer else ""),
         "description": "\n".join(lines),
         "url": url,
-        "alarms": [m.isoformat() for m in alarm_times(day, ladder, now=now, time_zone=time_zone)],
+        "alarm_minutes": alarm_offsets(
+            day, moment, alarm_times(day, ladder, now=now, time_zone=time_zone), time_zone=time_zone
+        ),
     }

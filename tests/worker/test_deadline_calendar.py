@@ -90,9 +90,31 @@ def test_a_stated_time_makes_a_timed_event_in_eastern_time_with_the_notice_link(
     description = str(event["description"])
     assert "https://www.federalregister.gov/d/2024-12345" in description
     assert "Due by 5:00 PM Eastern on Monday, July 8, 2024." in description
+    # Relative triggers, as every calendar reads them; start + trigger is 9:00 EDT on each rung's day.
     triggers = [alarm.decoded("trigger") for alarm in event.walk("VALARM")]
-    assert triggers == [datetime(2024, 6, 26, 13, tzinfo=UTC), datetime(2024, 7, 3, 13, tzinfo=UTC),
-                        datetime(2024, 7, 8, 13, tzinfo=UTC)]  # fmt: skip
+    assert [start + trigger for trigger in triggers] == [datetime(2024, 6, 26, 13, tzinfo=UTC),
+        datetime(2024, 7, 3, 13, tzinfo=UTC), datetime(2024, 7, 8, 13, tzinfo=UTC)]  # fmt: skip
+    assert "TRIGGER:-P12DT8H" in build_calendar([CalendarEntry.from_view(view)], stamp=stamp).decode()
+
+
+def test_an_all_day_event_rings_at_nine_in_the_readers_zone() -> None:
+    view = calendar_entry(
+        key="A-570-148:review_request:2024-07-08",
+        label="Review request",
+        importer="Demo Outdoor Power Inc.",
+        case_number="A-570-148",
+        due="2024-07-08",
+        product="Gas Powered Pressure Washers",
+        sentence="Requests are due by the last day of the anniversary month.",
+        citation="",
+        url="",
+        now=datetime(2024, 6, 20, 10, tzinfo=UTC),
+        ladder=LADDER,
+        time_zone="America/Los_Angeles",
+    )
+    # All day: floating midnight of July 8; 9:00 on Jun 26, Jul 3 and Jul 8 wherever the reader is.
+    assert view["due_at"] is None
+    assert view["alarm_minutes"] == [-(12 * 24 - 9) * 60, -(5 * 24 - 9) * 60, 9 * 60]
 
 
 def test_two_importers_sharing_a_case_get_one_event_each_with_stable_uids(
