@@ -117,3 +117,14 @@ def test_a_javascript_notice_link_reaches_neither_the_email_nor_its_calendar(
     [part] = list(message.iter_attachments())
     [calendar_event] = Calendar.from_ical(part.get_content()).walk("VEVENT")
     assert "URL" not in calendar_event and "javascript" not in str(calendar_event["description"]).lower()
+
+
+def test_a_configured_https_source_host_is_linkable_and_an_http_one_is_not() -> None:
+    from worker.runtime import link_hosts
+    from worker.settings import Settings
+
+    mirror = Settings(_env_file=None, federal_register_url="https://fr.mirror.example/api/v1")  # type: ignore[call-arg]
+    assert safe_link("https://fr.mirror.example/d/2024-02902", link_hosts(mirror)) != ""
+    assert safe_link("https://www.federalregister.gov/d/2024-02902", link_hosts(mirror)) != ""
+    local = Settings(_env_file=None, federal_register_url="http://127.0.0.1:8080/api/v1")  # type: ignore[call-arg]
+    assert safe_link("http://127.0.0.1:8080/d/2024-02902", link_hosts(local)) == ""
