@@ -18,7 +18,7 @@ ALARM_AT = time(9, 0)  # alarms ring at 9:00 in the reader's time zone on each r
 
 _STATED_TIME = re.compile(
     r"\b(?:by|before|no later than|not later than|until|prior to)\s+"
-    r"(?:(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>[ap])\.\s?m\.?|(?P<noon>noon)\b)",
+    r"(?:(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>[ap])\.?\s?m\b\.?|(?P<noon>noon)\b)",
     re.IGNORECASE,
 )
 
