@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import policy
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from io import BytesIO
 
+from notifier.headers import WirePolicy
 from notifier.render import RenderedMessage
 
-# RFC 5322 allows 998 characters a line; folding at 78 made Python move a subject of 70-odd
-# characters whole onto a continuation line, which readers then showed with a leading space.
-MESSAGE_POLICY = policy.default.clone(max_line_length=998)
+# 76: quoted-printable lines may not be longer (RFC 2045 6.7); headers fold well under 78 (RFC 5322).
+MESSAGE_POLICY = WirePolicy(max_line_length=76)
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,18 @@ def build_message(
         message["List-Unsubscribe"] = f"<{_single_line(envelope.list_unsubscribe)}>"
     for name, value in envelope.extra_headers:
         message[name] = _single_line(value)
-    message.set_content(rendered.text)
-    message.add_alternative(rendered.html, subtype="html")
+    # Quoted-printable always: a long line is soft-broken at 76 characters, never sent as is.
+    message.set_content(rendered.text, cte="quoted-printable")
+    message.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
     for item in attachments:
         message.add_attachment(
             item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename
         )
     return message
+
+
+def wire_bytes(message: EmailMessage, *, linesep: str = "\r\n") -> bytes:
+    """The message as sent: headers folded by WirePolicy (subjects included), CRLF for SMTP."""
+    buffer = BytesIO()
+    BytesGenerator(buffer, policy=MESSAGE_POLICY.clone(linesep=linesep)).flatten(message)
+    return buffer.getvalue()

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from notifier.summary import alert_summary
+
 
 def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
@@ -60,11 +62,20 @@ def format_hts(value: Any) -> str:
     return ".".join(g for g in groups if g)
 
 
-FILTERS: dict[str, Callable[[Any], str]] = {
+def first_sentence(value: Any) -> str:
+    """The first sentence of a paragraph (up to the first '. ' or the end)."""
+    text = " ".join(str(value).split())
+    head, dot, _rest = text.partition(". ")
+    return head + ("." if dot else "")
+
+
+FILTERS: dict[str, Callable[[Any], Any]] = {
     "percent": format_percent,
     "usd": format_usd,
     "longdate": format_date,
     "weekdaydate": format_weekday_date,
     "signed_usd": format_signed_usd,
     "hts": format_hts,
+    "first_sentence": first_sentence,
+    "alert_summary": alert_summary,
 }

@@ -1,44 +1,84 @@
-"""iCalendar (.ics) files for deadlines: one all-day event per deadline, stable UIDs, RFC 5545."""
+"""iCalendar (.ics) files for deadlines: all-day or timed events, stable UIDs, absolute alarms (RFC 5545)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
+
+from notifier.links import safe_link
 
 PRODID = "-//adcvd-watch//deadlines//EN"
 
 
 @dataclass(frozen=True)
 class CalendarEntry:
-    """One deadline as a calendar shows it; `uid` stays the same so a re-import updates, not duplicates."""
+    """One deadline as a calendar shows it; `uid` stays the same so a re-import updates, not duplicates.
+
+    `due_at` (time-zone aware) makes the event a moment (a filing cut-off such as 5:00 p.m.
+    Eastern); without it the event is the whole `day`. `alarms` are offsets from the event's start
+    (negative: before), computed by the caller from business days and the clock.
+    """
 
     uid: str
     day: date
     summary: str
     description: str
     url: str = ""
-    alarm_days: tuple[int, ...] = ()
+    due_at: datetime | None = None
+    alarms: tuple[timedelta, ...] = ()
 
     @classmethod
     def from_view(cls, view: Mapping[str, Any]) -> CalendarEntry:
+        moment = view.get("due_at")
+        due_at = None
+        if moment:
+            # An ISO string keeps only the offset: the zone's name makes a TZID calendars understand.
+            zone = ZoneInfo(str(view.get("time_zone", "UTC")))
+            due_at = datetime.fromisoformat(str(moment)).astimezone(zone)
         return cls(
             uid=str(view["uid"]),
             day=date.fromisoformat(str(view["day"])),
             summary=str(view["summary"]),
             description=str(view.get("description", "")),
-            url=str(view.get("url", "")),
-            alarm_days=tuple(int(d) for d in view.get("alarm_days", ())),
+            url=safe_link(str(view.get("url", ""))),
+            due_at=due_at,
+            alarms=tuple(timedelta(minutes=int(m)) for m in view.get("alarm_minutes", ())),
         )
+
+
+def _event(entry: CalendarEntry, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", entry.uid)
+    event.add("dtstamp", stamp.astimezone(UTC))
+    if entry.due_at is not None:
+        event.add("dtstart", entry.due_at)
+        event.add("duration", timedelta(0))  # the moment of the cut-off, not an hour after it
+    else:
+        event.add("dtstart", entry.day)
+        event.add("dtend", entry.day + timedelta(days=1))  # all-day: DTEND is the next day
+    event.add("summary", entry.summary)
+    event.add("description", entry.description)
+    event.add("transp", "TRANSPARENT")
+    if entry.url:
+        event.add("url", entry.url)
+    for offset in entry.alarms:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", entry.summary)
+        alarm.add("trigger", offset)  # relative to DTSTART (RFC 5545 3.8.6.3)
+        event.add_component(alarm)
+    return event
 
 
 def build_calendar(
     entries: Sequence[CalendarEntry], *, stamp: datetime, name: str = "AD/CVD deadlines"
 ) -> bytes:
-    """A VCALENDAR with one all-day VEVENT per entry (DTEND is the next day, as RFC 5545 wants)."""
+    """A VCALENDAR with one VEVENT per entry, and a VTIMEZONE for each zone a timed event uses."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -46,21 +86,6 @@ def build_calendar(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     for entry in entries:
-        event = Event()
-        event.add("uid", entry.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", entry.day)
-        event.add("dtend", entry.day + timedelta(days=1))
-        event.add("summary", entry.summary)
-        event.add("description", entry.description)
-        event.add("transp", "TRANSPARENT")
-        if entry.url:
-            event.add("url", entry.url)
-        for days in entry.alarm_days:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", entry.summary)
-            alarm.add("trigger", timedelta(days=-days, hours=9))  # 9:00 local, `days` before the day
-            event.add_component(alarm)
-        calendar.add_component(event)
+        calendar.add_component(_event(entry, stamp))
+    calendar.add_missing_timezones()
     return bytes(calendar.to_ical())

@@ -12,6 +12,9 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
+from aiosmtplib.email import extract_recipients, extract_sender
+
+from notifier.build import wire_bytes
 
 
 class DeliveryError(Exception):
@@ -113,7 +116,7 @@ class SmtpMailer:
 class SmtpBatch:
     """Sends over one connection, opened on first use and again after a failure; QUIT at the end.
 
-    send_message returns when the server has answered 250 to the DATA: the caller records the
+    sendmail returns when the server has answered 250 to the DATA: the caller records the
     message as sent right then, which keeps the window in which a crash could resend it small.
     """
 
@@ -127,7 +130,11 @@ class SmtpBatch:
                 client = self.mailer.client()
                 await client.connect()
                 self._client = client
-            await self._client.send_message(message)
+            sender = extract_sender(message)
+            if sender is None:
+                raise DeliveryError("the message has no From address", permanent=True)
+            # Our own serialisation (not aiosmtplib's): subjects folded by WirePolicy, QP bodies as built.
+            await self._client.sendmail(sender, extract_recipients(message), wire_bytes(message))
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             await self.close()  # the session state is unknown after a failure: start afresh
             raise self.mailer.translate(exc) from None
@@ -150,7 +157,7 @@ class MaildirMailer:
     async def send(self, message: EmailMessage) -> None:
         try:
             box = mailbox.Maildir(self.directory, create=True)
-            box.add(message)
+            box.add(wire_bytes(message, linesep="\n"))
         except OSError as exc:
             raise DeliveryError(f"{self.description}: {exc.strerror}", permanent=False) from None
 

@@ -12,6 +12,7 @@ import css_inline
 import jinja2
 
 from notifier.formatting import FILTERS
+from notifier.links import SOURCE_LINK_HOSTS, safe_links
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,23 @@ def _environments(directory: str) -> tuple[jinja2.Environment, jinja2.Environmen
 
 @lru_cache(maxsize=1)
 def _inliner() -> css_inline.CSSInliner:
-    return css_inline.CSSInliner(load_remote_stylesheets=False)
+    # keep_at_rules: the @media rules that stack tables at phone width stay in a <style>.
+    return css_inline.CSSInliner(load_remote_stylesheets=False, keep_at_rules=True)
 
 
-def render_message(template: str, view: dict[str, Any], *, directory: Path | None = None) -> RenderedMessage:
-    """Render `template`.subject.txt/.txt/.html; the subject is one line, the HTML has its CSS inlined."""
+def render_message(
+    template: str,
+    view: dict[str, Any],
+    *,
+    directory: Path | None = None,
+    link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
+) -> RenderedMessage:
+    """Render `template`.subject.txt/.txt/.html; the subject is one line, the HTML has its CSS inlined.
+
+    Every `*url` value of the view is checked first: only https links to `link_hosts` remain.
+    """
     plain, html = _environments(str(directory or templates_dir()))
+    view = safe_links(view, link_hosts)
     subject = plain.get_template(f"{template}.subject.txt").render(view)
     subject = " ".join(subject.split())  # one line, whatever the data held: no header injection
     text = plain.get_template(f"{template}.txt").render(view)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from notifier.build import Attachment, Envelope, build_message
 from notifier.ics import CalendarEntry, build_calendar
+from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import DeliveryError, Mailer, Sender
 from notifier.render import render_message
 from worker import store
@@ -56,6 +57,7 @@ async def deliver_due_alerts(
     batch: int = 50,
     lease: timedelta = timedelta(minutes=5),
     max_attempts: int = 12,
+    link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
 ) -> DeliveryReport:
     report = DeliveryReport(errors=[])
     with transaction(engine) as session:
@@ -69,7 +71,14 @@ async def deliver_due_alerts(
     if work:
         async with mailer.connection() as connection:
             await _send_claimed(
-                engine, connection, work, now=now, sender=sender, max_attempts=max_attempts, report=report
+                engine,
+                connection,
+                work,
+                now=now,
+                sender=sender,
+                max_attempts=max_attempts,
+                report=report,
+                link_hosts=link_hosts,
             )
     return report
 
@@ -83,6 +92,7 @@ async def _send_claimed(
     sender: str,
     max_attempts: int,
     report: DeliveryReport,
+    link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
 ) -> None:
     """Send each claimed alert and mark it sent right after the server accepted it."""
     for alert_id, alert, subscriber, thread in work:
@@ -97,6 +107,7 @@ async def _send_claimed(
                 now=now,
                 thread=tuple(t for t in thread if t != message_id),
                 unsubscribe=unsubscribe_link(sender, subscriber.unsubscribe_token),
+                link_hosts=link_hosts,
             )
             await connection.send(message)
         except DeliveryError as exc:
@@ -146,10 +157,20 @@ def attachments_for(alert: Alert) -> tuple[Attachment, ...]:
 
 
 def build_alert_message(
-    alert: Alert, *, recipient: str, sender: str, now: datetime, thread: tuple[str, ...], unsubscribe: str
+    alert: Alert,
+    *,
+    recipient: str,
+    sender: str,
+    now: datetime,
+    thread: tuple[str, ...],
+    unsubscribe: str,
+    link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
 ) -> EmailMessage:
-    """Render the alert's template and build its message: threading, List-Unsubscribe, calendar."""
-    rendered = render_message(template_for(alert), dict(alert.payload))
+    """Render the alert's template and build its message: threading, List-Unsubscribe, calendar.
+
+    Links from sources stay only when https on `link_hosts` (the sources' hosts).
+    """
+    rendered = render_message(template_for(alert), dict(alert.payload), link_hosts=link_hosts)
     return build_message(
         rendered,
         Envelope(
@@ -179,6 +200,7 @@ def _record_failure(
     now: datetime,
     max_attempts: int,
     report: DeliveryReport,
+    link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
 ) -> None:
     log.warning("alert %s not delivered: %s", alert_id, error)
     if report.errors is not None:

@@ -16,6 +16,7 @@ from watchers.business_days import add_business_days, next_business_day_on_or_af
 from worker import store
 from worker.countries import country_name, is_non_market_economy
 from worker.db import transaction
+from worker.deadline_calendar import calendar_entry
 from worker.models import Alert, Case, Importer, Subscriber
 from worker.routing import (
     DEADLINE_ADVICE,
@@ -23,7 +24,6 @@ from worker.routing import (
     NME_ONLY_DEADLINES,
     ProductReach,
     business_days_between,
-    calendar_entry,
     deadline_key,
     deadline_label,
     load_reach,
@@ -249,16 +249,23 @@ def deadline_view(item: DeadlineItem, *, today: date) -> dict[str, Any]:
     }
 
 
-def item_calendar_entry(item: DeadlineItem, *, ladder: Sequence[int] = ()) -> dict[str, Any]:
+def item_calendar_entry(
+    item: DeadlineItem, *, importer: str, now: datetime, time_zone: str, ladder: Sequence[int] = ()
+) -> dict[str, Any]:
+    """The deadline's calendar event for one importer, with alarms on the business-day ladder."""
     return calendar_entry(
+        key=item.key,
+        label=deadline_label(item.kind),
+        importer=importer,
         case_number="+".join(item.cases),
-        kind=item.kind,
         due=item.due,
         product=item.case_product,
         sentence=item.sentence,
         citation=item.citation,
         url=item.notice_url,
-        alarm_days=ladder,
+        now=now,
+        ladder=ladder,
+        time_zone=time_zone,
     )
 
 
@@ -268,6 +275,7 @@ def reminder_payload(
     subscriber: Subscriber,
     importer: str,
     today: date,
+    now: datetime,
     rung: int,
     ladder: Sequence[int],
 ) -> dict[str, Any]:
@@ -282,7 +290,11 @@ def reminder_payload(
         "today": today.isoformat(),
         "ics": {
             "filename": f"adcvd-{'+'.join(item.cases)}-{item.kind}-{item.due.isoformat()}.ics",
-            "entries": [item_calendar_entry(item, ladder=ladder)],
+            "entries": [
+                item_calendar_entry(
+                    item, importer=importer, now=now, time_zone=subscriber.time_zone, ladder=ladder
+                )
+            ],
         },
     }
 
@@ -340,6 +352,7 @@ def queue_reminders(session: Session, *, now: datetime, ladder: Sequence[int]) -
                     subscriber=subscriber,
                     importer=importer.name if importer else "",
                     today=today,
+                    now=now,
                     rung=rung,
                     ladder=ladder,
                 ),

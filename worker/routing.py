@@ -16,6 +16,7 @@ from watchers.business_days import is_business_day
 from worker import store
 from worker.cascade import CITATIONS, CascadeResult, RateOption, resolve_deposit_rate, stack_rates
 from worker.countries import country_name, is_non_market_economy
+from worker.deadline_calendar import calendar_entry
 from worker.dismissals import dismissed_pairs
 from worker.events import Event, EventKind, highest_severity, primary_kind
 from worker.exposure import annual_exposure
@@ -540,34 +541,6 @@ def deadline_key(case_number: str, kind: str, due: date | str) -> str:
     return f"{case_number}:{kind}:{day}"
 
 
-def calendar_entry(
-    *,
-    case_number: str,
-    kind: str,
-    due: date | str,
-    product: str,
-    sentence: str,
-    citation: str,
-    url: str,
-    alarm_days: Sequence[int] = (),
-) -> dict[str, Any]:
-    """One deadline as notifier.ics.CalendarEntry.from_view reads it (UID stable per deadline)."""
-    label = deadline_label(kind)
-    description = f'{label} - {case_number} {product}.\n"{sentence}"'
-    if citation:
-        description += f"\n{citation}"
-    if url:
-        description += f"\n{url}"
-    return {
-        "uid": f"{deadline_key(case_number, kind, due)}@adcvd-watch",
-        "day": due if isinstance(due, str) else due.isoformat(),
-        "summary": f"AD/CVD {case_number}: {label}",
-        "description": description,
-        "url": url,
-        "alarm_days": [d for d in alarm_days if d <= 14],
-    }
-
-
 def _relevant(event: Event, case: Case | None) -> bool:
     """Separate-rate deadlines matter only in non-market-economy proceedings (19 CFR 351.107(d))."""
     if event.kind is not EventKind.NEW_DEADLINE or case is None:
@@ -696,13 +669,16 @@ def route_notice_events(
         }
         calendar = [
             calendar_entry(
+                key=deadline_key(e["case_number"], e["deadline"]["kind"], e["deadline"]["due"]),
+                label=e["deadline"]["label"],
+                importer=importer_name,
                 case_number=e["case_number"],
-                kind=e["deadline"]["kind"],
                 due=e["deadline"]["due"],
                 product=cases[e["case_number"]].product,
                 sentence=e["deadline"]["sentence"],
                 citation=e["deadline"]["citation"],
                 url=notice.html_url or "",
+                now=now,
             )
             for e in shown_views
             if e["deadline"]

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy.engine import Engine
 
+from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import Mailer, make_mailer
 from watchers.fr_schedule import next_poll_delay
 from watchers.http import Fetcher, FetchResult, RateLimiter
@@ -37,6 +38,13 @@ def utc_now() -> datetime:
 def source_hosts(settings: Settings) -> frozenset[str]:
     urls = (settings.federal_register_url, settings.trade_gov_url, settings.public_inspection_pdf_url)
     return frozenset((urlsplit(u).hostname or "").lower() for u in urls)
+
+
+def link_hosts(settings: Settings) -> frozenset[str]:
+    """Hosts an email may link to: the official sources' and the configured ones served over https."""
+    urls = (settings.federal_register_url, settings.trade_gov_url)
+    configured = {urlsplit(u).hostname or "" for u in urls if urlsplit(u).scheme == "https"}
+    return SOURCE_LINK_HOSTS | {host.lower() for host in configured if host}
 
 
 @asynccontextmanager
@@ -159,4 +167,5 @@ async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | No
         batch=settings.delivery_batch,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         max_attempts=settings.max_delivery_attempts,
+        link_hosts=link_hosts(settings),
     )

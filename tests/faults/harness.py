@@ -161,6 +161,7 @@ class Worker:
                 "ADCVD_FEDERAL_REGISTER_URL": self.site.base_url + "/api/v1",
                 "ADCVD_TRADE_GOV_URL": self.site.base_url,
                 "ADCVD_SMTP_URL": self.smtp.url,
+                "ADCVD_MAIL_FROM": "adcvd-watch <alerts@adcvd-watch.example.com>",
                 "ADCVD_OUTBOX_DIR": str(self.workdir / "outbox"),
                 "ADCVD_DELIVER_SECONDS": "1",
                 "ADCVD_DELIVERY_LEASE_SECONDS": "3",

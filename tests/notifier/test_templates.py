@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import jinja2
 import pytest
@@ -39,7 +39,7 @@ def test_calendar_entries_parse_with_the_right_all_day_dates() -> None:
             summary="AD/CVD A-533-840: review request",
             description='Due "by the last day"; 19 CFR',
             url="https://www.federalregister.gov/d/2024-01999",
-            alarm_days=(7, 0),
+            alarms=(timedelta(days=-7, hours=9), timedelta(hours=9)),
         ),
     ]
     calendar = Calendar.from_ical(build_calendar(entries, stamp=datetime(2024, 2, 1, 12, tzinfo=UTC)))

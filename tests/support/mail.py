@@ -21,6 +21,7 @@ class MailSink:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # the bytes of each accepted message, as they came over the wire
         self.reply: str | None = None
         self.replies: list[str] = []  # consumed one per message before `reply`
 
@@ -29,6 +30,7 @@ class MailSink:
             return self.replies.pop(0)
         if self.reply:
             return self.reply
+        self.raw.append(bytes(envelope.content))
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)

@@ -54,3 +54,16 @@ def test_run_once_polls_and_delivers_and_a_second_run_sends_nothing(tmp_path: Pa
         status = runner.invoke(app, ["status"], env=env)
         assert "federal_register: cursor 2024-02-12" in status.output
         assert "outbox: sent 2" in status.output
+
+
+def test_run_refuses_the_localhost_sender_when_smtp_is_configured(tmp_path: Path) -> None:
+    env = {
+        "ADCVD_DATABASE_URL": f"sqlite:///{tmp_path / 'adcvd.db'}",
+        "ADCVD_SMTP_URL": "smtp://127.0.0.1:2525",
+        "ADCVD_MAIL_FROM": "adcvd-watch <alerts@adcvd-watch.localhost>",
+    }
+    result = CliRunner().invoke(app, ["run", "--once"], env=env)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "ADCVD_MAIL_FROM" in lines[0] and "alerts@adcvd-watch.localhost" in lines[0]
+    assert not (tmp_path / "adcvd.db").exists()  # refused before touching anything

@@ -27,7 +27,8 @@ from worker.filing_cases import candidate_cases, product_match, resolve_countrie
         (("the Arab Republic of Egypt",), ["EG"], []),
         (("Trinidad", "Tobago"), ["TT"], []),  # 'Trinidad and Tobago' split by the heading parser
         (("France", "Japan", "Spain"), ["FR", "JP", "ES"], []),
-        (("the Democratic People's Republic of Korea",), [], ["the Democratic People's Republic of Korea"]),
+        # North Korea is KP (pycountry), never KR
+        (("the Democratic People's Republic of Korea",), ["KP"], []),
         (("Atlantis",), [], ["Atlantis"]),
     ],
 )

@@ -105,7 +105,10 @@ def test_deadlines_command_lists_the_review_window_and_writes_an_ics_that_parses
     assert '"review_request"' in result.output and "19 CFR 351.213(b)(1)" in result.output
     [event] = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert event.decoded("dtstart") >= date(2025, 2, 28)
-    assert str(event.get("summary")) == "AD/CVD A-570-148: Administrative review request window closes"
+    assert (
+        str(event.get("summary"))
+        == "AD/CVD A-570-148: Administrative review request window closes (Demo Outdoor Power Inc.)"
+    )
     with transaction(engine) as session:
         assert store.list_alerts(session) == []  # listing sends nothing
     unknown = CliRunner().invoke(app, ["deadlines", "--importer", "Nobody"], env=env)

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from notifier.sender import sender_problem
 from worker.catalog_facts import catalog_facts
 from worker.commands.console import shown
 from worker.context import AppContext, app_context
@@ -136,6 +137,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start the scheduler (poll and delivery jobs), or run each job once and exit."""
         actx = app_context(ctx)
+        refuse_unsendable_sender(actx)
         with ExitStack() as stack:
             try:
                 stack.enter_context(worker_lock(actx.engine))
@@ -143,6 +145,15 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"error: {exc}", err=True)
                 raise typer.Exit(3) from None
             run_worker(actx, once=once)
+
+    def refuse_unsendable_sender(actx: AppContext) -> None:
+        """With an SMTP server the placeholder sender would be refused: say so before starting."""
+        if not actx.settings.smtp_url_value():
+            return  # the Maildir outbox (and the demo) may keep the .localhost default
+        problem = sender_problem(actx.settings.mail_from)
+        if problem:
+            typer.echo(f"error: {problem}", err=True)
+            raise typer.Exit(2)
 
     def run_worker(actx: AppContext, *, once: bool) -> None:
         init_database(actx.engine, load_seed=False)

@@ -49,7 +49,15 @@ def register(app: typer.Typer) -> None:
                 )
                 for item in items:
                     views.append({"importer": owner.name, **deadline_view(item, today=today)})
-                    entries.append(item_calendar_entry(item, ladder=actx.settings.reminder_days))
+                    entries.append(
+                        item_calendar_entry(
+                            item,
+                            importer=owner.name,
+                            now=now,
+                            time_zone=actx.settings.time_zone,
+                            ladder=actx.settings.reminder_days,
+                        )
+                    )
         if ics is not None:
             unique = {entry["uid"]: entry for entry in entries}
             calendar = build_calendar([CalendarEntry.from_view(e) for e in unique.values()], stamp=now)
