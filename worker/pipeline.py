@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from watchers import federal_register
 from watchers.case_numbers import extract_case_numbers
 from watchers.classify import classify_notice
-from watchers.http import Fetcher, SourceError, Validators
+from watchers.http import Fetcher, RateLimiter, SourceError, Validators
 from watchers.notice_html import extract_notice_facts_from_html
 from watchers.notice_xml import extract_notice_facts
 from watchers.records import DocumentMeta, NoticeFacts
@@ -147,10 +147,18 @@ def refuse_truncated_full_text(meta: DocumentMeta, body: bytes, content_type: st
 
 
 async def read_documents(
-    fetcher: Fetcher, documents: list[DocumentMeta], *, base_url: str, strict: bool = False
+    fetcher: Fetcher,
+    documents: list[DocumentMeta],
+    *,
+    base_url: str,
+    strict: bool = False,
+    full_text_limiter: RateLimiter | None = None,
 ) -> list[ReadNotice]:
+    """Each document's full text, downloads spaced by `full_text_limiter` (the FR asks for 1 a second)."""
     read: list[ReadNotice] = []
     for meta in documents:
+        if full_text_limiter is not None and (meta.full_text_xml_url or meta.body_html_url):
+            await full_text_limiter.wait()
         result = await federal_register.fetch_full_text(fetcher, meta, base_url=base_url)
         body = result.body if result else None
         if strict and result is not None and body is not None:
@@ -259,6 +267,7 @@ async def poll_federal_register(
     since: date | None = None,
     name_threshold: int = 90,
     dry_run: bool = False,
+    full_text_limiter: RateLimiter | None = None,
 ) -> PollReport:
     """Read every ITA document published since the cursor; a failure leaves the stored state as it was."""
     report = PollReport(source=FEDERAL_REGISTER)
@@ -283,7 +292,9 @@ async def poll_federal_register(
                 known = store.published_document_numbers(session, (d.document_number for d in documents))
             new_documents = [d for d in documents if d.document_number not in known]
             report.documents_new = len(new_documents)
-            read = await read_documents(fetcher, new_documents, base_url=base_url, strict=strict)
+            read = await read_documents(
+                fetcher, new_documents, base_url=base_url, strict=strict, full_text_limiter=full_text_limiter
+            )
     except SourceError as exc:
         report.ok = False
         report.error = str(exc)

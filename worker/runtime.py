@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -13,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from notifier.mailer import Mailer, make_mailer
 from watchers.fr_schedule import next_poll_delay
-from watchers.http import Fetcher, FetchResult, RateLimiter
+from watchers.http import Fetcher, FetchResult, RateLimiter, origin_of
 from worker import store
 from worker.announcements import poll_trade_gov
 from worker.db import transaction
@@ -35,8 +34,9 @@ def utc_now() -> datetime:
 
 
 def source_hosts(settings: Settings) -> frozenset[str]:
+    """The configured sources' origins (scheme, host and port): the only places the worker fetches from."""
     urls = (settings.federal_register_url, settings.trade_gov_url)
-    return frozenset((urlsplit(u).hostname or "").lower() for u in urls)
+    return frozenset(origin_of(u) for u in urls)
 
 
 @asynccontextmanager
@@ -44,7 +44,10 @@ async def open_fetcher(settings: Settings, *, record_dir: str | None = None) -> 
     timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
         fetcher = Fetcher(
-            client=client, allowed_hosts=source_hosts(settings), max_retries=settings.http_max_retries
+            client=client,
+            allowed_hosts=source_hosts(settings),
+            max_retries=settings.http_max_retries,
+            deadline_seconds=settings.http_request_deadline_seconds,
         )
         fetcher.limiter = RateLimiter(settings.http_requests_per_second, fetcher.sleep)
         if record_dir:
@@ -139,6 +142,7 @@ async def _poll_source(
             since=since,
             name_threshold=settings.name_match_threshold,
             dry_run=dry_run,
+            full_text_limiter=RateLimiter(settings.http_xml_requests_per_second, fetcher.sleep),
         )
 
 

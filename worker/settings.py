@@ -26,7 +26,8 @@ class Settings(BaseSettings):
     deliver_seconds: int = Field(default=20, ge=1)
     prime_days: int = Field(default=30, ge=0)  # a source with no cursor reads this far back
 
-    http_timeout_seconds: float = 30.0
+    http_timeout_seconds: float = 30.0  # per connect/read
+    http_request_deadline_seconds: float = Field(default=120.0, gt=0)  # a whole request, however it trickles
     http_max_retries: int = 4
     http_requests_per_second: float = 4.0  # FR API: 5 req/s published limit
     http_xml_requests_per_second: float = 1.0  # FR full-text downloads: 1 req/s
