@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 from watchers.http import FetchResult
 
-
 MAX_STEM = 150  # file names stay well under the usual 255-byte limit, .source.txt included
 
 
