@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from watchers.business_days import is_business_day
 from worker import store
+from worker.alert_products import bounded_products
 from worker.cascade import CITATIONS, CascadeResult, RateOption, resolve_deposit_rate, stack_rates
 from worker.countries import country_name, is_non_market_economy
 from worker.events import Event, EventKind, highest_severity, primary_kind
@@ -594,8 +595,8 @@ def route_notice_events(
             "digest_events": [event_view(e, today=today) for e in reaching],
             "deadlines": [v["deadline"] for v in shown_views if v["deadline"]],
             "cases": [case_view(cases[c]) for c in shown_cases],
-            "products": products_view,
-            "skus": sorted({p["sku"] for p in products_view}),
+            # At most MAX_PRODUCTS_SHOWN products (top exposure), the count, and the rest as a CSV.
+            **bounded_products(products_view, filename=f"adcvd-products-{notice.document_number}.csv"),
             "importer": importer_name,
             "role": subscriber.role,
             "recipient": recipient_view(subscriber, importer_name),
