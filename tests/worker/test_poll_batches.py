@@ -11,11 +11,12 @@ from sqlalchemy.engine import Engine
 
 from bench._fr_site import ConstructedRegister, constructed_notices, real_pressure_washers_notice
 from tests.support.pipeline import set_cursor, subscribe_sample_portfolio
-from watchers.http import Fetcher
+from watchers.http import Fetcher, RateLimiter
 from worker import store
 from worker.db import transaction
 from worker.pipeline import poll_federal_register
 from worker.recorded_site import RecordedSite, Route
+from worker.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NOW = datetime(2024, 2, 16, 23, 0, tzinfo=UTC)
@@ -59,3 +60,27 @@ async def test_a_failure_in_a_later_batch_keeps_the_earlier_batches_and_their_al
         assert len(store.list_notices(session)) == 8
         assert store.load_source_state(session, "federal_register").cursor == "2024-02-16"
         assert len([a for a in store.list_alerts(session) if a.kind == "order"]) == 1
+
+
+async def test_full_texts_in_a_poll_are_fetched_at_most_one_a_second(engine: Engine) -> None:
+    set_cursor(engine, "2024-02-09")
+    register = ConstructedRegister(constructed_notices(5, since=date(2024, 2, 12), until=date(2024, 2, 16)))
+    waits: list[float] = []
+
+    async def note(seconds: float) -> None:
+        waits.append(seconds)  # the limiter's wait, recorded instead of slept
+
+    with RecordedSite() as site:
+        site.hook = register.hook
+        async with httpx.AsyncClient() as client:
+            fetcher = Fetcher(client=client, allowed_hosts=frozenset({site.base_url}), max_retries=0)
+            report = await poll_federal_register(
+                engine,
+                fetcher,
+                base_url=site.base_url + "/api/v1",
+                now=NOW,
+                full_text_limiter=RateLimiter(Settings(_env_file=None).http_xml_requests_per_second, note),  # type: ignore[call-arg]
+            )
+    assert report.ok and report.documents_new == 5
+    # Five downloads: the first at once, each next one a whole second after the one before.
+    assert len(waits) == 4 and all(abs(w - (i + 1)) < 0.5 for i, w in enumerate(waits))
