@@ -14,6 +14,7 @@ from worker.commands import (
     core,
     deadlines,
     digest,
+    holds,
     notices,
     outbox,
     portfolio,
@@ -51,7 +52,19 @@ def main_callback(
     ctx.obj = AppContext(settings=settings)
 
 
-for module in (core, subscribers, portfolio, check, notices, outbox, backfill, deadlines, digest, aliases):
+for module in (
+    core,
+    subscribers,
+    portfolio,
+    check,
+    notices,
+    outbox,
+    holds,
+    backfill,
+    deadlines,
+    digest,
+    aliases,
+):
     module.register(app)
 
 

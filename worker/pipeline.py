@@ -25,6 +25,7 @@ from watchers.xml_safety import MalformedXmlError, UnsafeXmlError, parse_xml_saf
 from worker import store
 from worker.catalog import apply_notice
 from worker.db import transaction
+from worker.holds import BulkHold, hold_if_bulk
 from worker.models import Notice, SourceState
 from worker.routing import route_notice_events
 
@@ -43,6 +44,7 @@ class PollReport:
     cases_touched: int = 0
     rates_added: int = 0
     alerts_created: int = 0
+    alerts_held: int = 0  # held for the operator by the bulk-alert circuit breaker (worker.holds)
     requests: int = 0
     error: str | None = None
     unread: dict[str, list[str]] = field(default_factory=dict)
@@ -184,6 +186,7 @@ def save_read_notices(
     now: datetime,
     threshold: int,
     report: PollReport,
+    bulk_hold: BulkHold | None = None,
 ) -> None:
     """Notices, catalog changes, alerts and the new cursor: one transaction, all or nothing."""
     with transaction(engine) as session:
@@ -248,6 +251,16 @@ def save_read_notices(
                     threshold=threshold,
                     citation=meta.citation,
                 )
+                if bulk_hold and hold_if_bulk(
+                    session,
+                    alerts,
+                    document_number=meta.document_number,
+                    title=meta.title,
+                    rule=bulk_hold,
+                    now=now,
+                ):
+                    report.alerts_held += len(alerts)
+                    alerts = []
                 report.alerts_created += len(alerts)
         store.save_poll_success(
             session,
@@ -272,6 +285,7 @@ async def poll_federal_register(
     dry_run: bool = False,
     full_text_limiter: RateLimiter | None = None,
     batch_size: int = SAVE_BATCH,
+    bulk_hold: BulkHold | None = None,
 ) -> PollReport:
     """Read every ITA document published since the cursor, saving them `batch_size` at a time, each batch
     in one transaction with its alerts and the cursor; a failure keeps the batches saved before it."""
@@ -331,6 +345,7 @@ async def poll_federal_register(
             now=now,
             threshold=name_threshold,
             report=report,
+            bulk_hold=bulk_hold,
         )
         await asyncio.sleep(0)  # each batch's transaction is closed: delivery and other jobs run between them
     report.requests = fetcher.requests_made - requests_before

@@ -17,6 +17,7 @@ from worker import store
 from worker.announcements import poll_trade_gov
 from worker.db import transaction
 from worker.delivery import DeliveryReport, deliver_due_alerts
+from worker.holds import BulkHold
 from worker.inspection import poll_public_inspection
 from worker.locks import poll_lock
 from worker.pipeline import PollReport, poll_federal_register
@@ -143,6 +144,7 @@ async def _poll_source(
             name_threshold=settings.name_match_threshold,
             dry_run=dry_run,
             full_text_limiter=RateLimiter(settings.http_xml_requests_per_second, fetcher.sleep),
+            bulk_hold=BulkHold(settings.bulk_alert_threshold, settings.operator_email),
         )
 
 

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     reminder_days: tuple[int, ...] = (30, 14, 7, 2, 0)
     name_match_threshold: int = Field(default=90, ge=50, le=100)
     source_failure_alert_after: int = 3
+    # A notice alerting more subscribers than this at once is held for the operator (0: never hold).
+    bulk_alert_threshold: int = Field(default=500, ge=0)
 
     def smtp_url_value(self) -> str | None:
         return self.smtp_url.get_secret_value() if self.smtp_url else None
