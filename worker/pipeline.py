@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from watchers import federal_register
 from watchers.case_numbers import extract_case_numbers
 from watchers.classify import classify_notice
-from watchers.http import Fetcher, RateLimiter, SourceError, Validators
+from watchers.http import BodyTooLargeError, Fetcher, RateLimiter, SourceError, Validators
 from watchers.notice_html import extract_notice_facts_from_html
 from watchers.notice_xml import extract_notice_facts
 from watchers.records import DocumentMeta, NoticeFacts
@@ -164,11 +164,18 @@ async def read_documents(
     for meta in documents:
         if full_text_limiter is not None and (meta.full_text_xml_url or meta.body_html_url):
             await full_text_limiter.wait()
-        result = await federal_register.fetch_full_text(fetcher, meta, base_url=base_url)
+        too_large = None
+        try:
+            result = await federal_register.fetch_full_text(fetcher, meta, base_url=base_url)
+        except BodyTooLargeError as exc:
+            # Not transient: the notice is stored from its metadata, marked unread, and the source moves on.
+            result, too_large = None, f"full text not read: {exc}"
         body = result.body if result else None
         if strict and result is not None and body is not None:
             refuse_truncated_full_text(meta, body, result.content_type)
         facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
+        if too_large:
+            facts.unread.append(too_large)
         digest = hashlib.sha256(body).hexdigest() if body else None
         text = body.decode("utf-8", "replace") if body else None
         read.append(ReadNotice(meta=meta, facts=facts, content_hash=digest, full_text=text))

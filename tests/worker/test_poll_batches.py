@@ -84,3 +84,28 @@ async def test_full_texts_in_a_poll_are_fetched_at_most_one_a_second(engine: Eng
     assert report.ok and report.documents_new == 5
     # Five downloads: the first at once, each next one a whole second after the one before.
     assert len(waits) == 4 and all(abs(w - (i + 1)) < 0.5 for i, w in enumerate(waits))
+
+
+async def test_a_full_text_over_the_size_limit_is_stored_unread_and_the_poll_goes_on(engine: Engine) -> None:
+    set_cursor(engine, "2024-02-09")
+    notices = constructed_notices(3, since=date(2024, 2, 12), until=date(2024, 2, 14))
+    register = ConstructedRegister(notices)
+    huge = notices[1]
+    with RecordedSite() as site:
+
+        def oversized(path: str, query: dict[str, str]) -> Route | None:
+            if path == huge.xml_path:
+                return Route(path, b"<?xml version='1.0'?><NOTICE>" + b" " * 200_000, "application/xml")
+            return register.hook(path, query)
+
+        site.hook = oversized
+        async with httpx.AsyncClient() as client:
+            fetcher = Fetcher(
+                client=client, allowed_hosts=frozenset({site.base_url}), max_retries=0, max_body_bytes=100_000
+            )
+            report = await poll_federal_register(engine, fetcher, base_url=site.base_url + "/api/v1", now=NOW)
+    assert report.ok and report.documents_new == 3
+    assert any("over the 100000-byte limit" in note for note in report.unread[huge.document_number])
+    with transaction(engine) as session:
+        assert len(store.list_notices(session)) == 3
+        assert store.load_source_state(session, "federal_register").cursor == "2024-02-14"
