@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -14,7 +15,13 @@ from sqlalchemy.engine import Engine
 from tests.support.mail import SmtpServer, html_of, text_of
 from tests.support.pipeline import IMPORTER, pressure_washer_routes, set_cursor, settings_for
 from worker import store
-from worker.alert_products import MAX_PRODUCTS_SHOWN, products_csv
+from worker.alert_products import (
+    MAX_PRODUCTS_SHOWN,
+    ProductLine,
+    alert_product_fields,
+    products_csv,
+    products_to_show,
+)
 from worker.db import transaction
 from worker.models import Subscriber
 from worker.portfolio import import_portfolio
@@ -105,32 +112,38 @@ async def test_a_few_products_are_all_listed_with_no_attachment(
         assert "products_csv" not in alert.payload and len(alert.payload["products"]) == 3
 
 
-def test_the_csv_is_cut_at_its_byte_limit_and_says_how_many_are_left_out() -> None:
-    views = [{"sku": f"S{i}", "description": "x" * 200, "matches": [], "stacks": []} for i in range(1000)]
-    content, left_out = products_csv(views, max_bytes=20_000)
-    assert len(content) <= 20_000 + 200 and left_out > 900
-    assert (
-        content.decode()
-        .rstrip()
-        .endswith(f"... {left_out} more products not listed: the attachment is capped")
+def line(i: int) -> ProductLine:
+    return ProductLine(
+        product_id=i,
+        sku=f"SKU-{i:06d}",
+        description="A product description of moderate length " * 3,
+        hts="8424309000",
+        country="CN",
+        cases=("A-570-148", "C-570-149"),
+        total_rates="10.00",
+        entered_value=f"{i}.00",
+        exposure=Decimal(i) / 10,
+        candidate_only=False,
+        changed=frozenset(),
     )
 
 
-def test_the_stored_payload_stays_bounded_whatever_the_number_of_products() -> None:
-    from worker.alert_products import bounded_products
+def test_the_csv_is_cut_at_its_byte_limit_and_says_how_many_are_left_out() -> None:
+    content, left_out = products_csv([line(i) for i in range(1000)], ["A-570-148"], max_bytes=20_000)
+    assert len(content) <= 20_000 + 200 and left_out > 800
+    text = content.decode()
+    assert text.rstrip().endswith(f"... {left_out} more products not listed: the attachment is capped")
+    assert ",A-570-148," in text and "C-570-149" not in text  # only the cases the alert is about
 
+
+def test_the_stored_payload_stays_bounded_whatever_the_number_of_products() -> None:
+    lines = [line(i) for i in range(50_000)]
+    shown = products_to_show(lines)
+    assert shown == set(range(49_999, 49_999 - MAX_PRODUCTS_SHOWN, -1))  # the highest exposures
     views = [
-        {
-            "sku": f"SKU-{i:06d}",
-            "description": "A product description of moderate length " * 3,
-            "hts": "8424309000",
-            "country": "CN",
-            "annual_entered_value": f"{i}.00",
-            "candidate_only": False,
-            "matches": [{"case_number": "A-570-194"}],
-            "stacks": [{"total_rate": "10.00", "exposure": f"{i / 10:.2f}"}],
-        }
-        for i in range(50_000)
+        {"sku": f"SKU-{i:06d}", "stacks": [{"exposure": str(i / 10)}], "matches": []} for i in sorted(shown)
     ]
-    stored = json.dumps(bounded_products(views, filename="f.csv"))
-    assert len(stored) < 6 * 1024 * 1024
+    fields = alert_product_fields(views, lines, ["A-570-148"], filename="f.csv")
+    assert fields["product_count"] == 50_000 and len(fields["products"]) == MAX_PRODUCTS_SHOWN
+    assert fields["products"][0]["sku"] == "SKU-049999"
+    assert len(json.dumps(fields)) < 4 * 1024 * 1024
