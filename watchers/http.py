@@ -73,6 +73,10 @@ async def read_bounded(response: httpx.Response, url: str, limit: int) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BodyTooLargeError(f"{url}: response of {int(declared)} bytes is over the {limit}-byte limit")
+    if response.is_stream_consumed:  # an in-memory response (httpx reads bytes content at once), decoded
+        if len(response.content) > limit:
+            raise BodyTooLargeError(f"{url}: response passed the {limit}-byte limit")
+        return response.content
     decompressor = _decompressor(response.headers.get("content-encoding", "").strip().lower(), url)
     chunks: list[bytes] = []
     total = 0
