@@ -38,7 +38,7 @@ async def measure(count: int, concurrency: int) -> None:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
         init_database(engine, load_seed=False)
         async with httpx.AsyncClient(timeout=30.0) as client:
-            fetcher = Fetcher(client=client, allowed_hosts=frozenset({"127.0.0.1"}))
+            fetcher = Fetcher(client=client, allowed_hosts=frozenset({site.base_url}))
             started = time.perf_counter()
             report = await run_backfill(
                 engine,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.generator import BytesGenerator
@@ -9,6 +12,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from io import BytesIO
+from typing import Any
 
 from notifier.headers import WirePolicy
 from notifier.render import RenderedMessage
@@ -23,6 +27,12 @@ class Attachment:
     content: bytes
     maintype: str
     subtype: str
+
+
+def products_csv_attachment(stored: Mapping[str, Any]) -> Attachment:
+    """The full product list an alert stores gzip-compressed (worker.alert_products) as a text/csv file."""
+    content = gzip.decompress(base64.b64decode(str(stored["gzip_base64"])))
+    return Attachment(str(stored.get("filename") or "adcvd-products.csv"), content, "text", "csv")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 # pages their documents link to (FederalRegister.gov document pages, trade.gov, ACCESS, GovInfo PDFs).
 SOURCE_LINK_HOSTS = frozenset(
     {"www.federalregister.gov", "federalregister.gov", "www.trade.gov", "trade.gov", "access.trade.gov",
-     "www.govinfo.gov"}
+     "www.govinfo.gov", "public-inspection.federalregister.gov"}
 )  # fmt: skip
 _UNSAFE_CHARACTERS = frozenset(" \"'<>`\\") | {chr(c) for c in range(32)} | {chr(127)}
 

@@ -6,9 +6,11 @@ import asyncio
 import email.utils
 import logging
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -18,7 +20,9 @@ log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_SECONDS = 600.0
-MAX_BODY_BYTES = 64 * 1024 * 1024
+MAX_BODY_BYTES = 32 * 1024 * 1024  # after decompression; an FR notice's full text is a few MB at most
+REQUEST_DEADLINE_SECONDS = 120.0  # a whole request, first byte to last: a trickling source times out
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class SourceError(Exception):
@@ -27,6 +31,74 @@ class SourceError(Exception):
 
 class HostNotAllowedError(SourceError):
     pass
+
+
+class BodyTooLargeError(SourceError):
+    """A body (as sent or once decompressed) passed the limit; reading stopped there."""
+
+
+def origin_of(url: str) -> str:
+    """scheme://host:port with the default port filled in, so another port or scheme is another origin.
+
+    A bare host name (no scheme) stands for https on port 443.
+    """
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        port = None
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port}"
+
+
+ACCEPT_ENCODING = "gzip, deflate"  # the encodings read_bounded can unpack within its limit
+
+
+def _decompressor(encoding: str, url: str) -> Any:
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj(zlib.MAX_WBITS)
+    raise SourceError(f"{url}: unsupported Content-Encoding {encoding!r}")
+
+
+async def read_bounded(response: httpx.Response, url: str, limit: int) -> bytes:
+    """The body, unpacked as it streams in and abandoned as soon as it passes `limit` bytes.
+
+    Both the bytes on the wire and the unpacked bytes are counted, and a compressed chunk is never
+    unpacked past the limit, so a gzip bomb costs at most `limit` bytes of memory.
+    """
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLargeError(f"{url}: response of {int(declared)} bytes is over the {limit}-byte limit")
+    if response.is_stream_consumed:  # an in-memory response (httpx reads bytes content at once), decoded
+        if len(response.content) > limit:
+            raise BodyTooLargeError(f"{url}: response passed the {limit}-byte limit")
+        return response.content
+    decompressor = _decompressor(response.headers.get("content-encoding", "").strip().lower(), url)
+    chunks: list[bytes] = []
+    total = 0
+    for_wire = 0
+    async for raw in response.aiter_raw():
+        for_wire += len(raw)
+        if for_wire > limit:
+            raise BodyTooLargeError(f"{url}: response passed the {limit}-byte limit; stopped reading")
+        try:
+            chunk = raw if decompressor is None else decompressor.decompress(raw, limit - total + 1)
+        except zlib.error as exc:
+            raise SourceError(f"{url}: body could not be unpacked ({exc})") from None
+        total += len(chunk)
+        if total > limit:
+            raise BodyTooLargeError(f"{url}: response passed the {limit}-byte limit once unpacked; stopped")
+        chunks.append(chunk)
+    if decompressor is not None:
+        tail = decompressor.flush(limit - total + 1)
+        if total + len(tail) > limit:
+            raise BodyTooLargeError(f"{url}: response passed the {limit}-byte limit once unpacked; stopped")
+        chunks.append(tail)
+    return b"".join(chunks)
 
 
 @dataclass(frozen=True)
@@ -135,7 +207,11 @@ def transport_problem(exc: Exception, url: str) -> str:
 
 @dataclass
 class Fetcher:
-    """GETs with timeouts, conditional headers, retry on 429/5xx honouring Retry-After."""
+    """GETs with timeouts, conditional headers, retry on 429/5xx honouring Retry-After.
+
+    `allowed_hosts` holds origins (https://host:port) or bare host names (meaning https on 443);
+    a URL on another scheme or port of an allowed host is refused like any other host.
+    """
 
     client: httpx.AsyncClient
     allowed_hosts: frozenset[str]
@@ -144,11 +220,20 @@ class Fetcher:
     limiter: RateLimiter | None = None
     requests_made: int = field(default=0, init=False)
     recorder: Callable[[FetchResult], None] | None = None
+    max_body_bytes: int = MAX_BODY_BYTES
+    deadline_seconds: float = REQUEST_DEADLINE_SECONDS
 
     def check_host(self, url: str) -> None:
-        host = (urlsplit(url).hostname or "").lower()
-        if host not in self.allowed_hosts:
-            raise HostNotAllowedError(f"refusing to fetch from {host or url!r}: not a configured source host")
+        origin = origin_of(url)
+        if origin not in {origin_of(allowed) for allowed in self.allowed_hosts}:
+            raise HostNotAllowedError(f"refusing to fetch from {origin!r}: not a configured source host")
+
+    async def _get_once(
+        self, url: str, params: httpx.QueryParams | None, headers: dict[str, str]
+    ) -> tuple[httpx.Response, bytes]:
+        async with asyncio.timeout(self.deadline_seconds):
+            async with self.client.stream("GET", url, params=params, headers=headers) as response:
+                return response, await read_bounded(response, url, self.max_body_bytes)
 
     async def get(
         self,
@@ -159,7 +244,11 @@ class Fetcher:
         accept: str = "*/*",
     ) -> FetchResult:
         self.check_host(url)
-        headers = {"Accept": accept, "User-Agent": "adcvd-watch/0.1 (+AD/CVD monitor)"}
+        headers = {
+            "Accept": accept,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "User-Agent": "adcvd-watch/0.1 (+AD/CVD monitor)",
+        }
         if validators:
             headers.update(validators.headers())
         last_problem = ""
@@ -168,17 +257,14 @@ class Fetcher:
                 await self.limiter.wait()
             self.requests_made += 1
             try:
-                response = await self.client.get(url, params=params, headers=headers)
-                body = response.content
-            except httpx.TimeoutException:
+                response, body = await self._get_once(url, params, headers)
+            except (httpx.TimeoutException, TimeoutError):
                 last_problem = "timed out"
                 delay: float | None = backoff_seconds(attempt)
             except httpx.TransportError as exc:
                 last_problem = transport_problem(exc, url)
                 delay = backoff_seconds(attempt)
             else:
-                if len(body) > MAX_BODY_BYTES:
-                    raise SourceError(f"{url}: response larger than {MAX_BODY_BYTES} bytes")
                 result = FetchResult(
                     url=str(response.url),
                     status=response.status_code,

@@ -35,6 +35,7 @@ COMMANDS: dict[str, Entry] = {
     "digest": Entry("digest", "Preview the weekly digest (the scheduler sends it on Monday morning)."),
     "notices": Entry("notices", "Read Federal Register notices."),
     "outbox": Entry("outbox", "The alert outbox."),
+    "hold": Entry("holds", "Alerts held because one notice would alert too many subscribers."),
 }  # fmt: skip
 QUIET_LOGGERS = ("httpx", "httpcore", "alembic", "apscheduler")  # their INFO lines are chatter here
 

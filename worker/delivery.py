@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from notifier.build import Attachment, Envelope, build_message
+from notifier.build import Attachment, Envelope, build_message, products_csv_attachment
 from notifier.ics import CalendarEntry, build_calendar
 from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import DeliveryError, Mailer, Sender
@@ -146,14 +146,21 @@ def thread_of(session: Session, alert: Alert) -> tuple[str, ...]:
 
 
 def attachments_for(alert: Alert) -> tuple[Attachment, ...]:
-    """The payload's calendar entries as one .ics attachment (stamped with the alert's creation)."""
+    """The payload's calendar entries as one .ics attachment (stamped with the alert's creation), and the
+    full product list as a CSV when the alert lists only the top products."""
+    found: list[Attachment] = []
     calendar = alert.payload.get("ics")
-    if not calendar or not calendar.get("entries"):
-        return ()
-    entries = [CalendarEntry.from_view(entry) for entry in calendar["entries"]]
-    stamp = alert.created_at or datetime(1970, 1, 1, tzinfo=UTC)
-    content = build_calendar(entries, stamp=stamp)
-    return (Attachment(str(calendar.get("filename", "adcvd-deadlines.ics")), content, "text", "calendar"),)
+    if calendar and calendar.get("entries"):
+        entries = [CalendarEntry.from_view(entry) for entry in calendar["entries"]]
+        stamp = alert.created_at or datetime(1970, 1, 1, tzinfo=UTC)
+        content = build_calendar(entries, stamp=stamp)
+        found.append(
+            Attachment(str(calendar.get("filename", "adcvd-deadlines.ics")), content, "text", "calendar")
+        )
+    listed = alert.payload.get("products_csv")
+    if listed:
+        found.append(products_csv_attachment(listed))
+    return tuple(found)
 
 
 def build_alert_message(

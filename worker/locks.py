@@ -2,8 +2,9 @@
 
 PostgreSQL: session-level advisory locks (pg_try_advisory_lock) held on a dedicated connection, so a
 worker that dies (even by SIGKILL) drops its connection and PostgreSQL releases the lock at once.
-SQLite: an exclusive flock(2) on a file beside the database; the kernel releases it when the process
-dies, so a stale lock file never blocks a restart.
+SQLite: an exclusive flock(2) on a file beside the database, and one named by the database file's
+identity (device and inode) so a hard link or another path to the same file is the same worker; the
+kernel releases them when the process dies, so a stale lock file never blocks a restart.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
@@ -96,6 +98,20 @@ def poll_lock(engine: Engine, source: str) -> Iterator[bool]:
             yield True
 
 
+def identity_lock_path(database: Path) -> Path:
+    """A lock file named by the database file's device and inode: every path to the file shares it.
+
+    The file is created (empty: SQLite reads a zero-length file as a new database) if it is missing.
+    """
+    fd = os.open(database, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        identity = os.fstat(fd)
+    finally:
+        os.close(fd)
+    folder = Path(tempfile.gettempdir())  # shared by every user and path on this machine
+    return folder / f"adcvd-watch-sqlite-{identity.st_dev:x}-{identity.st_ino}.worker.lock"
+
+
 @contextmanager
 def worker_lock(engine: Engine) -> Iterator[None]:
     """One running worker per SQLite file; on PostgreSQL any number (the poll and claim locks suffice)."""
@@ -104,9 +120,12 @@ def worker_lock(engine: Engine) -> Iterator[None]:
         yield
         return
     lock_file = path.with_name(path.name + ".worker.lock")
+    holder = f"pid {os.getpid()} on {path}"
     with ExitStack() as stack:
         try:
-            stack.enter_context(hold_file_lock(lock_file, wait=False, holder=f"pid {os.getpid()}"))
+            stack.enter_context(hold_file_lock(lock_file, wait=False, holder=holder))
+            # A hard link to the same file has another beside-file lock: lock its identity too.
+            stack.enter_context(hold_file_lock(identity_lock_path(path), wait=False, holder=holder))
         except LockBusyError as exc:
             raise LockBusyError(
                 f"another adcvd worker ({exc}) is already running on the SQLite database "

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -55,6 +56,7 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
+@lru_cache(maxsize=65536)  # a big portfolio compares the same few rate-table names thousands of times
 def normalize_company_name(name: str) -> str:
     """Lower case, '&' -> 'and', punctuation and trailing legal forms (Co., Ltd., S.A. de C.V.) gone."""
     text = _fold(html.unescape(name)).replace("&", " and ")
@@ -73,6 +75,7 @@ def normalize_company_name(name: str) -> str:
     return " ".join(tokens)
 
 
+@lru_cache(maxsize=65536)
 def company_key(name: str) -> str:
     """The comparison key: the normalised name with its words sorted (word order ignored)."""
     return " ".join(sorted(normalize_company_name(name).split()))

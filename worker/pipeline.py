@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -15,7 +17,7 @@ from sqlalchemy.engine import Engine
 from watchers import federal_register
 from watchers.case_numbers import extract_case_numbers
 from watchers.classify import classify_notice
-from watchers.http import Fetcher, SourceError, Validators
+from watchers.http import BodyTooLargeError, Fetcher, RateLimiter, SourceError, Validators
 from watchers.notice_html import extract_notice_facts_from_html
 from watchers.notice_xml import extract_notice_facts
 from watchers.records import DocumentMeta, NoticeFacts
@@ -24,6 +26,7 @@ from worker import store
 from worker.catalog import apply_notice
 from worker.db import transaction
 from worker.filing_cases import cases_named_by_filing
+from worker.holds import BulkHold, hold_if_bulk
 from worker.models import Notice, SourceState
 from worker.routing import route_notice_events
 
@@ -42,6 +45,7 @@ class PollReport:
     cases_touched: int = 0
     rates_added: int = 0
     alerts_created: int = 0
+    alerts_held: int = 0  # held for the operator by the bulk-alert circuit breaker (worker.holds)
     requests: int = 0
     error: str | None = None
     unread: dict[str, list[str]] = field(default_factory=dict)
@@ -128,6 +132,7 @@ def record_failure(engine: Engine, source: str, error: str, now: datetime) -> No
         session.add(state)
 
 
+SAVE_BATCH = 50  # documents per transaction in one poll: a big day never holds the database for long
 MALFORMED_FULL_TEXT_RETRIES = 3  # polls that fail on a malformed full text before it is stored unread
 
 
@@ -148,15 +153,30 @@ def refuse_truncated_full_text(meta: DocumentMeta, body: bytes, content_type: st
 
 
 async def read_documents(
-    fetcher: Fetcher, documents: list[DocumentMeta], *, base_url: str, strict: bool = False
+    fetcher: Fetcher,
+    documents: list[DocumentMeta],
+    *,
+    base_url: str,
+    strict: bool = False,
+    full_text_limiter: RateLimiter | None = None,
 ) -> list[ReadNotice]:
+    """Each document's full text, downloads spaced by `full_text_limiter` (the FR asks for 1 a second)."""
     read: list[ReadNotice] = []
     for meta in documents:
-        result = await federal_register.fetch_full_text(fetcher, meta, base_url=base_url)
+        if full_text_limiter is not None and (meta.full_text_xml_url or meta.body_html_url):
+            await full_text_limiter.wait()
+        too_large = None
+        try:
+            result = await federal_register.fetch_full_text(fetcher, meta, base_url=base_url)
+        except BodyTooLargeError as exc:
+            # Not transient: the notice is stored from its metadata, marked unread, and the source moves on.
+            result, too_large = None, f"full text not read: {exc}"
         body = result.body if result else None
         if strict and result is not None and body is not None:
             refuse_truncated_full_text(meta, body, result.content_type)
         facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
+        if too_large:
+            facts.unread.append(too_large)
         digest = hashlib.sha256(body).hexdigest() if body else None
         text = body.decode("utf-8", "replace") if body else None
         read.append(ReadNotice(meta=meta, facts=facts, content_hash=digest, full_text=text))
@@ -174,6 +194,7 @@ def save_read_notices(
     now: datetime,
     threshold: int,
     report: PollReport,
+    bulk_hold: BulkHold | None = None,
 ) -> None:
     """Notices, catalog changes, alerts and the new cursor: one transaction, all or nothing."""
     with transaction(engine) as session:
@@ -240,6 +261,16 @@ def save_read_notices(
                     threshold=threshold,
                     citation=meta.citation,
                 )
+                if bulk_hold and hold_if_bulk(
+                    session,
+                    alerts,
+                    document_number=meta.document_number,
+                    title=meta.title,
+                    rule=bulk_hold,
+                    now=now,
+                ):
+                    report.alerts_held += len(alerts)
+                    alerts = []
                 report.alerts_created += len(alerts)
         store.save_poll_success(
             session,
@@ -262,8 +293,12 @@ async def poll_federal_register(
     since: date | None = None,
     name_threshold: int = 90,
     dry_run: bool = False,
+    full_text_limiter: RateLimiter | None = None,
+    batch_size: int = SAVE_BATCH,
+    bulk_hold: BulkHold | None = None,
 ) -> PollReport:
-    """Read every ITA document published since the cursor; a failure leaves the stored state as it was."""
+    """Read every ITA document published since the cursor, saving them `batch_size` at a time, each batch
+    in one transaction with its alerts and the cursor; a failure keeps the batches saved before it."""
     report = PollReport(source=FEDERAL_REGISTER)
     today = now.astimezone(UTC).date()
     with transaction(engine) as session:
@@ -278,40 +313,80 @@ async def poll_federal_register(
             fetcher, base_url=base_url, since=window_start, validators=stored, now=now
         )
         report.documents_seen = len(documents)
+        new_documents: list[DocumentMeta] = []
         if first is not None and first.not_modified:
             report.not_modified = True
-            read: list[ReadNotice] = []
         else:
             with transaction(engine) as session:
                 known = store.published_document_numbers(session, (d.document_number for d in documents))
-            new_documents = [d for d in documents if d.document_number not in known]
+            new_documents = in_publication_order(d for d in documents if d.document_number not in known)
             report.documents_new = len(new_documents)
-            read = await read_documents(fetcher, new_documents, base_url=base_url, strict=strict)
     except SourceError as exc:
-        report.ok = False
-        report.error = str(exc)
-        report.requests = fetcher.requests_made - requests_before
-        log.warning("poll %s failed: %s", FEDERAL_REGISTER, exc)
-        if not dry_run:
-            record_failure(engine, FEDERAL_REGISTER, str(exc), now)
-        return report
-    report.requests = fetcher.requests_made - requests_before
-    if dry_run:
-        return report
+        return failed_poll(
+            engine, report, exc, fetcher=fetcher, since=requests_before, dry_run=dry_run, now=now
+        )
     dates = [d.publication_date for d in documents if d.publication_date]
     new_cursor = min(max(dates), today).isoformat() if dates else None
     validators = None
     if first is not None and not first.not_modified:
         validators = Validators(first.headers.get("etag"), first.headers.get("last-modified"))
-    save_read_notices(
-        engine,
-        source=FEDERAL_REGISTER,
-        read=read,
-        new_cursor=new_cursor,
-        validators=validators,
-        primed=primed,
-        now=now,
-        threshold=name_threshold,
-        report=report,
-    )
+    batches = [new_documents[i : i + batch_size] for i in range(0, len(new_documents), batch_size)] or [[]]
+    for index, batch in enumerate(batches):
+        try:
+            read = await read_documents(
+                fetcher, batch, base_url=base_url, strict=strict, full_text_limiter=full_text_limiter
+            )
+        except SourceError as exc:
+            # The batches saved so far stay saved, with their alerts and cursor; this one is read again.
+            return failed_poll(
+                engine, report, exc, fetcher=fetcher, since=requests_before, dry_run=dry_run, now=now
+            )
+        if dry_run:
+            continue
+        last = index == len(batches) - 1
+        save_read_notices(
+            engine,
+            source=FEDERAL_REGISTER,
+            read=read,
+            new_cursor=new_cursor if last else batch_cursor(new_documents[: (index + 1) * batch_size], today),
+            # Until the last batch is in, no validator may let a 304 hide the documents still to read.
+            validators=validators if last else Validators(),
+            primed=primed,
+            now=now,
+            threshold=name_threshold,
+            report=report,
+            bulk_hold=bulk_hold,
+        )
+        await asyncio.sleep(0)  # each batch's transaction is closed: delivery and other jobs run between them
+    report.requests = fetcher.requests_made - requests_before
+    return report
+
+
+def in_publication_order(documents: Iterable[DocumentMeta]) -> list[DocumentMeta]:
+    """Oldest first (undated last), so a batch's cursor never passes a document still to be saved."""
+    return sorted(documents, key=lambda d: (d.publication_date or date.max, d.document_number))
+
+
+def batch_cursor(saved: Sequence[DocumentMeta], today: date) -> str | None:
+    """The cursor after saving `saved`: their latest date (that day is read again by the next poll)."""
+    dates = [d.publication_date for d in saved if d.publication_date]
+    return min(max(dates), today).isoformat() if dates else None
+
+
+def failed_poll(
+    engine: Engine,
+    report: PollReport,
+    exc: SourceError,
+    *,
+    fetcher: Fetcher,
+    since: int,
+    dry_run: bool,
+    now: datetime,
+) -> PollReport:
+    report.ok = False
+    report.error = str(exc)
+    report.requests = fetcher.requests_made - since
+    log.warning("poll %s failed: %s", FEDERAL_REGISTER, exc)
+    if not dry_run:
+        record_failure(engine, FEDERAL_REGISTER, str(exc), now)
     return report

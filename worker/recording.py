@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,13 +10,21 @@ from urllib.parse import urlsplit
 
 from watchers.http import FetchResult
 
+MAX_STEM = 150  # file names stay well under the usual 255-byte limit, .source.txt included
+
 
 def fixture_name(url: str, content_type: str) -> str:
+    """A readable file name for a URL's response; a long one is cut and ends in a hash of the whole URL,
+    so two search pages that differ only late in their query never share a name."""
     parts = urlsplit(url)
     stem = re.sub(
         r"[^A-Za-z0-9._-]+", "_", (parts.path.strip("/") + ("_" + parts.query if parts.query else ""))
     )
-    stem = stem[:150].strip("_") or "response"
+    stem = stem.strip("_")
+    if len(stem) > MAX_STEM:
+        digest = hashlib.sha256(f"{parts.path}?{parts.query}".encode()).hexdigest()[:16]
+        stem = stem[: MAX_STEM - len(digest) - 1].rstrip("_") + "_" + digest
+    stem = stem or "response"
     if "json" in content_type and not stem.endswith(".json"):
         stem += ".json"
     elif "xml" in content_type and not stem.endswith(".xml"):

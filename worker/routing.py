@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +15,8 @@ from sqlmodel import Session
 
 from watchers.business_days import is_business_day
 from worker import store
+from worker.alert_products import ProductLine as AlertProductLine
+from worker.alert_products import alert_product_fields, products_to_show
 from worker.cascade import CITATIONS, CascadeResult, RateOption, resolve_deposit_rate, stack_rates
 from worker.countries import country_name, is_non_market_economy
 from worker.deadline_calendar import calendar_entry
@@ -378,13 +381,30 @@ def product_views(
 
     `aliases` is the importer's alias table (worker.names.AliasTable semantics).
     """
+    return [
+        view
+        for _, view in iter_product_views(
+            reaches, rates, today=today, threshold=threshold, changed_by=changed_by, aliases=aliases
+        )
+    ]
+
+
+def iter_product_views(
+    reaches: Sequence[ProductReach],
+    rates: Sequence[CompanyRate],
+    *,
+    today: date,
+    threshold: int,
+    changed_by: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """product_views one (product id, view) at a time, in SKU order, so a caller need not hold them all."""
     by_product: dict[int, list[ProductReach]] = defaultdict(list)
     products: dict[int, Product] = {}
     for reach in reaches:
         assert reach.product.id is not None
         by_product[reach.product.id].append(reach)
         products[reach.product.id] = reach.product
-    views: list[dict[str, Any]] = []
     for product_id in sorted(by_product, key=lambda i: (products[i].sku, i)):
         product = products[product_id]
         matches: list[dict[str, Any]] = []
@@ -419,7 +439,8 @@ def product_views(
                     "notes": list(stacked.notes),
                 }
             )
-        views.append(
+        yield (
+            product_id,
             {
                 "sku": product.sku,
                 "description": product.description,
@@ -433,9 +454,8 @@ def product_views(
                 "matches": matches,
                 "stacks": stacks,
                 "rate_changed": any(m["rate_changed"] for m in matches),
-            }
+            },
         )
-    return views
 
 
 def notice_view(notice: Notice, *, citation: str | None = None) -> dict[str, Any]:
@@ -603,21 +623,22 @@ def route_notice_events(
         importer_reaches = by_importer[subscriber.importer_id]
         reached_cases = {r.case.case_number for r in importer_reaches}
         known_deadlines, known_notices = known_from_baseline(session, subscriber.id)
-        products_now = subscriber_product_views(
-            session,
-            subscriber,
-            importer_reaches,
-            rates,
+        aliases = (
+            AliasTable(store.load_aliases(session, subscriber.importer_id))
+            if subscriber.importer_id
+            else None
+        )
+        views_for = functools.partial(
+            iter_product_views,
+            rates=rates,
             today=today,
             threshold=threshold,
             changed_by=notice.document_number,
+            aliases=aliases,
         )
-        changed = {
-            (m["case_number"], company)
-            for p in products_now
-            for m in p["matches"]
-            for company in m["changed_companies"]
-        }
+        # One compact line per product; full views only for the few the email shows (alert_products).
+        lines = [AlertProductLine.of(product_id, view) for product_id, view in views_for(importer_reaches)]
+        changed = {pair for line in lines for pair in line.changed}
         reaching = [
             e
             for e in events
@@ -645,10 +666,11 @@ def route_notice_events(
         importer = session.get(Importer, subscriber.importer_id)
         importer_name = importer.name if importer else ""
         kind = primary_kind(e.kind for e in shown)
+        shown_lines = [line for line in lines if any(c in shown_cases for c in line.cases)]
+        full = products_to_show(shown_lines)
         products_view = [
             {**p, "matches": [m for m in p["matches"] if m["case_number"] in shown_cases]}
-            for p in products_now
-            if any(m["case_number"] in shown_cases for m in p["matches"])
+            for _, p in views_for([r for r in importer_reaches if r.product.id in full])
         ]
         shown_views = [event_view(e, today=today) for e in shown]
         payload: dict[str, Any] = {
@@ -660,8 +682,13 @@ def route_notice_events(
             "digest_events": [event_view(e, today=today) for e in reaching],
             "deadlines": [v["deadline"] for v in shown_views if v["deadline"]],
             "cases": [case_view(cases[c]) for c in shown_cases],
-            "products": products_view,
-            "skus": sorted({p["sku"] for p in products_view}),
+            # At most MAX_PRODUCTS_SHOWN products (top exposure), the count, and the rest as a CSV.
+            **alert_product_fields(
+                products_view,
+                shown_lines,
+                shown_cases,
+                filename=f"adcvd-products-{notice.document_number}.csv",
+            ),
             "importer": importer_name,
             "role": subscriber.role,
             "recipient": recipient_view(subscriber, importer_name),

@@ -14,11 +14,12 @@ from sqlalchemy.engine import Engine
 from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import Mailer, make_mailer
 from watchers.fr_schedule import next_poll_delay
-from watchers.http import Fetcher, FetchResult, RateLimiter
+from watchers.http import Fetcher, FetchResult, RateLimiter, origin_of
 from worker import store
 from worker.announcements import poll_trade_gov
 from worker.db import transaction
 from worker.delivery import DeliveryReport, deliver_due_alerts
+from worker.holds import BulkHold
 from worker.inspection import poll_public_inspection
 from worker.locks import poll_lock
 from worker.pipeline import PollReport, poll_federal_register
@@ -36,13 +37,14 @@ def utc_now() -> datetime:
 
 
 def source_hosts(settings: Settings) -> frozenset[str]:
+    """The configured sources' origins (scheme, host and port): the only places the worker fetches from."""
     urls = (settings.federal_register_url, settings.trade_gov_url, settings.public_inspection_pdf_url)
-    return frozenset((urlsplit(u).hostname or "").lower() for u in urls)
+    return frozenset(origin_of(u) for u in urls)
 
 
 def link_hosts(settings: Settings) -> frozenset[str]:
     """Hosts an email may link to: the official sources' and the configured ones served over https."""
-    urls = (settings.federal_register_url, settings.trade_gov_url)
+    urls = (settings.federal_register_url, settings.trade_gov_url, settings.public_inspection_pdf_url)
     configured = {urlsplit(u).hostname or "" for u in urls if urlsplit(u).scheme == "https"}
     return SOURCE_LINK_HOSTS | {host.lower() for host in configured if host}
 
@@ -52,7 +54,10 @@ async def open_fetcher(settings: Settings, *, record_dir: str | None = None) -> 
     timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
         fetcher = Fetcher(
-            client=client, allowed_hosts=source_hosts(settings), max_retries=settings.http_max_retries
+            client=client,
+            allowed_hosts=source_hosts(settings),
+            max_retries=settings.http_max_retries,
+            deadline_seconds=settings.http_request_deadline_seconds,
         )
         fetcher.limiter = RateLimiter(settings.http_requests_per_second, fetcher.sleep)
         if record_dir:
@@ -148,6 +153,8 @@ async def _poll_source(
             since=since,
             name_threshold=settings.name_match_threshold,
             dry_run=dry_run,
+            full_text_limiter=RateLimiter(settings.http_xml_requests_per_second, fetcher.sleep),
+            bulk_hold=BulkHold(settings.bulk_alert_threshold, settings.operator_email),
         )
 
 

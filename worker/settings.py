@@ -35,7 +35,8 @@ class Settings(BaseSettings):
     deliver_seconds: int = Field(default=20, ge=1)
     prime_days: int = Field(default=30, ge=0)  # a source with no cursor reads this far back
 
-    http_timeout_seconds: float = Field(default=30.0, gt=0)
+    http_timeout_seconds: float = Field(default=30.0, gt=0)  # per connect/read
+    http_request_deadline_seconds: float = Field(default=120.0, gt=0)  # a whole request, however it trickles
     http_max_retries: int = Field(default=4, ge=0)
     http_requests_per_second: float = Field(default=4.0, ge=0)  # FR API: 5 req/s published limit
     http_xml_requests_per_second: float = Field(default=1.0, ge=0)  # FR full-text downloads: 1 req/s
@@ -47,6 +48,8 @@ class Settings(BaseSettings):
     reminder_days: Annotated[tuple[int, ...], NoDecode] = (30, 14, 7, 2, 0)
     name_match_threshold: int = Field(default=90, ge=50, le=100)
     source_failure_alert_after: int = Field(default=3, ge=1)
+    # A notice alerting more subscribers than this at once is held for the operator (0: never hold).
+    bulk_alert_threshold: int = Field(default=500, ge=0)
 
     @field_validator("database_url")
     @classmethod

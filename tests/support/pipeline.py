@@ -39,6 +39,7 @@ def settings_for(base_url: str, *, smtp_url: str | None, outbox: Path, database_
         database_url=database_url,
         http_max_retries=1,
         http_requests_per_second=0,
+        http_xml_requests_per_second=0,
     )
 
 

@@ -42,10 +42,8 @@ class Sleeps:
         self.calls.append(seconds)
 
 
-def fetcher(sleeps: Sleeps) -> Fetcher:
-    return Fetcher(
-        client=httpx.AsyncClient(), allowed_hosts=frozenset({"127.0.0.1"}), max_retries=1, sleep=sleeps
-    )
+def fetcher(sleeps: Sleeps, origin: str) -> Fetcher:
+    return Fetcher(client=httpx.AsyncClient(), allowed_hosts=frozenset({origin}), max_retries=1, sleep=sleeps)
 
 
 def register() -> ConstructedRegister:
@@ -74,7 +72,7 @@ def catalog(engine: Engine) -> dict[str, Any]:
 
 
 async def backfill(engine: Engine, site: RecordedSite, sleeps: Sleeps, **kwargs: Any) -> BackfillReport:
-    f = fetcher(sleeps)
+    f = fetcher(sleeps, site.base_url)
     try:
         return await run_backfill(
             engine, f, base_url=site.base_url + "/api/v1", since=SINCE, until=UNTIL, now=NOW, **kwargs

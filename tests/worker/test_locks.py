@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -101,4 +102,17 @@ def test_a_second_worker_on_one_sqlite_file_refuses_to_start(tmp_path: Path) -> 
         holder.stdin.close()
         holder.wait(timeout=30)
     with worker_lock(make_engine(url)):  # released when the holder exited: a restart is not blocked
+        pass
+
+
+def test_a_hard_link_to_a_running_workers_sqlite_file_cannot_start_a_second_worker(tmp_path: Path) -> None:
+    database = tmp_path / "adcvd.db"
+    (tmp_path / "elsewhere").mkdir()
+    link = tmp_path / "elsewhere" / "same.db"
+    with worker_lock(make_engine(f"sqlite:///{database}")):
+        os.link(database, link)  # one file, two names: each name has its own beside-file lock
+        result = CliRunner().invoke(app, ["run", "--once"], env={"ADCVD_DATABASE_URL": f"sqlite:///{link}"})
+        assert result.exit_code == 3, result.output
+        assert "another adcvd worker" in result.output and str(database) in result.output
+    with worker_lock(make_engine(f"sqlite:///{link}")):  # released: the link's own worker may start now
         pass

@@ -45,6 +45,7 @@ def echo_poll(report: PollReport, *, retried_by_scheduler: bool = False) -> None
     typer.echo(
         f"poll {report.source}: {report.documents_seen} documents seen, {report.documents_new} new, "
         f"{report.cases_touched} cases touched, {report.rates_added} rates, {report.alerts_created} alerts"
+        + (f", {report.alerts_held} held for the operator (adcvd hold list)" if report.alerts_held else "")
         + (" (primed: stored without alerting)" if report.primed else "")
     )
     for document_number, notes in report.unread.items():
