@@ -149,6 +149,19 @@ def poll_is_due(engine: Engine, source: str, *, now: datetime) -> bool:
     return last is None or last + timedelta(seconds=next_poll_delay(last)) <= now
 
 
+class Stopping:
+    """Set on SIGTERM: jobs finish what is in flight and claim nothing new."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self) -> bool:
+        return self.requested
+
+
+STOPPING = Stopping()
+
+
 async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | None = None) -> DeliveryReport:
     return await deliver_due_alerts(
         engine,
@@ -158,4 +171,5 @@ async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | No
         batch=settings.delivery_batch,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         max_attempts=settings.max_delivery_attempts,
+        stopping=STOPPING,
     )

@@ -246,6 +246,7 @@ def first_message_id_of_thread(session: Session, *, subscriber_id: int, thread_k
         .where(
             Alert.subscriber_id == subscriber_id,
             Alert.thread_key == thread_key,
+            Alert.status == "sent",  # kept from the first attempt: thread under sent ones only
             col(Alert.message_id).is_not(None),
         )
         .order_by(col(Alert.id))
@@ -366,6 +367,7 @@ def first_message_ids_for_cases(
         return []
     query = select(Alert.id, Alert.case_number, Alert.message_id).where(
         Alert.subscriber_id == subscriber_id,
+        Alert.status == "sent",
         col(Alert.message_id).is_not(None),
         or_(*(col(Alert.case_number).contains(case) for case in wanted)),
     )
