@@ -7,7 +7,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -18,6 +18,7 @@ from watchers.records import DocumentMeta
 from worker import store
 from worker.db import transaction
 from worker.pipeline import (
+    FEDERAL_REGISTER,
     PollReport,
     ReadNotice,
     merge_metadata,
@@ -240,4 +241,21 @@ async def run_backfill(
         report.ok, report.error = False, str(exc)
         report.requests = fetcher.requests_made - requests_before
         record_failure(engine, source, str(exc), now)
+        return report
+    hand_over_to_live_source(engine, until=until, today=now.astimezone(UTC).date())
     return report
+
+
+def hand_over_to_live_source(engine: Engine, *, until: date, today: date) -> None:
+    """A backfill that reached today has primed the live source: it alerts from here on, never primes.
+
+    Only a live source that never polled takes the backfill's end as its cursor (a day of slack for
+    time zones: the cursor's day is read again); one with a cursor keeps it, so nothing is skipped.
+    """
+    if until < today - timedelta(days=1):
+        return
+    with transaction(engine) as session:
+        live = store.load_source_state(session, FEDERAL_REGISTER)
+        if live.cursor is None:
+            live.cursor = min(until, today).isoformat()
+            session.add(live)

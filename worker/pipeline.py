@@ -297,6 +297,10 @@ async def poll_federal_register(
         return report
     dates = [d.publication_date for d in documents if d.publication_date]
     new_cursor = min(max(dates), today).isoformat() if dates else None
+    if primed and new_cursor is None and not report.not_modified:
+        # Priming read its whole window and found nothing: it is done all the same, or every later poll
+        # would prime again and store the first real notice without alerting anyone.
+        new_cursor = today.isoformat()
     validators = None
     if first is not None and not first.not_modified:
         validators = Validators(first.headers.get("etag"), first.headers.get("last-modified"))
