@@ -18,7 +18,7 @@ from watchers.classify import classify_notice
 from watchers.http import Fetcher, SourceError, Validators
 from watchers.notice_html import extract_notice_facts_from_html
 from watchers.notice_xml import extract_notice_facts
-from watchers.records import DocumentMeta, NoticeFacts
+from watchers.records import DocumentMeta, NoticeFacts, SetAside
 from watchers.xml_safety import MalformedXmlError, UnsafeXmlError, parse_xml_safely
 from worker import store
 from worker.catalog import apply_notice
@@ -44,6 +44,7 @@ class PollReport:
     requests: int = 0
     error: str | None = None
     unread: dict[str, list[str]] = field(default_factory=dict)
+    set_aside: dict[str, str] = field(default_factory=dict)  # unreadable search results, with the reason
     skipped: str | None = None  # why this poll did nothing (another worker holds the source's poll lock)
 
 
@@ -173,8 +174,12 @@ def save_read_notices(
     now: datetime,
     threshold: int,
     report: PollReport,
+    set_aside: dict[str, str] | None = None,
 ) -> None:
-    """Notices, catalog changes, alerts and the new cursor: one transaction, all or nothing."""
+    """Notices, catalog changes, alerts and the new cursor: one transaction, all or nothing.
+
+    Documents `set_aside` (unreadable) count as a failure of the poll that saved the others.
+    """
     with transaction(engine) as session:
         for item in read:
             meta, facts = item.meta, item.facts
@@ -247,6 +252,8 @@ def save_read_notices(
             last_modified=validators.last_modified if validators else None,
             keep_validators=validators is None,
         )
+        if set_aside:
+            store.record_set_aside(session, source, set_aside)
 
 
 async def poll_federal_register(
@@ -270,10 +277,15 @@ async def poll_federal_register(
         strict = state.consecutive_failures < MALFORMED_FULL_TEXT_RETRIES
     report.primed = primed
     requests_before = fetcher.requests_made
+    unreadable: list[SetAside] = []
     try:
         documents, first = await federal_register.fetch_search(
-            fetcher, base_url=base_url, since=window_start, validators=stored
+            fetcher, base_url=base_url, since=window_start, validators=stored, set_aside=unreadable
         )
+        documents = set_aside_implausible(documents, today=today, set_aside=unreadable)
+        report.set_aside = {item.document: item.reason for item in unreadable}
+        for item in unreadable:
+            log.warning("%s: %s set aside: %s", FEDERAL_REGISTER, item.document, item.reason)
         report.documents_seen = len(documents)
         if first is not None and first.not_modified:
             report.not_modified = True
@@ -314,5 +326,23 @@ async def poll_federal_register(
         now=now,
         threshold=name_threshold,
         report=report,
+        set_aside=report.set_aside,
     )
     return report
+
+
+PUBLICATION_HORIZON = timedelta(days=31)  # public inspection runs days ahead; years ahead is a broken record
+
+
+def set_aside_implausible(
+    documents: list[DocumentMeta], *, today: date, set_aside: list[SetAside]
+) -> list[DocumentMeta]:
+    """The documents a poll can use; one dated far in the future (9999-12-31) is set aside with its reason."""
+    kept: list[DocumentMeta] = []
+    for meta in documents:
+        if meta.publication_date is not None and meta.publication_date > today + PUBLICATION_HORIZON:
+            reason = f"publication date {meta.publication_date.isoformat()} is not plausible"
+            set_aside.append(SetAside(meta.document_number, reason))
+            continue
+        kept.append(meta)
+    return kept

@@ -23,7 +23,7 @@ from worker.locks import poll_lock
 from worker.pipeline import PollReport, poll_federal_register
 from worker.recording import Recorder
 from worker.settings import Settings
-from worker.watchdog import WatchReport, check_sources
+from worker.watchdog import WatchReport, check_sources, note_set_aside
 
 SOURCES = ("federal_register", "public_inspection", "trade_gov")
 # Sources whose polls follow the Federal Register posting schedule (watchers/fr_schedule.py).
@@ -86,6 +86,13 @@ async def run_poll(
             settings, engine, source, since=since, dry_run=dry_run, record_dir=record_dir, now=now
         )
         if not dry_run:
+            note_set_aside(
+                engine,
+                operator_email=settings.operator_email,
+                source=source,
+                set_aside=report.set_aside,
+                now=now,
+            )
             watch_sources(settings, engine, now=now)
     return report
 

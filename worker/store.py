@@ -56,6 +56,16 @@ def save_poll_success(
     return state
 
 
+def record_set_aside(session: Session, source: str, set_aside: dict[str, str]) -> SourceState:
+    """Documents a poll could not read count as a failure of that poll, named in its last error."""
+    state = load_source_state(session, source)
+    state.consecutive_failures += 1
+    named = "; ".join(f"{number}: {reason}" for number, reason in sorted(set_aside.items()))
+    state.last_error = f"{len(set_aside)} document(s) set aside: {named}"[:500]
+    session.add(state)
+    return state
+
+
 def list_source_states(session: Session) -> list[SourceState]:
     return list(session.exec(select(SourceState).order_by(col(SourceState.name))))
 

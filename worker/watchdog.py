@@ -7,6 +7,7 @@ operator knows" are saved in one transaction, so a crash or a second worker cann
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -159,3 +160,30 @@ def check_sources(
             )
         _check_quiet(session, operator_email=operator_email, today=today, now=now, report=report)
     return report
+
+
+def note_set_aside(
+    engine: Engine, *, operator_email: str | None, source: str, set_aside: dict[str, str], now: datetime
+) -> list[str]:
+    """One operator alert per document a poll set aside as unreadable (once per document and reason)."""
+    if not set_aside:
+        return []
+    if not operator_email:
+        log.warning("%s: %d documents set aside (no ADCVD_OPERATOR_EMAIL set)", source, len(set_aside))
+        return []
+    created: list[str] = []
+    with transaction(engine) as session:
+        for number, reason in sorted(set_aside.items()):
+            digest = hashlib.sha256(f"{number}\n{reason}".encode()).hexdigest()[:16]
+            key = f"operator:{source}:set-aside:{digest}"
+            subject = f"{source}: a document could not be read and was set aside"
+            lines = [
+                f"Document: {number}",
+                f"Reason: {reason}",
+                "The other documents of the poll were saved.",
+            ]
+            if _operator_alert(
+                session, operator_email=operator_email, key=key, subject=subject, lines=lines, now=now
+            ):
+                created.append(key)
+    return created
