@@ -19,10 +19,11 @@ from watchers.http import Fetcher, SourceError, Validators
 from watchers.notice_html import extract_notice_facts_from_html
 from watchers.notice_xml import extract_notice_facts
 from watchers.records import DocumentMeta, NoticeFacts, SetAside
-from watchers.xml_safety import MalformedXmlError, UnsafeXmlError, parse_xml_safely
+from watchers.xml_safety import MalformedXmlError, UnsafeXmlError
 from worker import store
 from worker.catalog import apply_notice
 from worker.db import transaction
+from worker.full_text import Waiting, failures_so_far, malformed_xml, save_waiting
 from worker.models import Notice, SourceState
 from worker.routing import route_notice_events
 
@@ -45,6 +46,7 @@ class PollReport:
     error: str | None = None
     unread: dict[str, list[str]] = field(default_factory=dict)
     set_aside: dict[str, str] = field(default_factory=dict)  # unreadable search results, with the reason
+    gave_up: dict[str, str] = field(default_factory=dict)  # full texts that never came: metadata only
     skipped: str | None = None  # why this poll did nothing (another worker holds the source's poll lock)
 
 
@@ -128,39 +130,40 @@ def record_failure(engine: Engine, source: str, error: str, now: datetime) -> No
         session.add(state)
 
 
-MALFORMED_FULL_TEXT_RETRIES = 3  # polls that fail on a malformed full text before it is stored unread
-
-
-def refuse_truncated_full_text(meta: DocumentMeta, body: bytes, content_type: str) -> None:
-    """A malformed XML body is most often a truncated download: fail the poll so the next one reads it again.
-
-    Storing it would keep the notice's facts incomplete for good (a known notice is never fetched again).
-    Hostile XML (entity declarations) is not transient: read_full_text refuses it and stores it unread.
-    """
-    if "xml" not in content_type and not body.lstrip().startswith(b"<?xml"):
-        return
-    try:
-        parse_xml_safely(body)
-    except MalformedXmlError as exc:
-        raise SourceError(f"{meta.document_number}: full text {exc}; it will be read again") from None
-    except UnsafeXmlError:
-        return
-
-
 async def read_documents(
-    fetcher: Fetcher, documents: list[DocumentMeta], *, base_url: str, strict: bool = False
-) -> list[ReadNotice]:
+    fetcher: Fetcher, documents: list[DocumentMeta], *, base_url: str, failures: dict[str, int] | None = None
+) -> tuple[list[ReadNotice], list[Waiting]]:
+    """Each document's full text; one that answered 404 or came malformed waits for the next poll.
+
+    `failures` holds the polls that already failed on a document's full text: at FULL_TEXT_ATTEMPTS the
+    document is read from its metadata alone (and named in the poll's `gave_up`). Network failures and
+    5xx answers (after the fetcher's retries) still fail the whole poll: they are the source's, not the
+    document's, and must not use up a document's attempts.
+    """
+    failures = failures or {}
     read: list[ReadNotice] = []
+    waiting: list[Waiting] = []
     for meta in documents:
         result = await federal_register.fetch_full_text(fetcher, meta, base_url=base_url)
         body = result.body if result else None
-        if strict and result is not None and body is not None:
-            refuse_truncated_full_text(meta, body, result.content_type)
+        problem = None
+        if result is None and (meta.full_text_xml_url or meta.body_html_url):
+            problem = "full text answered HTTP 404"
+        elif result is not None and body is not None:
+            problem = malformed_xml(body, result.content_type)
+        if problem is not None:
+            item = Waiting(
+                meta, f"{meta.document_number}: {problem}", failures.get(meta.document_number, 0) + 1
+            )
+            waiting.append(item)
+            if not item.final:
+                continue
+            body = None
         facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
         digest = hashlib.sha256(body).hexdigest() if body else None
         text = body.decode("utf-8", "replace") if body else None
         read.append(ReadNotice(meta=meta, facts=facts, content_hash=digest, full_text=text))
-    return read
+    return read, waiting
 
 
 def save_read_notices(
@@ -274,7 +277,6 @@ async def poll_federal_register(
         state = store.load_source_state(session, FEDERAL_REGISTER)
         window_start, primed = poll_window(state, today=today, prime_days=prime_days, since=since)
         stored = Validators(state.etag, state.last_modified) if since is None else None
-        strict = state.consecutive_failures < MALFORMED_FULL_TEXT_RETRIES
     report.primed = primed
     requests_before = fetcher.requests_made
     unreadable: list[SetAside] = []
@@ -290,12 +292,16 @@ async def poll_federal_register(
         if first is not None and first.not_modified:
             report.not_modified = True
             read: list[ReadNotice] = []
+            waiting: list[Waiting] = []
         else:
             with transaction(engine) as session:
                 known = store.published_document_numbers(session, (d.document_number for d in documents))
-            new_documents = [d for d in documents if d.document_number not in known]
+                new_documents = [d for d in documents if d.document_number not in known]
+                failures = {
+                    d.document_number: failures_so_far(session, d.document_number) for d in new_documents
+                }
             report.documents_new = len(new_documents)
-            read = await read_documents(fetcher, new_documents, base_url=base_url, strict=strict)
+            read, waiting = await read_documents(fetcher, new_documents, base_url=base_url, failures=failures)
     except SourceError as exc:
         report.ok = False
         report.error = str(exc)
@@ -309,6 +315,10 @@ async def poll_federal_register(
         return report
     dates = [d.publication_date for d in documents if d.publication_date]
     new_cursor = min(max(dates), today).isoformat() if dates else None
+    still_waiting = [w for w in waiting if not w.final] if not report.not_modified else []
+    waiting_dates = [w.meta.publication_date for w in still_waiting if w.meta.publication_date]
+    if new_cursor is not None and waiting_dates:
+        new_cursor = min(new_cursor, min(waiting_dates).isoformat())  # read that day again next poll
     if primed and new_cursor is None and not report.not_modified:
         # Priming read its whole window and found nothing: it is done all the same, or every later poll
         # would prime again and store the first real notice without alerting anyone.
@@ -316,6 +326,13 @@ async def poll_federal_register(
     validators = None
     if first is not None and not first.not_modified:
         validators = Validators(first.headers.get("etag"), first.headers.get("last-modified"))
+    if still_waiting:
+        validators = Validators(None, None)  # a 304 next time would skip the documents that wait
+    for wait in waiting:
+        note = f"{wait.error}; {'read from its metadata alone' if wait.final else 'it will be read again'}"
+        report.unread.setdefault(wait.meta.document_number, []).append(note)
+        if wait.final:
+            report.gave_up[wait.meta.document_number] = wait.error
     save_read_notices(
         engine,
         source=FEDERAL_REGISTER,
@@ -328,6 +345,10 @@ async def poll_federal_register(
         report=report,
         set_aside=report.set_aside,
     )
+    if still_waiting:
+        with transaction(engine) as session:
+            for wait in still_waiting:
+                save_waiting(session, wait, source=FEDERAL_REGISTER, now=now)
     return report
 
 

@@ -93,6 +93,14 @@ async def run_poll(
                 set_aside=report.set_aside,
                 now=now,
             )
+            note_set_aside(
+                engine,
+                operator_email=settings.operator_email,
+                source=source,
+                set_aside=report.gave_up,
+                now=now,
+                what="no-full-text",
+            )
             watch_sources(settings, engine, now=now)
     return report
 

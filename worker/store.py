@@ -85,7 +85,9 @@ def published_document_numbers(session: Session, numbers: Iterable[str]) -> set[
         return set()
     rows = session.exec(
         select(Notice.document_number).where(
-            col(Notice.document_number).in_(wanted), col(Notice.on_public_inspection).is_(False)
+            col(Notice.document_number).in_(wanted),
+            col(Notice.on_public_inspection).is_(False),
+            col(Notice.kind) != "awaiting_full_text",  # worker.full_text: its full text is read again
         )
     )
     return set(rows)

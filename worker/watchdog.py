@@ -163,20 +163,33 @@ def check_sources(
 
 
 def note_set_aside(
-    engine: Engine, *, operator_email: str | None, source: str, set_aside: dict[str, str], now: datetime
+    engine: Engine,
+    *,
+    operator_email: str | None,
+    source: str,
+    set_aside: dict[str, str],
+    now: datetime,
+    what: str = "set-aside",
 ) -> list[str]:
-    """One operator alert per document a poll set aside as unreadable (once per document and reason)."""
+    """One operator alert per document a poll set aside as unreadable (once per document and reason).
+
+    `what` is "set-aside" (a search result that could not be read) or "no-full-text" (a full text that
+    never came: the notice was read from its metadata alone).
+    """
     if not set_aside:
         return []
     if not operator_email:
-        log.warning("%s: %d documents set aside (no ADCVD_OPERATOR_EMAIL set)", source, len(set_aside))
+        log.warning("%s: %d documents %s (no ADCVD_OPERATOR_EMAIL set)", source, len(set_aside), what)
         return []
     created: list[str] = []
+    subject = {
+        "set-aside": f"{source}: a document could not be read and was set aside",
+        "no-full-text": f"{source}: a notice's full text never came; read from its metadata alone",
+    }[what]
     with transaction(engine) as session:
         for number, reason in sorted(set_aside.items()):
             digest = hashlib.sha256(f"{number}\n{reason}".encode()).hexdigest()[:16]
-            key = f"operator:{source}:set-aside:{digest}"
-            subject = f"{source}: a document could not be read and was set aside"
+            key = f"operator:{source}:{what}:{digest}"
             lines = [
                 f"Document: {number}",
                 f"Reason: {reason}",
