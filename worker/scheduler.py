@@ -51,7 +51,9 @@ def declare_jobs(settings: Settings, engine: Engine, *, force: bool = False) -> 
         return report
 
     async def reminders() -> object:
-        queued = run_reminders(engine, now=utc_now(), ladder=settings.reminder_days)
+        queued = run_reminders(
+            engine, now=utc_now(), ladder=settings.reminder_days, operator_email=settings.operator_email
+        )
         if queued:
             log.info("reminders: %d queued", queued)
         return f"{queued} reminders queued"

@@ -57,6 +57,9 @@ def _operator_alert(
     return created
 
 
+operator_alert = _operator_alert  # for other jobs' notes to the operator (worker.reminder_outage)
+
+
 def _check_failures(
     session: Session,
     state: SourceState,
