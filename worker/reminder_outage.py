@@ -23,8 +23,9 @@ def note_missed_reminders(
 
     A reminder is missed when the ladder's last rung fell after the subscriber joined and after the
     deadline became known, the deadline has passed, and that last rung was never queued for the
-    subscriber (due_rung queues it on any day from its own to the deadline: the worker was down). Nothing is sent to the subscriber (a reminder after the deadline helps no one); the
-    operator gets one note per deadline, naming who missed it.
+    subscriber (due_rung queues it on any day from its own to the deadline: the worker was down).
+    Nothing is sent to the subscriber (a reminder after the deadline helps no one); the operator gets
+    one note per deadline, naming who missed it.
     """
     if not operator_email or not ladder:
         return []
