@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from notifier.build import Attachment, Envelope, build_message
@@ -150,16 +153,48 @@ async def _send_claimed(
                 engine, alert_id, error, False, now, min(max_attempts, BUILD_ATTEMPTS), report, counted=True
             )
             continue
-        with transaction(engine) as session:
-            row = store.load_alert(session, alert_id)
-            if row is not None:
-                row.status = "sent"
-                row.sent_at = now
-                row.message_id = message_id
-                row.claimed_until = None
-                row.last_error = None
-                session.add(row)
+        if not await mark_sent(engine, alert_id, message_id=message_id, now=now):
+            # The database is gone for now: stop here. The alert is resent after its lease under the same
+            # Message-ID (a receiver can tell the copy); the rest of the batch was never tried.
+            release = [item[0] for item in work[position + 1 :]]
+            with suppress(SQLAlchemyError):
+                release_claims(engine, release, now=now, delay=None)
+            report.errors = [*(report.errors or []), f"alert {alert_id} sent but not recorded as sent"]
+            return
         report.sent += 1
+
+
+MARK_SENT_TRIES = 5  # 1 + 2 + 4 + 8 s of waiting for a locked or restarting database
+
+
+async def pause(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+async def mark_sent(engine: Engine, alert_id: int, *, message_id: str, now: datetime) -> bool:
+    """Record that the server accepted the alert; a database that is locked or away is tried again."""
+    for attempt in range(MARK_SENT_TRIES):
+        try:
+            with transaction(engine) as session:
+                row = store.load_alert(session, alert_id)
+                if row is not None:
+                    row.status = "sent"
+                    row.sent_at = now
+                    row.message_id = message_id
+                    row.claimed_until = None
+                    row.last_error = None
+                    session.add(row)
+            return True
+        except SQLAlchemyError as exc:
+            log.warning(
+                "alert %s was sent but could not be recorded (try %d): %s", alert_id, attempt + 1, exc
+            )
+            if attempt + 1 < MARK_SENT_TRIES:
+                await pause(2**attempt)
+    log.error(
+        "alert %s was sent but is not recorded as sent: it will be resent with its Message-ID", alert_id
+    )
+    return False
 
 
 def record_attempt(engine: Engine, alert_id: int, *, message_id: str) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from notifier.mailer import SmtpMailer, parse_smtp_url
 from tests.support.mail import SmtpServer
-from worker import store
+from worker import delivery, store
 from worker.db import transaction
 from worker.delivery import BUILD_ATTEMPTS, deliver_due_alerts, message_id_for
 from worker.models import Alert, Subscriber
@@ -146,3 +150,56 @@ async def test_the_attempt_and_message_id_are_recorded_before_the_server_answers
     assert seen == [("sending", 1, message_id_for(row))]
     assert row.status == "sent" and row.attempts == 1
     assert str(smtp.sink.messages[0]["Message-ID"]) == row.message_id
+
+
+async def test_a_database_locked_after_the_server_accepted_does_not_resend(
+    engine: Engine, smtp: SmtpServer, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite is locked by another process right after 250: recording `sent` waits and retries."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the lock is SQLite's; PostgreSQL outages are covered by the fault suite's kills")
+    [alert_id] = queue(engine, ["ops@example.com"], now=now)
+    path = str(engine.url.database)
+    locked = threading.Event()
+    unlock = threading.Event()
+
+    def hold_lock() -> None:
+        other = sqlite3.connect(path, timeout=5)
+        other.execute("BEGIN EXCLUSIVE")
+        locked.set()
+        unlock.wait(timeout=60)
+        other.rollback()
+        other.close()
+
+    holder = threading.Thread(target=hold_lock)
+    original = smtp.sink.handle_DATA
+
+    async def accept_then_lock(server: object, session: object, envelope: object) -> str:
+        answer = await original(server, session, envelope)
+        holder.start()  # another process takes the database the moment the server said 250
+        locked.wait(timeout=10)
+        return answer
+
+    async def release_instead_of_waiting(seconds: float) -> None:
+        unlock.set()
+        holder.join(timeout=10)
+
+    smtp.sink.handle_DATA = accept_then_lock  # type: ignore[method-assign]
+    smtp.stop()
+    smtp.start()
+    monkeypatch.setattr(delivery, "pause", release_instead_of_waiting)
+    impatient = create_engine(str(engine.url), connect_args={"timeout": 0.2})
+    try:
+        report = await deliver_due_alerts(
+            impatient, SmtpMailer(parse_smtp_url(smtp.url)), now=now, sender=SENDER
+        )
+    finally:
+        unlock.set()
+        impatient.dispose()
+    assert report.sent == 1 and unlock.is_set()
+    row = alerts_by_id(engine)[alert_id]
+    assert row.status == "sent" and row.message_id == str(smtp.sink.messages[0]["Message-ID"])
+    later = await deliver_due_alerts(
+        engine, SmtpMailer(parse_smtp_url(smtp.url)), now=now + timedelta(hours=1), sender=SENDER
+    )
+    assert later.claimed == 0 and len(smtp.sink.messages) == 1
