@@ -48,7 +48,7 @@ def malformed_xml(body: bytes, content_type: str) -> str | None:
 
 def failures_so_far(session: Session, document_number: str) -> int:
     notice = store.load_notice(session, document_number)
-    if notice is None or notice.kind != WAITING_KIND:
+    if notice is None or not (notice.kind == WAITING_KIND or notice.on_public_inspection):
         return 0
     return int(notice.facts.get(WAITING_KEY, 0) or 0)
 
@@ -56,9 +56,13 @@ def failures_so_far(session: Session, document_number: str) -> int:
 def save_waiting(session: Session, item: Waiting, *, source: str, now: datetime) -> None:
     """Keep the count of failed reads on a placeholder row that published_document_numbers does not count.
 
-    A public-inspection filing's row is left as it is (the count then restarts with each poll's read).
+    A public-inspection filing's row keeps its facts and only gains the count.
     """
     notice = store.load_notice(session, item.meta.document_number)
+    if notice is not None and notice.on_public_inspection:
+        notice.facts = {**notice.facts, WAITING_KEY: item.failures}
+        session.add(notice)
+        return
     if notice is not None and notice.kind != WAITING_KIND:
         return
     meta = item.meta

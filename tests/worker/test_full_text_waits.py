@@ -106,3 +106,33 @@ async def test_a_full_text_that_never_comes_is_read_from_metadata_and_the_operat
         assert notice is not None and notice.kind != "awaiting_full_text" and notice.unread
         assert store.list_alert_keys(session, prefix="operator:federal_register:no-full-text:")
     assert reports[-1].documents_new == 0
+
+
+async def test_a_filed_notice_whose_full_text_never_comes_also_stops_waiting(
+    engine: Engine, smtp: SmtpServer, tmp_path: Path, now: datetime
+) -> None:
+    """The count of failed reads is kept on a public-inspection filing's row too, so the cursor moves on."""
+    pi = Route.from_file(
+        "/api/v1/public-inspection-documents/current.json",
+        fixture("fr_api", "constructed_pi_current_2024-02-09.json"),
+        "application/json",
+    )
+    subscribe_sample_portfolio(engine)
+    set_cursor(engine, "2024-02-09")
+    source = FailingFullText([NOT_FOUND] * 10)
+    with RecordedSite([pi, *pressure_washer_routes()]) as site:
+        site.hook = source.hook
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
+        filed = await run_poll(settings, engine, "public_inspection", now=now - timedelta(days=3))
+        assert filed.ok and filed.documents_new == 1
+        reports = [
+            await run_poll(settings, engine, "federal_register", now=now + timedelta(minutes=i))
+            for i in range(FULL_TEXT_ATTEMPTS + 1)
+        ]
+    assert [bool(r.gave_up) for r in reports] == [False] * (FULL_TEXT_ATTEMPTS - 1) + [True, False]
+    with transaction(engine) as session:
+        notice = store.load_notice(session, "2024-02902")
+        assert notice is not None and not notice.on_public_inspection
+        assert store.load_source_state(session, "federal_register").cursor == "2024-02-12"
