@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from watchers import federal_register
 from watchers.http import Fetcher, RateLimiter, SourceError
-from watchers.records import DocumentMeta
+from watchers.records import DocumentMeta, SetAside
 from worker import store
 from worker.db import transaction
 from worker.pipeline import (
@@ -27,6 +28,7 @@ from worker.pipeline import (
     save_read_notices,
 )
 
+log = logging.getLogger(__name__)
 BACKFILL_PREFIX = "backfill:federal_register"
 API_RESULT_CAP = 10_000  # count is capped here, and page*per_page beyond it silently resets to page 1
 API_MAX_PAGES = 50
@@ -98,6 +100,7 @@ class BackfillReport:
     rates_added: int = 0
     alerts_created: int = 0
     requests: int = 0
+    set_aside: dict[str, str] = field(default_factory=dict)  # results that could not be read, with why
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -109,9 +112,18 @@ Progress = Callable[[BackfillReport], None]
 
 
 async def fetch_window(
-    fetcher: Fetcher, *, base_url: str, window: Window, per_page: int = PER_PAGE
+    fetcher: Fetcher,
+    *,
+    base_url: str,
+    window: Window,
+    per_page: int = PER_PAGE,
+    set_aside: list[SetAside] | None = None,
 ) -> list[DocumentMeta] | None:
-    """Every document of the window, or None when the window is too big for the API to list in full."""
+    """Every document of the window, or None when the window is too big for the API to list in full.
+
+    Results that cannot be read are left out and added to `set_aside`.
+    """
+    aside: list[SetAside] = set_aside if set_aside is not None else []
     first = await fetcher.get(
         federal_register.search_url(base_url),
         params=httpx.QueryParams(
@@ -123,6 +135,7 @@ async def fetch_window(
     if window_is_full(page.count, per_page=per_page):
         return None
     documents = list(page.documents)
+    aside.extend(page.set_aside)
     next_url, pages = page.next_page_url, 1
     while next_url:
         pages += 1
@@ -132,6 +145,7 @@ async def fetch_window(
             await fetcher.get(federal_register.rebase_url(next_url, base_url), accept="application/json")
         )
         documents.extend(page.documents)
+        aside.extend(page.set_aside)
         next_url = page.next_page_url
     return documents
 
@@ -199,7 +213,13 @@ async def run_backfill(
     try:
         while pending:
             window = pending.pop(0)
-            documents = await fetch_window(fetcher, base_url=base_url, window=window, per_page=per_page)
+            unreadable: list[SetAside] = []
+            documents = await fetch_window(
+                fetcher, base_url=base_url, window=window, per_page=per_page, set_aside=unreadable
+            )
+            for item in unreadable:
+                log.warning("backfill: %s set aside: %s", item.document, item.reason)
+                report.set_aside[item.document] = item.reason
             if documents is None:
                 pending[:0] = halve(window)
                 report.windows_split += 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from tests.support.fixtures import fixture_bytes
 from tests.support.mail import SmtpServer
 from tests.support.pipeline import (
     SEARCH_PATH,
@@ -106,3 +108,28 @@ async def test_a_backfill_that_stops_short_of_today_leaves_the_live_source_to_pr
         assert backfill.ok
     with transaction(engine) as session:
         assert store.load_source_state(session, "federal_register").cursor is None
+
+
+async def test_a_backfill_sets_aside_an_unreadable_result_and_saves_the_others(
+    engine: Engine, smtp: SmtpServer, tmp_path: Path, now: datetime
+) -> None:
+    real = json.loads(fixture_bytes("fr_api", "search_ita_2024-02-09.json"))["results"][0]
+    broken = {**real, "document_number": "2024-90002", "docket_ids": 570148}  # CONSTRUCTED: a number
+    body = json.dumps({"count": 2, "total_pages": 1, "results": [real, broken]}).encode()
+    routes = [Route(SEARCH_PATH, body, etag=False), *pressure_washer_routes()[1:]]
+    with RecordedSite(routes) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
+        async with open_fetcher(settings) as fetcher:
+            report = await run_backfill(
+                engine,
+                fetcher,
+                base_url=settings.federal_register_url,
+                since=date(2024, 2, 1),
+                until=date(2024, 2, 29),
+                now=now,
+            )
+    assert report.ok and list(report.set_aside) == ["2024-90002"]
+    with transaction(engine) as session:
+        assert [n.document_number for n in store.list_notices(session)] == ["2024-02902"]
