@@ -141,6 +141,7 @@ async def run_forever(jobs: list[Job], *, first_run: datetime) -> None:
     """
     running: set[asyncio.Task[object]] = set()
     stop = asyncio.Event()
+    STOPPING.requested = False
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
@@ -150,7 +151,7 @@ async def run_forever(jobs: list[Job], *, first_run: datetime) -> None:
         await stop.wait()
         log.info("stopping: finishing %d running jobs", len(running))
         STOPPING.requested = True
-        scheduler.shutdown(wait=False)
+        scheduler.pause()  # no new runs; shutdown would cancel the running ones mid-send
         if running:
             await asyncio.wait(set(running), timeout=STOP_GRACE_SECONDS)
     finally:
