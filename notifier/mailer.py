@@ -18,11 +18,21 @@ from notifier.build import wire_bytes
 
 
 class DeliveryError(Exception):
-    """Sending failed; `permanent` says whether retrying can help (SMTP 5xx) or not."""
+    """Sending failed; `permanent` says whether retrying can help (SMTP 5xx) or not.
 
-    def __init__(self, message: str, *, permanent: bool) -> None:
+    `server_fault` says the server, not the message, failed (login refused, unreachable, closing):
+    every message would fail alike, so delivery waits for the server instead of failing messages.
+    """
+
+    def __init__(self, message: str, *, permanent: bool, server_fault: bool = False) -> None:
         super().__init__(message)
-        self.permanent = permanent
+        self.permanent = permanent and not server_fault
+        self.server_fault = server_fault
+
+
+# Replies that speak about the session or the server, not the message: authentication required or
+# refused (530, 534, 535, 538, 454) and "service not available, closing" (421).
+SERVER_FAULT_CODES = frozenset({421, 454, 530, 534, 535, 538})
 
 
 class Mailer(Protocol):
@@ -107,10 +117,16 @@ class SmtpMailer:
             permanent = bool(codes) and all(500 <= code < 600 for code in codes)
             detail = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
             return DeliveryError(f"{self.description} refused the recipient: {detail}", permanent=permanent)
+        if isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code in SERVER_FAULT_CODES:
+            return DeliveryError(
+                f"{self.description} answered {exc.code} {exc.message}", permanent=False, server_fault=True
+            )
         if isinstance(exc, aiosmtplib.SMTPResponseException):
             permanent = 500 <= exc.code < 600
             return DeliveryError(f"{self.description} answered {exc.code} {exc.message}", permanent=permanent)
-        return DeliveryError(f"{self.description} unreachable: {type(exc).__name__}", permanent=False)
+        return DeliveryError(
+            f"{self.description} unreachable: {type(exc).__name__}", permanent=False, server_fault=True
+        )
 
 
 class SmtpBatch:
@@ -159,7 +175,9 @@ class MaildirMailer:
             box = mailbox.Maildir(self.directory, create=True)
             box.add(wire_bytes(message, linesep="\n"))
         except OSError as exc:
-            raise DeliveryError(f"{self.description}: {exc.strerror}", permanent=False) from None
+            raise DeliveryError(
+                f"{self.description}: {exc.strerror}", permanent=False, server_fault=True
+            ) from None
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Sender]:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from watchers.http import Fetcher, FetchResult, SourceError, Validators, describe_body
-from watchers.records import DocumentMeta, SearchPage
+from watchers.records import DocumentMeta, SearchPage, SetAside
 
 ITA_AGENCY_SLUG = "international-trade-administration"
 CANONICAL_HOST = "www.federalregister.gov"
@@ -120,20 +120,62 @@ def parse_search_page(result: FetchResult) -> SearchPage:
     raw_results = payload.get("results", [])
     if not isinstance(raw_results, list):
         raise SourceError("Federal Register search body: results is not a list")
-    documents = tuple(parse_document(item) for item in raw_results)
+    documents: list[DocumentMeta] = []
+    set_aside: list[SetAside] = []
+    for position, item in enumerate(raw_results, start=1):
+        try:
+            documents.append(parse_document(item))
+        except SourceError as exc:
+            set_aside.append(SetAside(identify(item, position), str(exc)))
     next_url = payload.get("next_page_url")
     return SearchPage(
-        count=int(payload["count"]),
-        documents=documents,
-        next_page_url=str(next_url) if next_url else None,
+        count=parse_count(payload["count"], listed=len(raw_results)),
+        documents=tuple(documents),
+        next_page_url=str(next_url) if next_url and isinstance(next_url, str) else None,
+        set_aside=tuple(set_aside),
     )
+
+
+def parse_count(value: Any, *, listed: int) -> int:
+    """The total the API reports; not a whole number (a string, null, infinity) counts the page."""
+    if isinstance(value, bool):
+        return listed
+    if isinstance(value, int):
+        return max(value, listed)
+    if isinstance(value, str) and value.strip().isdigit():
+        return max(int(value.strip()), listed)
+    return listed
+
+
+def identify(item: Any, position: int) -> str:
+    """A set-aside result named by its document number when it has a usable one, else by its place."""
+    if isinstance(item, dict):
+        number = item.get("document_number")
+        if isinstance(number, str) and number.strip() and len(number) < 40:
+            return clean(number)
+    return f"result {position} ({clean(str(item))[:80]!r})"
+
+
+def clean(text: str) -> str:
+    """Text as a database can keep it: NUL and other C0 controls (but tab and newline) removed."""
+    return "".join(ch for ch in text if ch >= " " or ch in "\t\n")
 
 
 def _text(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    if not isinstance(value, str | int | float):
+        raise SourceError(f"Federal Register document has a field that is not text: {str(value)[:60]!r}")
+    text = clean(str(value)).strip()
     return text or None
+
+
+def _strings(value: Any, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SourceError(f"Federal Register document: {field} is not a list: {str(value)[:60]!r}")
+    return value
 
 
 def _date(value: Any) -> date | None:
@@ -147,18 +189,21 @@ def _date(value: Any) -> date | None:
 
 
 def parse_document(item: Any) -> DocumentMeta:
-    """One search result or single-document body."""
+    """One search result or single-document body; SourceError names what makes it unreadable."""
     if not isinstance(item, dict) or not item.get("document_number") or not item.get("title"):
         raise SourceError(f"Federal Register result without document_number or title: {str(item)[:120]!r}")
+    number, title = item["document_number"], item["title"]
+    if not isinstance(number, str) or not isinstance(title, str):
+        raise SourceError(f"Federal Register result whose document_number or title is not text: {number!r}")
     agencies = tuple(
-        str(agency.get("slug") or agency.get("name") or "")
-        for agency in item.get("agencies") or []
+        clean(str(agency.get("slug") or agency.get("name") or ""))
+        for agency in _strings(item.get("agencies"), "agencies")
         if isinstance(agency, dict)
     )
-    docket_ids = tuple(str(d) for d in item.get("docket_ids") or [] if d)
+    docket_ids = tuple(clean(str(d)) for d in _strings(item.get("docket_ids"), "docket_ids") if d)
     return DocumentMeta(
-        document_number=str(item["document_number"]).strip(),
-        title=" ".join(str(item["title"]).split()),
+        document_number=clean(number).strip(),
+        title=" ".join(clean(title).split()),
         publication_date=_date(item.get("publication_date")),
         document_type=str(item.get("type") or ""),
         abstract=_text(item.get("abstract")),
@@ -182,9 +227,14 @@ async def fetch_search(
     until: date | None = None,
     validators: Validators | None = None,
     now: datetime | None = None,
+    set_aside: list[SetAside] | None = None,
 ) -> tuple[list[DocumentMeta], FetchResult | None]:
     """Every document of the window, following next_page_url; ([], first) when not modified.
-    With `now`, the first page is asked past the shared cache (cache_buster_params)."""
+
+    With `now`, the first page is asked past the shared cache (cache_buster_params). Results that
+    cannot be read are left out and added to `set_aside` with their reason.
+    """
+    aside: list[SetAside] = set_aside if set_aside is not None else []
     params = build_search_params(since=since, until=until)
     if now is not None:
         params.extend(cache_buster_params(now))
@@ -198,6 +248,7 @@ async def fetch_search(
         return [], first
     page = parse_search_page(first)
     documents = list(page.documents)
+    aside.extend(page.set_aside)
     next_url = page.next_page_url
     pages = 1
     while next_url:
@@ -207,6 +258,7 @@ async def fetch_search(
         result = await fetcher.get(rebase_url(next_url, base_url), accept="application/json")
         page = parse_search_page(result)
         documents.extend(page.documents)
+        aside.extend(page.set_aside)
         next_url = page.next_page_url
     return documents, first
 

@@ -93,10 +93,19 @@ class DocumentMeta:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """A search result that could not be read: which one (its number, or its place) and why."""
+
+    document: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class SearchPage:
     count: int
     documents: tuple[DocumentMeta, ...]
     next_page_url: str | None
+    set_aside: tuple[SetAside, ...] = ()
 
 
 @dataclass(frozen=True)

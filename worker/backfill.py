@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 from sqlalchemy.engine import Engine
 
 from watchers import federal_register
 from watchers.http import Fetcher, RateLimiter, SourceError
-from watchers.records import DocumentMeta
+from watchers.records import DocumentMeta, SetAside
 from worker import store
 from worker.db import transaction
 from worker.pipeline import (
+    FEDERAL_REGISTER,
     PollReport,
     ReadNotice,
     merge_metadata,
@@ -26,6 +28,7 @@ from worker.pipeline import (
     save_read_notices,
 )
 
+log = logging.getLogger(__name__)
 BACKFILL_PREFIX = "backfill:federal_register"
 API_RESULT_CAP = 10_000  # count is capped here, and page*per_page beyond it silently resets to page 1
 API_MAX_PAGES = 50
@@ -97,6 +100,7 @@ class BackfillReport:
     rates_added: int = 0
     alerts_created: int = 0
     requests: int = 0
+    set_aside: dict[str, str] = field(default_factory=dict)  # results that could not be read, with why
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -108,9 +112,18 @@ Progress = Callable[[BackfillReport], None]
 
 
 async def fetch_window(
-    fetcher: Fetcher, *, base_url: str, window: Window, per_page: int = PER_PAGE
+    fetcher: Fetcher,
+    *,
+    base_url: str,
+    window: Window,
+    per_page: int = PER_PAGE,
+    set_aside: list[SetAside] | None = None,
 ) -> list[DocumentMeta] | None:
-    """Every document of the window, or None when the window is too big for the API to list in full."""
+    """Every document of the window, or None when the window is too big for the API to list in full.
+
+    Results that cannot be read are left out and added to `set_aside`.
+    """
+    aside: list[SetAside] = set_aside if set_aside is not None else []
     first = await fetcher.get(
         federal_register.search_url(base_url),
         params=httpx.QueryParams(
@@ -122,6 +135,7 @@ async def fetch_window(
     if window_is_full(page.count, per_page=per_page):
         return None
     documents = list(page.documents)
+    aside.extend(page.set_aside)
     next_url, pages = page.next_page_url, 1
     while next_url:
         pages += 1
@@ -131,6 +145,7 @@ async def fetch_window(
             await fetcher.get(federal_register.rebase_url(next_url, base_url), accept="application/json")
         )
         documents.extend(page.documents)
+        aside.extend(page.set_aside)
         next_url = page.next_page_url
     return documents
 
@@ -198,7 +213,13 @@ async def run_backfill(
     try:
         while pending:
             window = pending.pop(0)
-            documents = await fetch_window(fetcher, base_url=base_url, window=window, per_page=per_page)
+            unreadable: list[SetAside] = []
+            documents = await fetch_window(
+                fetcher, base_url=base_url, window=window, per_page=per_page, set_aside=unreadable
+            )
+            for item in unreadable:
+                log.warning("backfill: %s set aside: %s", item.document, item.reason)
+                report.set_aside[item.document] = item.reason
             if documents is None:
                 pending[:0] = halve(window)
                 report.windows_split += 1
@@ -240,4 +261,21 @@ async def run_backfill(
         report.ok, report.error = False, str(exc)
         report.requests = fetcher.requests_made - requests_before
         record_failure(engine, source, str(exc), now)
+        return report
+    hand_over_to_live_source(engine, until=until, today=now.astimezone(UTC).date())
     return report
+
+
+def hand_over_to_live_source(engine: Engine, *, until: date, today: date) -> None:
+    """A backfill that reached today has primed the live source: it alerts from here on, never primes.
+
+    Only a live source that never polled takes the backfill's end as its cursor (a day of slack for
+    time zones: the cursor's day is read again); one with a cursor keeps it, so nothing is skipped.
+    """
+    if until < today - timedelta(days=1):
+        return
+    with transaction(engine) as session:
+        live = store.load_source_state(session, FEDERAL_REGISTER)
+        if live.cursor is None:
+            live.cursor = min(until, today).isoformat()
+            session.add(live)

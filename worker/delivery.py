@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from notifier.build import Attachment, Envelope, build_message, products_csv_attachment
@@ -30,6 +34,8 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    released: int = 0  # claimed, then put back unsent because the worker is stopping
+    server_error: str | None = None  # the mail server failed (login, connection): the batch waits
     errors: list[str] | None = None
 
 
@@ -48,6 +54,9 @@ def template_for(alert: Alert) -> str:
     return str(alert.payload.get("template", "alert"))
 
 
+BUILD_ATTEMPTS = 3  # a message that cannot be built fails after this many tries (it will not heal by itself)
+
+
 async def deliver_due_alerts(
     engine: Engine,
     mailer: Mailer,
@@ -58,8 +67,12 @@ async def deliver_due_alerts(
     lease: timedelta = timedelta(minutes=5),
     max_attempts: int = 12,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> DeliveryReport:
+    """Claim due alerts and send them one by one; `stopping` (SIGTERM) releases what is not sent yet."""
     report = DeliveryReport(errors=[])
+    if stopping():
+        return report
     with transaction(engine) as session:
         claimed = store.claim_due_alerts(session, now=now, lease=lease, limit=batch)
         work: list[tuple[int, Alert, Subscriber | None, tuple[str, ...]]] = []
@@ -79,6 +92,7 @@ async def deliver_due_alerts(
                 max_attempts=max_attempts,
                 report=report,
                 link_hosts=link_hosts,
+                stopping=stopping,
             )
     return report
 
@@ -93,9 +107,19 @@ async def _send_claimed(
     max_attempts: int,
     report: DeliveryReport,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
+    stopping: Callable[[], bool],
 ) -> None:
-    """Send each claimed alert and mark it sent right after the server accepted it."""
-    for alert_id, alert, subscriber, thread in work:
+    """Send each claimed alert, each on its own: one that cannot be built or sent does not hold the rest.
+
+    The attempt and the Message-ID are recorded before the message goes out, so a resend after a lost
+    commit carries the same Message-ID; the alert is marked sent right after the server accepted it.
+    A server fault (login refused, unreachable) puts the whole batch back to wait for the server.
+    """
+    for position, (alert_id, alert, subscriber, thread) in enumerate(work):
+        if stopping():
+            release_claims(engine, [item[0] for item in work[position:]], now=now, delay=None)
+            report.released += len(work) - position
+            return
         message_id = message_id_for(alert)
         try:
             if subscriber is None:
@@ -109,21 +133,123 @@ async def _send_claimed(
                 unsubscribe=unsubscribe_link(sender, subscriber.unsubscribe_token),
                 link_hosts=link_hosts,
             )
-            await connection.send(message)
+            bytes(message)  # serialise now: a header the policy refuses fails here, as this alert's fault
         except DeliveryError as exc:
             _record_failure(engine, alert_id, str(exc), exc.permanent, now, max_attempts, report)
             continue
-        with transaction(engine) as session:
-            row = store.load_alert(session, alert_id)
-            if row is not None:
-                row.status = "sent"
-                row.sent_at = now
-                row.message_id = message_id
-                row.attempts += 1
-                row.claimed_until = None
-                row.last_error = None
-                session.add(row)
+        except Exception as exc:  # any failure to build is this alert's alone
+            error = f"message could not be built: {type(exc).__name__}: {exc}"
+            _record_failure(engine, alert_id, error, False, now, min(max_attempts, BUILD_ATTEMPTS), report)
+            continue
+        record_attempt(engine, alert_id, message_id=message_id)
+        try:
+            await connection.send(message)
+        except DeliveryError as exc:
+            if exc.server_fault:
+                _server_fault(engine, work[position:], str(exc), now=now, report=report)
+                return
+            _record_failure(
+                engine, alert_id, str(exc), exc.permanent, now, max_attempts, report, counted=True
+            )
+            continue
+        except Exception as exc:  # e.g. an address the SMTP client refuses to encode
+            error = f"message could not be sent: {type(exc).__name__}: {exc}"
+            _record_failure(
+                engine, alert_id, error, False, now, min(max_attempts, BUILD_ATTEMPTS), report, counted=True
+            )
+            continue
+        if not await mark_sent(engine, alert_id, message_id=message_id, now=now):
+            # The database is gone for now: stop here. The alert is resent after its lease under the same
+            # Message-ID (a receiver can tell the copy); the rest of the batch was never tried.
+            release = [item[0] for item in work[position + 1 :]]
+            with suppress(SQLAlchemyError):
+                release_claims(engine, release, now=now, delay=None)
+            report.errors = [*(report.errors or []), f"alert {alert_id} sent but not recorded as sent"]
+            return
         report.sent += 1
+
+
+MARK_SENT_TRIES = 5  # 1 + 2 + 4 + 8 s of waiting for a locked or restarting database
+
+
+async def pause(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+async def mark_sent(engine: Engine, alert_id: int, *, message_id: str, now: datetime) -> bool:
+    """Record that the server accepted the alert; a database that is locked or away is tried again."""
+    for attempt in range(MARK_SENT_TRIES):
+        try:
+            with transaction(engine) as session:
+                row = store.load_alert(session, alert_id)
+                if row is not None:
+                    row.status = "sent"
+                    row.sent_at = now
+                    row.message_id = message_id
+                    row.claimed_until = None
+                    row.last_error = None
+                    session.add(row)
+            return True
+        except SQLAlchemyError as exc:
+            log.warning(
+                "alert %s was sent but could not be recorded (try %d): %s", alert_id, attempt + 1, exc
+            )
+            if attempt + 1 < MARK_SENT_TRIES:
+                await pause(2**attempt)
+    log.error(
+        "alert %s was sent but is not recorded as sent: it will be resent with its Message-ID", alert_id
+    )
+    return False
+
+
+def record_attempt(engine: Engine, alert_id: int, *, message_id: str) -> None:
+    """Count the attempt and keep the Message-ID before sending: a crash after it cannot hide the try."""
+    with transaction(engine) as session:
+        row = store.load_alert(session, alert_id)
+        if row is not None:
+            row.attempts += 1
+            row.message_id = message_id
+            session.add(row)
+
+
+def release_claims(engine: Engine, alert_ids: list[int], *, now: datetime, delay: timedelta | None) -> None:
+    """Put claimed alerts back to pending without counting an attempt (due again after `delay`)."""
+    with transaction(engine) as session:
+        for alert_id in alert_ids:
+            row = store.load_alert(session, alert_id)
+            if row is None or row.status != "sending":
+                continue
+            row.status = "pending"
+            row.claimed_until = None
+            row.next_attempt_at = now + delay if delay is not None else None
+            session.add(row)
+
+
+def _server_fault(
+    engine: Engine,
+    remaining: list[tuple[int, Alert, Subscriber | None, tuple[str, ...]]],
+    error: str,
+    *,
+    now: datetime,
+    report: DeliveryReport,
+) -> None:
+    """The server, not the messages, failed: the batch waits with backoff; nothing is failed for it."""
+    first_id = remaining[0][0]
+    with transaction(engine) as session:
+        row = store.load_alert(session, first_id)
+        tries = row.attempts if row is not None else 1
+        if row is not None:
+            row.last_error = error[:500]
+            session.add(row)
+    delay = retry_delay(tries)
+    release_claims(engine, [item[0] for item in remaining], now=now, delay=delay)
+    report.retried += len(remaining)
+    report.server_error = error
+    if report.errors is not None:
+        report.errors.append(error)
+    log.warning(
+        "mail server failed (%s): %d alerts wait and are tried again in %s", error, len(remaining), delay
+    )
 
 
 def thread_of(session: Session, alert: Alert) -> tuple[str, ...]:
@@ -208,7 +334,10 @@ def _record_failure(
     max_attempts: int,
     report: DeliveryReport,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
+    *,
+    counted: bool = False,
 ) -> None:
+    """Retry later or fail for good; `counted` when record_attempt already counted this try."""
     log.warning("alert %s not delivered: %s", alert_id, error)
     if report.errors is not None:
         report.errors.append(error)
@@ -216,7 +345,8 @@ def _record_failure(
         row = store.load_alert(session, alert_id)
         if row is None:
             return
-        row.attempts += 1
+        if not counted:
+            row.attempts += 1
         row.last_error = error[:500]
         row.claimed_until = None
         if permanent or row.attempts >= max_attempts:

@@ -20,12 +20,13 @@ from watchers.classify import classify_notice
 from watchers.http import BodyTooLargeError, Fetcher, RateLimiter, SourceError, Validators
 from watchers.notice_html import extract_notice_facts_from_html
 from watchers.notice_xml import extract_notice_facts
-from watchers.records import DocumentMeta, NoticeFacts
-from watchers.xml_safety import MalformedXmlError, UnsafeXmlError, parse_xml_safely
+from watchers.records import DocumentMeta, NoticeFacts, SetAside
+from watchers.xml_safety import MalformedXmlError, UnsafeXmlError
 from worker import store
 from worker.catalog import apply_notice
 from worker.db import transaction
 from worker.filing_cases import cases_named_by_filing
+from worker.full_text import Waiting, failures_so_far, malformed_xml, save_waiting
 from worker.holds import BulkHold, hold_if_bulk
 from worker.models import Notice, SourceState
 from worker.routing import route_notice_events
@@ -50,6 +51,8 @@ class PollReport:
     error: str | None = None
     unread: dict[str, list[str]] = field(default_factory=dict)
     skipped: str | None = None  # why this poll did nothing (another worker holds the source's poll lock)
+    set_aside: dict[str, str] = field(default_factory=dict)  # unreadable search results, with the reason
+    gave_up: dict[str, str] = field(default_factory=dict)  # full texts that never came: metadata only
 
 
 @dataclass(frozen=True)
@@ -133,23 +136,6 @@ def record_failure(engine: Engine, source: str, error: str, now: datetime) -> No
 
 
 SAVE_BATCH = 50  # documents per transaction in one poll: a big day never holds the database for long
-MALFORMED_FULL_TEXT_RETRIES = 3  # polls that fail on a malformed full text before it is stored unread
-
-
-def refuse_truncated_full_text(meta: DocumentMeta, body: bytes, content_type: str) -> None:
-    """A malformed XML body is most often a truncated download: fail the poll so the next one reads it again.
-
-    Storing it would keep the notice's facts incomplete for good (a known notice is never fetched again).
-    Hostile XML (entity declarations) is not transient: read_full_text refuses it and stores it unread.
-    """
-    if "xml" not in content_type and not body.lstrip().startswith(b"<?xml"):
-        return
-    try:
-        parse_xml_safely(body)
-    except MalformedXmlError as exc:
-        raise SourceError(f"{meta.document_number}: full text {exc}; it will be read again") from None
-    except UnsafeXmlError:
-        return
 
 
 async def read_documents(
@@ -157,11 +143,20 @@ async def read_documents(
     documents: list[DocumentMeta],
     *,
     base_url: str,
-    strict: bool = False,
+    failures: dict[str, int] | None = None,
     full_text_limiter: RateLimiter | None = None,
-) -> list[ReadNotice]:
-    """Each document's full text, downloads spaced by `full_text_limiter` (the FR asks for 1 a second)."""
+) -> tuple[list[ReadNotice], list[Waiting]]:
+    """Each document's full text, downloads spaced by `full_text_limiter` (the FR asks for 1 a second).
+
+    One that answered 404 or came malformed waits for the next poll. `failures` holds the polls that
+    already failed on a document's full text: at FULL_TEXT_ATTEMPTS the document is read from its
+    metadata alone (and named in the poll's `gave_up`). Network failures and 5xx answers (after the
+    fetcher's retries) still fail the whole poll: they are the source's, not the document's, and must
+    not use up a document's attempts.
+    """
+    failures = failures or {}
     read: list[ReadNotice] = []
+    waiting: list[Waiting] = []
     for meta in documents:
         if full_text_limiter is not None and (meta.full_text_xml_url or meta.body_html_url):
             await full_text_limiter.wait()
@@ -172,15 +167,26 @@ async def read_documents(
             # Not transient: the notice is stored from its metadata, marked unread, and the source moves on.
             result, too_large = None, f"full text not read: {exc}"
         body = result.body if result else None
-        if strict and result is not None and body is not None:
-            refuse_truncated_full_text(meta, body, result.content_type)
+        problem = None
+        if result is None and too_large is None and (meta.full_text_xml_url or meta.body_html_url):
+            problem = "full text answered HTTP 404"
+        elif result is not None and body is not None:
+            problem = malformed_xml(body, result.content_type)
+        if problem is not None:
+            item = Waiting(
+                meta, f"{meta.document_number}: {problem}", failures.get(meta.document_number, 0) + 1
+            )
+            waiting.append(item)
+            if not item.final:
+                continue
+            body = None
         facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
         if too_large:
             facts.unread.append(too_large)
         digest = hashlib.sha256(body).hexdigest() if body else None
         text = body.decode("utf-8", "replace") if body else None
         read.append(ReadNotice(meta=meta, facts=facts, content_hash=digest, full_text=text))
-    return read
+    return read, waiting
 
 
 def save_read_notices(
@@ -195,8 +201,12 @@ def save_read_notices(
     threshold: int,
     report: PollReport,
     bulk_hold: BulkHold | None = None,
+    set_aside: dict[str, str] | None = None,
 ) -> None:
-    """Notices, catalog changes, alerts and the new cursor: one transaction, all or nothing."""
+    """Notices, catalog changes, alerts and the new cursor: one transaction, all or nothing.
+
+    Documents `set_aside` (unreadable) count as a failure of the poll that saved the others.
+    """
     with transaction(engine) as session:
         for item in read:
             meta, facts = item.meta, item.facts
@@ -281,6 +291,8 @@ def save_read_notices(
             last_modified=validators.last_modified if validators else None,
             keep_validators=validators is None,
         )
+        if set_aside:
+            store.record_set_aside(session, source, set_aside)
 
 
 async def poll_federal_register(
@@ -305,13 +317,18 @@ async def poll_federal_register(
         state = store.load_source_state(session, FEDERAL_REGISTER)
         window_start, primed = poll_window(state, today=today, prime_days=prime_days, since=since)
         stored = Validators(state.etag, state.last_modified) if since is None else None
-        strict = state.consecutive_failures < MALFORMED_FULL_TEXT_RETRIES
     report.primed = primed
     requests_before = fetcher.requests_made
+    unreadable: list[SetAside] = []
+    failures: dict[str, int] = {}
     try:
         documents, first = await federal_register.fetch_search(
-            fetcher, base_url=base_url, since=window_start, validators=stored, now=now
+            fetcher, base_url=base_url, since=window_start, validators=stored, now=now, set_aside=unreadable
         )
+        documents = set_aside_implausible(documents, today=today, set_aside=unreadable)
+        report.set_aside = {item.document: item.reason for item in unreadable}
+        for item in unreadable:
+            log.warning("%s: %s set aside: %s", FEDERAL_REGISTER, item.document, item.reason)
         report.documents_seen = len(documents)
         new_documents: list[DocumentMeta] = []
         if first is not None and first.not_modified:
@@ -319,7 +336,10 @@ async def poll_federal_register(
         else:
             with transaction(engine) as session:
                 known = store.published_document_numbers(session, (d.document_number for d in documents))
-            new_documents = in_publication_order(d for d in documents if d.document_number not in known)
+                new_documents = in_publication_order(d for d in documents if d.document_number not in known)
+                failures = {
+                    d.document_number: failures_so_far(session, d.document_number) for d in new_documents
+                }
             report.documents_new = len(new_documents)
     except SourceError as exc:
         return failed_poll(
@@ -327,14 +347,19 @@ async def poll_federal_register(
         )
     dates = [d.publication_date for d in documents if d.publication_date]
     new_cursor = min(max(dates), today).isoformat() if dates else None
+    if primed and new_cursor is None and not report.not_modified:
+        # Priming read its whole window and found nothing: it is done all the same, or every later poll
+        # would prime again and store the first real notice without alerting anyone.
+        new_cursor = today.isoformat()
     validators = None
     if first is not None and not first.not_modified:
         validators = Validators(first.headers.get("etag"), first.headers.get("last-modified"))
+    still_waiting: list[Waiting] = []
     batches = [new_documents[i : i + batch_size] for i in range(0, len(new_documents), batch_size)] or [[]]
     for index, batch in enumerate(batches):
         try:
-            read = await read_documents(
-                fetcher, batch, base_url=base_url, strict=strict, full_text_limiter=full_text_limiter
+            read, waiting = await read_documents(
+                fetcher, batch, base_url=base_url, failures=failures, full_text_limiter=full_text_limiter
             )
         except SourceError as exc:
             # The batches saved so far stay saved, with their alerts and cursor; this one is read again.
@@ -343,20 +368,39 @@ async def poll_federal_register(
             )
         if dry_run:
             continue
+        for wait in waiting:
+            note = (
+                f"{wait.error}; {'read from its metadata alone' if wait.final else 'it will be read again'}"
+            )
+            report.unread.setdefault(wait.meta.document_number, []).append(note)
+            if wait.final:
+                report.gave_up[wait.meta.document_number] = wait.error
+        waiting_now = [w for w in waiting if not w.final]
+        still_waiting.extend(waiting_now)
         last = index == len(batches) - 1
+        cursor = new_cursor if last else batch_cursor(new_documents[: (index + 1) * batch_size], today)
+        waiting_dates = [w.meta.publication_date for w in still_waiting if w.meta.publication_date]
+        if cursor is not None and waiting_dates:
+            cursor = min(cursor, min(waiting_dates).isoformat())  # read that day again next poll
         save_read_notices(
             engine,
             source=FEDERAL_REGISTER,
             read=read,
-            new_cursor=new_cursor if last else batch_cursor(new_documents[: (index + 1) * batch_size], today),
-            # Until the last batch is in, no validator may let a 304 hide the documents still to read.
-            validators=validators if last else Validators(),
+            new_cursor=cursor,
+            # Until the last batch is in, and while a document waits for its full text, no validator
+            # may let a 304 hide the documents still to read.
+            validators=validators if last and not still_waiting else Validators(),
             primed=primed,
             now=now,
             threshold=name_threshold,
             report=report,
             bulk_hold=bulk_hold,
+            set_aside=report.set_aside if last else None,
         )
+        if waiting_now:
+            with transaction(engine) as session:
+                for wait in waiting_now:
+                    save_waiting(session, wait, source=FEDERAL_REGISTER, now=now)
         await asyncio.sleep(0)  # each batch's transaction is closed: delivery and other jobs run between them
     report.requests = fetcher.requests_made - requests_before
     return report
@@ -390,3 +434,20 @@ def failed_poll(
     if not dry_run:
         record_failure(engine, FEDERAL_REGISTER, str(exc), now)
     return report
+
+
+PUBLICATION_HORIZON = timedelta(days=31)  # public inspection runs days ahead; years ahead is a broken record
+
+
+def set_aside_implausible(
+    documents: list[DocumentMeta], *, today: date, set_aside: list[SetAside]
+) -> list[DocumentMeta]:
+    """The documents a poll can use; one dated far in the future (9999-12-31) is set aside with its reason."""
+    kept: list[DocumentMeta] = []
+    for meta in documents:
+        if meta.publication_date is not None and meta.publication_date > today + PUBLICATION_HORIZON:
+            reason = f"publication date {meta.publication_date.isoformat()} is not plausible"
+            set_aside.append(SetAside(meta.document_number, reason))
+            continue
+        kept.append(meta)
+    return kept

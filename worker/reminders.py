@@ -364,7 +364,13 @@ def queue_reminders(session: Session, *, now: datetime, ladder: Sequence[int]) -
     return queued
 
 
-def run_reminders(engine: Engine, *, now: datetime, ladder: Sequence[int]) -> int:
-    """The scheduler's reminder job: queue what is due now (delivery sends it)."""
+def run_reminders(
+    engine: Engine, *, now: datetime, ladder: Sequence[int], operator_email: str | None = None
+) -> int:
+    """The scheduler's reminder job: queue what is due now (delivery sends it); note missed deadlines."""
+    from worker.reminder_outage import note_missed_reminders  # it builds on this module
+
     with transaction(engine) as session:
-        return len(queue_reminders(session, now=now, ladder=ladder))
+        queued = len(queue_reminders(session, now=now, ladder=ladder))
+        note_missed_reminders(session, now=now, ladder=ladder, operator_email=operator_email)
+        return queued

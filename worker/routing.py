@@ -719,7 +719,10 @@ def route_notice_events(
             payload["completes"] = earlier.dedupe_key
             thread_key = earlier.thread_key  # a filing's candidate cases may start with another case
         alert = Alert(
-            dedupe_key=f"notice:{notice.document_number}:subscriber:{subscriber.id}",
+            # A filing's alert has its own key (inspection.public_inspection_key), held or not: the
+            # published notice's alert must never collide with it.
+            dedupe_key=f"{'public_inspection' if notice.on_public_inspection else 'notice'}"
+            f":{notice.document_number}:subscriber:{subscriber.id}",
             subscriber_id=subscriber.id,
             kind=kind.value,
             case_number=",".join(shown_cases),

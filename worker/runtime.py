@@ -25,7 +25,7 @@ from worker.locks import poll_lock
 from worker.pipeline import PollReport, poll_federal_register
 from worker.recording import Recorder
 from worker.settings import Settings
-from worker.watchdog import WatchReport, check_sources
+from worker.watchdog import WatchReport, check_sources, note_set_aside
 
 SOURCES = ("federal_register", "public_inspection", "trade_gov")
 # Sources whose polls follow the Federal Register posting schedule (watchers/fr_schedule.py).
@@ -99,6 +99,21 @@ async def run_poll(
             settings, engine, source, since=since, dry_run=dry_run, record_dir=record_dir, now=now
         )
         if not dry_run:
+            note_set_aside(
+                engine,
+                operator_email=settings.operator_email,
+                source=source,
+                set_aside=report.set_aside,
+                now=now,
+            )
+            note_set_aside(
+                engine,
+                operator_email=settings.operator_email,
+                source=source,
+                set_aside=report.gave_up,
+                now=now,
+                what="no-full-text",
+            )
             watch_sources(settings, engine, now=now)
     return report
 
@@ -165,6 +180,19 @@ def poll_is_due(engine: Engine, source: str, *, now: datetime) -> bool:
     return last is None or last + timedelta(seconds=next_poll_delay(last)) <= now
 
 
+class Stopping:
+    """Set on SIGTERM: jobs finish what is in flight and claim nothing new."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self) -> bool:
+        return self.requested
+
+
+STOPPING = Stopping()
+
+
 async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | None = None) -> DeliveryReport:
     return await deliver_due_alerts(
         engine,
@@ -175,4 +203,5 @@ async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | No
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         max_attempts=settings.max_delivery_attempts,
         link_hosts=link_hosts(settings),
+        stopping=STOPPING,
     )

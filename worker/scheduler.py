@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,7 @@ from sqlalchemy.engine import Engine
 from worker.digest import run_digests
 from worker.pipeline import PollReport
 from worker.reminders import run_reminders
-from worker.runtime import poll_is_due, run_delivery, run_poll, utc_now
+from worker.runtime import STOPPING, poll_is_due, run_delivery, run_poll, utc_now
 from worker.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,9 @@ def declare_jobs(settings: Settings, engine: Engine, *, force: bool = False) -> 
         return report
 
     async def reminders() -> object:
-        queued = run_reminders(engine, now=utc_now(), ladder=settings.reminder_days)
+        queued = run_reminders(
+            engine, now=utc_now(), ladder=settings.reminder_days, operator_email=settings.operator_email
+        )
         if queued:
             log.info("reminders: %d queued", queued)
         return f"{queued} reminders queued"
@@ -113,20 +116,61 @@ async def run_jobs_once(jobs: list[Job]) -> list[object]:
     return results
 
 
-def build_scheduler(jobs: list[Job], *, first_run: datetime) -> AsyncIOScheduler:
+STOP_GRACE_SECONDS = 60.0  # how long in-flight jobs may take to finish after SIGTERM
+
+
+def tracked(job: Job, running: set[asyncio.Task[object]]) -> Callable[[], Awaitable[object]]:
+    """The job's coroutine, registered while it runs so a stop can wait for it."""
+
+    async def run() -> object:
+        task = asyncio.current_task()
+        if task is not None:
+            running.add(task)
+        try:
+            return await job.run()
+        finally:
+            if task is not None:
+                running.discard(task)
+
+    return run
+
+
+def build_scheduler(
+    jobs: list[Job], *, first_run: datetime, running: set[asyncio.Task[object]] | None = None
+) -> AsyncIOScheduler:
     """Interval jobs that first fire at `first_run`; the source state, not the fire time, decides the work."""
     scheduler = AsyncIOScheduler(
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
     )
     for job in jobs:
-        scheduler.add_job(job.run, "interval", seconds=job.seconds, id=job.job_id, next_run_time=first_run)
+        run = tracked(job, running) if running is not None else job.run
+        scheduler.add_job(run, "interval", seconds=job.seconds, id=job.job_id, next_run_time=first_run)
     return scheduler
 
 
 async def run_forever(jobs: list[Job], *, first_run: datetime) -> None:
-    scheduler = build_scheduler(jobs, first_run=first_run)
+    """Run the jobs until SIGTERM or SIGINT; then claim nothing new, let in-flight jobs finish, and return.
+
+    Delivery checks the stop between messages and puts what it claimed but did not send back to pending,
+    so nothing waits in `sending` for the lease after the worker stopped.
+    """
+    running: set[asyncio.Task[object]] = set()
+    stop = asyncio.Event()
+    STOPPING.requested = False
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    scheduler = build_scheduler(jobs, first_run=first_run, running=running)
     scheduler.start()
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
+        log.info("stopping: finishing %d running jobs", len(running))
+        STOPPING.requested = True
+        scheduler.pause()  # no new runs; shutdown would cancel the running ones mid-send
+        if running:
+            await asyncio.wait(set(running), timeout=STOP_GRACE_SECONDS)
     finally:
-        scheduler.shutdown(wait=False)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)

@@ -56,6 +56,16 @@ def save_poll_success(
     return state
 
 
+def record_set_aside(session: Session, source: str, set_aside: dict[str, str]) -> SourceState:
+    """Documents a poll could not read count as a failure of that poll, named in its last error."""
+    state = load_source_state(session, source)
+    state.consecutive_failures += 1
+    named = "; ".join(f"{number}: {reason}" for number, reason in sorted(set_aside.items()))
+    state.last_error = f"{len(set_aside)} document(s) set aside: {named}"[:500]
+    session.add(state)
+    return state
+
+
 def list_source_states(session: Session) -> list[SourceState]:
     return list(session.exec(select(SourceState).order_by(col(SourceState.name))))
 
@@ -75,7 +85,9 @@ def published_document_numbers(session: Session, numbers: Iterable[str]) -> set[
         return set()
     rows = session.exec(
         select(Notice.document_number).where(
-            col(Notice.document_number).in_(wanted), col(Notice.on_public_inspection).is_(False)
+            col(Notice.document_number).in_(wanted),
+            col(Notice.on_public_inspection).is_(False),
+            col(Notice.kind) != "awaiting_full_text",  # worker.full_text: its full text is read again
         )
     )
     return set(rows)
@@ -246,6 +258,7 @@ def first_message_id_of_thread(session: Session, *, subscriber_id: int, thread_k
         .where(
             Alert.subscriber_id == subscriber_id,
             Alert.thread_key == thread_key,
+            Alert.status == "sent",  # kept from the first attempt: thread under sent ones only
             col(Alert.message_id).is_not(None),
         )
         .order_by(col(Alert.id))
@@ -366,6 +379,7 @@ def first_message_ids_for_cases(
         return []
     query = select(Alert.id, Alert.case_number, Alert.message_id).where(
         Alert.subscriber_id == subscriber_id,
+        Alert.status == "sent",
         col(Alert.message_id).is_not(None),
         or_(*(col(Alert.case_number).contains(case) for case in wanted)),
     )

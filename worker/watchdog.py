@@ -7,6 +7,7 @@ operator knows" are saved in one transaction, so a crash or a second worker cann
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -54,6 +55,9 @@ def _operator_alert(
     if created:
         log.warning("operator alert: %s", subject)
     return created
+
+
+operator_alert = _operator_alert  # for other jobs' notes to the operator (worker.reminder_outage)
 
 
 def _check_failures(
@@ -159,3 +163,43 @@ def check_sources(
             )
         _check_quiet(session, operator_email=operator_email, today=today, now=now, report=report)
     return report
+
+
+def note_set_aside(
+    engine: Engine,
+    *,
+    operator_email: str | None,
+    source: str,
+    set_aside: dict[str, str],
+    now: datetime,
+    what: str = "set-aside",
+) -> list[str]:
+    """One operator alert per document a poll set aside as unreadable (once per document and reason).
+
+    `what` is "set-aside" (a search result that could not be read) or "no-full-text" (a full text that
+    never came: the notice was read from its metadata alone).
+    """
+    if not set_aside:
+        return []
+    if not operator_email:
+        log.warning("%s: %d documents %s (no ADCVD_OPERATOR_EMAIL set)", source, len(set_aside), what)
+        return []
+    created: list[str] = []
+    subject = {
+        "set-aside": f"{source}: a document could not be read and was set aside",
+        "no-full-text": f"{source}: a notice's full text never came; read from its metadata alone",
+    }[what]
+    with transaction(engine) as session:
+        for number, reason in sorted(set_aside.items()):
+            digest = hashlib.sha256(f"{number}\n{reason}".encode()).hexdigest()[:16]
+            key = f"operator:{source}:{what}:{digest}"
+            lines = [
+                f"Document: {number}",
+                f"Reason: {reason}",
+                "The other documents of the poll were saved.",
+            ]
+            if _operator_alert(
+                session, operator_email=operator_email, key=key, subject=subject, lines=lines, now=now
+            ):
+                created.append(key)
+    return created

@@ -53,7 +53,7 @@ def baseline(
                 "no faults (baseline)", backend, expected=set(keys), sink=worker.smtp.sink, catalog_equal=True
             )
         RESULTS.append(figures)
-        assert figures.delivered == len(keys) and figures.duplicated == 0, figures
+        assert figures.delivered == len(keys) and (figures.duplicated, figures.resent) == (0, 0), figures
         _BASELINES[backend] = Baseline(keys, catalog)
     return _BASELINES[backend]
 
@@ -70,9 +70,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         return
     terminalreporter.write_sep("=", "fault scenarios: alerts expected, delivered, duplicated, lost")
     terminalreporter.write_line(
-        "| scenario | backend | expected | delivered | duplicated | lost | unexpected | catalog equal "
-        "| note |"
+        "| scenario | backend | expected | delivered | duplicated (other Message-ID) "
+        "| resent (same Message-ID) | lost | stuck | unexpected | catalog equal | note |"
     )
-    terminalreporter.write_line("|---|---|---|---|---|---|---|---|---|")
+    terminalreporter.write_line("|---|---|---|---|---|---|---|---|---|---|---|")
     for figures in RESULTS:
         terminalreporter.write_line(figures.row())

@@ -98,6 +98,7 @@ class FaultySite:
         self.served: dict[str, int] = {"search": 0, "xml": 0}
         self.release = threading.Event()
         self.xml_delay = 0.0  # seconds each full text takes to arrive (a slow source)
+        self.ignore_since = False  # list every notice whatever the window asked (they appear "today")
         self._lock = threading.Lock()
         self.site = RecordedSite()
         self.site.hook = self.hook
@@ -116,6 +117,8 @@ class FaultySite:
             return fault
         if kind == "xml" and self.xml_delay:
             self.release.wait(timeout=self.xml_delay)  # server-side slowness
+        if kind == "search" and self.ignore_since:
+            query = {k: v for k, v in query.items() if k != "conditions[publication_date][gte]"}
         return self.register.hook(path, query)
 
     @property
@@ -293,11 +296,13 @@ class Figures:
     backend: str
     expected: int
     delivered: int
-    duplicated: int
+    duplicated: int  # extra copies of an alert under a different Message-ID: never allowed
     lost: int
     unexpected: int
     catalog_equal: bool
     note: str = ""
+    resent: int = 0  # extra copies under the same Message-ID (a commit lost after 250): counted apart
+    stuck: int = 0  # alerts left in `sending` or `pending` after the scenario settled
 
     def row(self) -> str:
         cells = (
@@ -306,7 +311,9 @@ class Figures:
             self.expected,
             self.delivered,
             self.duplicated,
+            self.resent,
             self.lost,
+            self.stuck,
             self.unexpected,
             "yes" if self.catalog_equal else "NO",
             self.note,
@@ -315,19 +322,33 @@ class Figures:
 
 
 def count(
-    scenario: str, backend: str, *, expected: set[str], sink: MailSink, catalog_equal: bool, note: str = ""
+    scenario: str,
+    backend: str,
+    *,
+    expected: set[str],
+    sink: MailSink,
+    catalog_equal: bool,
+    note: str = "",
+    stuck: int = 0,
 ) -> Figures:
     received = sink.by_dedupe_key()
+    message_ids: dict[str, set[str]] = {}
+    for message in sink.messages:
+        key = str(message.get("X-ADCVD-Dedupe-Key", ""))
+        message_ids.setdefault(key, set()).add(str(message.get("Message-ID", "")))
+    distinct = {key: len(ids) for key, ids in message_ids.items()}
     return Figures(
         scenario=scenario,
         backend=backend,
         expected=len(expected),
         delivered=sum(1 for key in expected if received.get(key, 0) >= 1),
-        duplicated=sum(n - 1 for key, n in received.items() if n > 1),
+        duplicated=sum(n - 1 for n in distinct.values() if n > 1),
         lost=sum(1 for key in expected if key not in received),
         unexpected=sum(n for key, n in received.items() if key not in expected),
         catalog_equal=catalog_equal,
         note=note,
+        resent=sum(received[key] - n for key, n in distinct.items()),
+        stuck=stuck,
     )
 
 

@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 def free_port() -> int:
@@ -24,6 +25,12 @@ class MailSink:
         self.raw: list[bytes] = []  # the bytes of each accepted message, as they came over the wire
         self.reply: str | None = None
         self.replies: list[str] = []  # consumed one per message before `reply`
+        self.refuse_login = False  # with SmtpServer(auth=True): AUTH answers 535 while set
+        self.logins = 0
+
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        self.logins += 1
+        return AuthResult(success=not self.refuse_login, handled=False)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.replies:
@@ -47,17 +54,25 @@ class MailSink:
 class SmtpServer:
     """Start and stop a sink on a fixed port, so 'server down, then back' can be tested."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, auth: bool = False) -> None:
         self.port = free_port()
         self.sink = MailSink()
+        self.auth = auth  # offer AUTH over plain SMTP; the client logs in (refused while sink.refuse_login)
         self._controller: Controller | None = None
 
     @property
     def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
+        credentials = "alerts:secret@" if self.auth else ""
+        return f"smtp://{credentials}127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self._controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if self.auth:
+            options = {
+                "authenticator": self.sink.authenticate,
+                "auth_require_tls": False,
+            }
+        self._controller = Controller(self.sink, hostname="127.0.0.1", port=self.port, **options)
         self._controller.start()
 
     def stop(self) -> None:

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from tests.support.fixtures import fixture
@@ -180,3 +181,36 @@ async def test_filed_pdf_names_cases_and_kind_before_publication(
         [alert] = store.list_alerts(session)
         assert alert.kind == "order"
         assert sorted(e["case_number"] for e in alert.payload["events"]) == ["A-570-148", "C-570-149"]
+@pytest.mark.parametrize("digest", ["weekly", "none"])
+@pytest.mark.parametrize("role", ["importer", "counsel", "ops"])
+async def test_a_filing_never_hides_the_published_notice_alert(
+    engine: Engine, smtp: SmtpServer, tmp_path: Path, role: str, digest: str
+    """Filing, then publication, for each role and delivery mode: the publication's alert (sent now or
+    held for the digest) exists beside the filing's, each under its own key."""
+    subscribe_sample_portfolio(engine, role=role)
+        for subscriber in store.list_subscribers(session):
+            subscriber.digest = digest
+            session.add(subscriber)
+    set_cursor(engine, "2024-02-09")
+    published_at = datetime(2024, 2, 12, 11, 5, tzinfo=UTC)
+    with RecordedSite([pi_route(), *pressure_washer_routes()]) as site:
+        await poll(settings, engine, FILED)
+        await run_delivery(settings, engine, now=FILED)
+        await run_poll(settings, engine, "federal_register", now=published_at)
+        await run_delivery(settings, engine, now=published_at)
+        alerts = {a.dedupe_key.split(":")[0]: a for a in store.list_alerts(session)}
+    expected = PUBLICATION_ALERT[role, digest]
+    published = alerts.get("notice")
+    assert (published.status if published else None) == expected, sorted(
+        (a.dedupe_key, a.status) for a in alerts.values()
+    )
+    # The filing's own alert is kept beside it (counsel without a digest wants nothing of a filing).
+    assert ("public_inspection" in alerts) == (expected is not None and (role, digest) != ("counsel", "none"))
+PUBLICATION_ALERT = {  # what the published order's alert is for each subscriber, by role and digest
+    ("importer", "weekly"): "sent",
+    ("importer", "none"): "sent",
+    ("counsel", "weekly"): "sent",
+    ("counsel", "none"): "sent",
+    ("ops", "weekly"): "digest",
+    ("ops", "none"): None,
+}
