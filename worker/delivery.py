@@ -333,7 +333,6 @@ def _record_failure(
     now: datetime,
     max_attempts: int,
     report: DeliveryReport,
-    link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
     *,
     counted: bool = False,
 ) -> None:

@@ -185,19 +185,26 @@ async def test_filed_pdf_names_cases_and_kind_before_publication(
 @pytest.mark.parametrize("role", ["importer", "counsel", "ops"])
 async def test_a_filing_never_hides_the_published_notice_alert(
     engine: Engine, smtp: SmtpServer, tmp_path: Path, role: str, digest: str
+) -> None:
     """Filing, then publication, for each role and delivery mode: the publication's alert (sent now or
     held for the digest) exists beside the filing's, each under its own key."""
     subscribe_sample_portfolio(engine, role=role)
+    with transaction(engine) as session:
         for subscriber in store.list_subscribers(session):
             subscriber.digest = digest
             session.add(subscriber)
+    catalog_investigations(engine)
     set_cursor(engine, "2024-02-09")
     published_at = datetime(2024, 2, 12, 11, 5, tzinfo=UTC)
     with RecordedSite([pi_route(), *pressure_washer_routes()]) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        )
         await poll(settings, engine, FILED)
         await run_delivery(settings, engine, now=FILED)
         await run_poll(settings, engine, "federal_register", now=published_at)
         await run_delivery(settings, engine, now=published_at)
+    with transaction(engine) as session:
         alerts = {a.dedupe_key.split(":")[0]: a for a in store.list_alerts(session)}
     expected = PUBLICATION_ALERT[role, digest]
     published = alerts.get("notice")
@@ -206,6 +213,8 @@ async def test_a_filing_never_hides_the_published_notice_alert(
     )
     # The filing's own alert is kept beside it (counsel without a digest wants nothing of a filing).
     assert ("public_inspection" in alerts) == (expected is not None and (role, digest) != ("counsel", "none"))
+
+
 PUBLICATION_ALERT = {  # what the published order's alert is for each subscriber, by role and digest
     ("importer", "weekly"): "sent",
     ("importer", "none"): "sent",
