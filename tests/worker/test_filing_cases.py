@@ -90,6 +90,7 @@ def test_every_official_country_name_in_a_heading_is_recognised() -> None:
             continue
         bare = official.removeprefix("the ")
         assert country_code(f"the {bare}") == country.alpha_2, official
-        assert resolve_countries([f"the {bare}", "the United Mexican States"])[0] == [country.alpha_2, "MX"][
-            : 1 if country.alpha_2 == "MX" else 2
-        ], official
+        assert (
+            resolve_countries([f"the {bare}", "the United Mexican States"])[0]
+            == [country.alpha_2, "MX"][: 1 if country.alpha_2 == "MX" else 2]
+        ), official

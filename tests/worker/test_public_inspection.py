@@ -181,6 +181,8 @@ async def test_filed_pdf_names_cases_and_kind_before_publication(
         [alert] = store.list_alerts(session)
         assert alert.kind == "order"
         assert sorted(e["case_number"] for e in alert.payload["events"]) == ["A-570-148", "C-570-149"]
+
+
 @pytest.mark.parametrize("digest", ["weekly", "none"])
 @pytest.mark.parametrize("role", ["importer", "counsel", "ops"])
 async def test_a_filing_never_hides_the_published_notice_alert(

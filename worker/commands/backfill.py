@@ -10,8 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from watchers.http import RateLimiter
 from worker.backfill import BackfillReport, run_backfill
-from worker.context import app_context
 from worker.commands.console import shown
+from worker.context import app_context
 from worker.dbsetup import init_database
 from worker.runtime import open_fetcher, utc_now
 
