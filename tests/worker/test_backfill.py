@@ -175,9 +175,7 @@ async def test_a_full_text_that_answers_404_once_is_fetched_again_by_the_next_ru
 
         def gone_once(path: str, query: dict[str, str]) -> Route | None:
             if path == missing.xml_path:
-                return Route(
-                    path, b"<html><body>Not Found</body></html>", content_type="text/html", status=404
-                )
+                return Route(path, b"<html><body>Not Found</body></html>", "text/html", status=404)
             return fr.hook(path, query)
 
         site.hook = gone_once
