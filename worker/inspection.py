@@ -22,6 +22,7 @@ from worker import store
 from worker.db import transaction
 from worker.events import Event, EventKind, Severity, events_for_notice_kind
 from worker.filing_cases import CandidateCase, candidate_cases
+from worker.holds import BulkHold, hold_if_bulk
 from worker.models import Alert, Notice
 from worker.pipeline import PollReport, jsonable, record_failure
 from worker.routing import route_notice_events
@@ -251,6 +252,7 @@ def save_filings(
     threshold: int,
     report: PollReport,
     copies: FiledCopies | None = None,
+    bulk_hold: BulkHold | None = None,
 ) -> None:
     """Each filing not yet known is stored and routed, once; a known one may only add a withdrawal."""
     numbers = [f.meta.document_number for f in filings]
@@ -272,6 +274,11 @@ def save_filings(
             pdf=copies.read.get(number),
             pdf_problem=copies.problems.get(number),
         )
+        if bulk_hold and hold_if_bulk(
+            session, alerts, document_number=number, title=filing.meta.title, rule=bulk_hold, now=now
+        ):
+            report.alerts_held += len(alerts)
+            continue
         report.alerts_created += len(alerts)
 
 
@@ -285,6 +292,7 @@ async def poll_public_inspection(
     dry_run: bool = False,
     bust_cache: bool = True,
     pdf_base_url: str | None = None,
+    bulk_hold: BulkHold | None = None,
 ) -> PollReport:
     """One GET of current.json past the shared cache (unless `bust_cache` is off, for the benchmark's
     comparison); an unchanged body (same hash) is not read again; new ITA filings are stored and
@@ -320,7 +328,15 @@ async def poll_public_inspection(
     if dry_run:
         return report
     with transaction(engine) as session:
-        save_filings(session, filings, now=now, threshold=name_threshold, report=report, copies=copies)
+        save_filings(
+            session,
+            filings,
+            now=now,
+            threshold=name_threshold,
+            report=report,
+            copies=copies,
+            bulk_hold=bulk_hold,
+        )
         store.save_poll_success(
             session,
             PUBLIC_INSPECTION,
