@@ -21,6 +21,7 @@ from watchers.records import Classification, DocumentMeta, NoticeFacts
 from worker import store
 from worker.db import transaction
 from worker.events import Event, EventKind, Severity, events_for_notice_kind
+from worker.filed_pdf_retry import RetriedCopies, mark_pdf_failed, retry_filed_copies, save_retried_copies
 from worker.filing_cases import CandidateCase, candidate_cases
 from worker.holds import BulkHold, hold_if_bulk
 from worker.models import Alert, Notice
@@ -220,6 +221,7 @@ class FiledCopies:
 
     read: dict[str, FiledPdf] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)
+    transient: set[str] = field(default_factory=set)  # not read for now (network, 5xx, not there yet)
 
 
 async def read_filed_copies(fetcher: Fetcher, filings: list[Filing], *, pdf_base_url: str) -> FiledCopies:
@@ -233,10 +235,12 @@ async def read_filed_copies(fetcher: Fetcher, filings: list[Filing], *, pdf_base
             pdf = await fetch_filed_pdf(fetcher, url, pdf_base_url=pdf_base_url)
         except SourceError as exc:
             log.warning("filed PDF of %s not read: %s", number, exc)
-            copies.problems[number] = f"filed PDF not read: {exc}"
+            copies.problems[number] = f"filed PDF not read: {exc}; it is tried again at later polls"
+            copies.transient.add(number)
             continue
         if pdf is None:
             copies.problems[number] = "filed PDF not there (yet): alerted by product and country"
+            copies.transient.add(number)
         elif not pdf.case_numbers:
             copies.problems[number] = "filed PDF read but names no case number"
         else:
@@ -274,6 +278,8 @@ def save_filings(
             pdf=copies.read.get(number),
             pdf_problem=copies.problems.get(number),
         )
+        if number in copies.transient:
+            mark_pdf_failed(session, number)
         if bulk_hold and hold_if_bulk(
             session, alerts, document_number=number, title=filing.meta.title, rule=bulk_hold, now=now
         ):
@@ -315,6 +321,9 @@ async def poll_public_inspection(
                 known = store.known_document_numbers(session, (f.meta.document_number for f in filings))
             new = [f for f in filings if f.meta.document_number not in known]
             copies = await read_filed_copies(fetcher, new, pdf_base_url=pdf_base_url)
+        retried = RetriedCopies()
+        if pdf_base_url and not dry_run:
+            retried = await retry_filed_copies(engine, fetcher, pdf_base_url=pdf_base_url)
     except SourceError as exc:
         report.ok, report.error = False, str(exc)
         report.requests = fetcher.requests_made - requests_before
@@ -345,4 +354,5 @@ async def poll_public_inspection(
             last_modified=result.headers.get("last-modified"),
             keep_validators=unchanged,
         )
+        save_retried_copies(session, retried, now=now)
     return report
