@@ -158,3 +158,39 @@ def test_a_portfolio_import_sending_more_baselines_than_the_threshold_waits_for_
     assert runner.invoke(app, ["deliver"], env=env).exit_code == 0
     kinds = sorted(str(m["X-ADCVD-Kind"]) for m in mailbox.Maildir(outbox, create=False))
     assert kinds == ["baseline", "baseline", "baseline", "operator"]
+
+
+def test_release_puts_a_digest_only_row_back_in_the_digest(engine: Engine) -> None:
+    """An ops subscriber's row kept for the weekly digest is held with the rest, and released back to the
+    digest: it is not sent as an email of its own."""
+    now = datetime(2026, 10, 2, 18, tzinfo=UTC)
+    with transaction(engine) as session:
+        alerts = []
+        for i, status in enumerate(("pending", "digest", "pending")):
+            subscriber = Subscriber(
+                email=f"s{i}@example.com", role="ops", unsubscribe_token=f"u{i}", created_at=now
+            )
+            session.add(subscriber)
+            session.flush()
+            assert subscriber.id is not None
+            alert = Alert(
+                dedupe_key=f"notice:2026-00001:{subscriber.id}",
+                subscriber_id=subscriber.id,
+                kind="order",
+                notice_document_number="2026-00001",
+                status=status,
+                payload={"events": []},
+                created_at=now,
+                next_attempt_at=now,
+            )
+            session.add(alert)
+            alerts.append(alert)
+        session.flush()
+        assert holds.hold_if_bulk(
+            session, alerts, document_number="2026-00001", title="t", rule=BulkHold(2), now=now
+        )
+    with transaction(engine) as session:
+        assert {a.status for a in store.list_alerts(session)} == {"held"}
+        assert holds.release(session, "2026-00001", now=now) == 3
+        statuses = [a.status for a in sorted(store.list_alerts(session), key=lambda a: a.subscriber_id)]
+    assert statuses == ["pending", "digest", "pending"]
