@@ -131,6 +131,21 @@ async def test_login_refused_waits_for_the_server_and_fails_nothing(
         smtp.stop()
 
 
+async def test_an_unreachable_mail_server_is_shown_as_delivery_blocked(
+    engine: Engine, database_url: str, now: datetime
+) -> None:
+    smtp = SmtpServer()
+    smtp.start()
+    url = smtp.url
+    smtp.stop()  # nothing listens on its port any more
+    queue(engine, ["ops0@example.com"], now=now)
+    report = await deliver_due_alerts(engine, SmtpMailer(parse_smtp_url(url)), now=now, sender=SENDER)
+    assert report.failed == 0 and report.server_error
+    said, status = status_of(database_url)
+    assert f"delivery blocked since {now.isoformat(timespec='seconds')}: " in said
+    assert status["delivery"]["reason"] == report.server_error
+
+
 async def test_a_stop_releases_what_was_claimed_but_not_sent(
     engine: Engine, smtp: SmtpServer, now: datetime
 ) -> None:
