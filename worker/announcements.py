@@ -17,6 +17,7 @@ from worker import store
 from worker.catalog import apply_notice
 from worker.db import transaction
 from worker.events import Event, EventKind, Severity
+from worker.holds import BulkHold, hold_if_bulk
 from worker.models import Notice
 from worker.pipeline import PollReport, jsonable, record_failure
 from worker.routing import route_notice_events
@@ -90,7 +91,13 @@ def classification_of(announcement: Announcement) -> Classification:
 
 
 async def poll_trade_gov(
-    engine: Engine, fetcher: Fetcher, *, base_url: str, now: datetime, name_threshold: int = 90
+    engine: Engine,
+    fetcher: Fetcher,
+    *,
+    base_url: str,
+    now: datetime,
+    name_threshold: int = 90,
+    bulk_hold: BulkHold | None = None,
 ) -> PollReport:
     """Read new announcements; the first poll primes (stores what is listed, alerts nothing)."""
     report = PollReport(source=TRADE_GOV)
@@ -174,6 +181,11 @@ async def poll_trade_gov(
                     now=now,
                     threshold=name_threshold,
                 )
+                if bulk_hold and hold_if_bulk(
+                    session, alerts, document_number=number, title=announcement.title, rule=bulk_hold, now=now
+                ):
+                    report.alerts_held += len(alerts)
+                    continue
                 report.alerts_created += len(alerts)
         # With a page still to fetch, the next poll must see the listing again, not a 304.
         store.save_poll_success(

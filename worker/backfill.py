@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -12,18 +11,20 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from watchers import federal_register
 from watchers.http import Fetcher, RateLimiter, SourceError
 from watchers.records import DocumentMeta, SetAside
 from worker import store
 from worker.db import transaction
+from worker.full_text import WAITING_KIND, Waiting, failures_so_far, save_waiting
+from worker.models import Notice
 from worker.pipeline import (
     FEDERAL_REGISTER,
     PollReport,
     ReadNotice,
-    merge_metadata,
-    read_full_text,
+    read_documents,
     record_failure,
     save_read_notices,
 )
@@ -101,6 +102,8 @@ class BackfillReport:
     alerts_created: int = 0
     requests: int = 0
     set_aside: dict[str, str] = field(default_factory=dict)  # results that could not be read, with why
+    waiting: dict[str, str] = field(default_factory=dict)  # full texts that failed: read again next run
+    gave_up: dict[str, str] = field(default_factory=dict)  # full texts that never came: metadata only
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -157,25 +160,41 @@ async def read_window(
     base_url: str,
     concurrency: int,
     xml_limiter: RateLimiter | None,
+    failures: dict[str, int] | None = None,
     on_read: Callable[[], None] | None = None,
-) -> list[ReadNotice]:
-    """Full texts fetched `concurrency` at a time, each download through the XML limiter; order kept."""
+) -> tuple[list[ReadNotice], list[Waiting]]:
+    """Full texts fetched `concurrency` at a time, each download through the XML limiter; order kept.
+
+    A full text that answers 404 or comes malformed waits (worker.full_text), as in the live poll.
+    """
     gate = asyncio.Semaphore(max(1, concurrency))
 
-    async def read_one(meta: DocumentMeta) -> ReadNotice:
+    async def read_one(meta: DocumentMeta) -> tuple[list[ReadNotice], list[Waiting]]:
         async with gate:
-            if xml_limiter is not None and (meta.full_text_xml_url or meta.body_html_url):
-                await xml_limiter.wait()
-            result = await federal_register.fetch_full_text(fetcher, meta, base_url=base_url)
-        body = result.body if result else None
-        facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
+            result = await read_documents(
+                fetcher, [meta], base_url=base_url, failures=failures, full_text_limiter=xml_limiter
+            )
         if on_read:
             on_read()
-        return ReadNotice(
-            meta=meta, facts=facts, content_hash=hashlib.sha256(body).hexdigest() if body else None
-        )
+        return result
 
-    return list(await asyncio.gather(*(read_one(m) for m in documents)))
+    read: list[ReadNotice] = []
+    waiting: list[Waiting] = []
+    for done, waits in await asyncio.gather(*(read_one(m) for m in documents)):
+        read.extend(done)
+        waiting.extend(waits)
+    return read, waiting
+
+
+def first_waiting_day(engine: Engine, source: str, *, since: date) -> date | None:
+    """The earliest publication day of a document this backfill left waiting for its full text."""
+    with transaction(engine) as session:
+        days = [
+            n.publication_date
+            for n in session.exec(select(Notice).where(Notice.kind == WAITING_KIND, Notice.source == source))
+            if n.publication_date is not None and n.publication_date >= since
+        ]
+    return min(days) if days else None
 
 
 async def run_backfill(
@@ -199,6 +218,9 @@ async def run_backfill(
     with transaction(engine) as session:
         cursor = store.load_source_state(session, source).cursor
     start = resume_point(cursor, since=since)
+    waiting_since = first_waiting_day(engine, source, since=since)
+    if waiting_since is not None and waiting_since < start:
+        start = waiting_since  # windows with a document still waiting for its full text are read again
     report.resumed_from = start if cursor is not None else None
     pending = month_windows(start, until)
     report.windows_total = len(pending)
@@ -227,15 +249,17 @@ async def run_backfill(
                 continue
             report.documents_seen += len(documents)
             with transaction(engine) as session:
-                known = store.known_document_numbers(session, (d.document_number for d in documents))
-            new = [d for d in documents if d.document_number not in known]
+                known = store.published_document_numbers(session, (d.document_number for d in documents))
+                new = [d for d in documents if d.document_number not in known]
+                failures = {d.document_number: failures_so_far(session, d.document_number) for d in new}
             report.documents_new += len(new)
-            read = await read_window(
+            read, waiting = await read_window(
                 fetcher,
                 new,
                 base_url=base_url,
                 concurrency=concurrency,
                 xml_limiter=xml_limiter,
+                failures=failures,
                 on_read=tick,
             )
             saved = PollReport(source=source, primed=True)
@@ -250,6 +274,14 @@ async def run_backfill(
                 threshold=name_threshold,
                 report=saved,
             )
+            with transaction(engine) as session:
+                for wait in waiting:
+                    if wait.final:
+                        report.gave_up[wait.meta.document_number] = wait.error
+                        continue
+                    # Not stored as read: the placeholder keeps its count and the next run fetches it again.
+                    save_waiting(session, wait, source=source, now=now)
+                    report.waiting[wait.meta.document_number] = wait.error
             report.cases_touched += saved.cases_touched
             report.rates_added += saved.rates_added
             report.alerts_created += saved.alerts_created

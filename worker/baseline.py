@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,6 +13,13 @@ from typing import Any
 from sqlmodel import Session
 
 from worker import store
+from worker.alert_products import (
+    MAX_PRODUCTS_SHOWN,
+    ProductLine,
+    exposure_of,
+    products_csv,
+    products_to_show,
+)
 from worker.models import Alert, Importer, Product, Subscriber
 from worker.reminders import CLOSED_STATUSES, collect_deadlines, deadline_view
 from worker.routing import (
@@ -23,6 +33,41 @@ from worker.routing import (
 )
 
 DEADLINE_DAYS = 90
+
+
+def bounded_products(
+    products: list[dict[str, Any]], unreached: list[dict[str, str]], case_numbers: list[str], *, importer: str
+) -> dict[str, Any]:
+    """The report's product fields, bounded like an alert's (worker.alert_products): a small portfolio is
+    listed whole; a big one shows the top reached products by exposure and the first unreached ones,
+    with counts, and every product (reached first, by exposure) in a capped CSV attachment."""
+    if len(products) <= MAX_PRODUCTS_SHOWN and len(unreached) <= MAX_PRODUCTS_SHOWN:
+        return {"products": products, "unreached": unreached}
+    lines = [ProductLine.of(i, view) for i, view in enumerate(products)]
+    shown = products_to_show(lines)
+    ranked = sorted(lines, key=ProductLine.rank) + [
+        ProductLine.of(len(products) + i, dict(view)) for i, view in enumerate(unreached)
+    ]
+    content, left_out = products_csv(ranked, case_numbers)
+    fields: dict[str, Any] = {
+        "products": sorted(
+            (v for i, v in enumerate(products) if i in shown), key=lambda v: (-exposure_of(v), str(v["sku"]))
+        ),
+        "products_csv": {
+            "filename": f"adcvd-baseline-{slug(importer)}.csv",
+            "gzip_base64": base64.b64encode(gzip.compress(content, mtime=0)).decode("ascii"),
+            "rows": len(ranked) - left_out,
+            "left_out": left_out,
+        },
+    }
+    fields["reached_count"] = len(products)
+    fields["unreached"] = unreached[:MAX_PRODUCTS_SHOWN]
+    fields["unreached_count"] = len(unreached)
+    return fields
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "portfolio"
 
 
 def build_baseline_payload(
@@ -62,16 +107,16 @@ def build_baseline_payload(
             notices.add(f"{notice.document_number}:{number}")
     all_products = store.list_products(session, importer_id=subscriber.importer_id)
     reached = {p["sku"] for p in products}
+    unreached = [
+        {"sku": p.sku, "description": p.description, "hts": p.hts, "country": p.country}
+        for p in all_products
+        if p.sku not in reached
+    ]
     return {
         "template": "baseline",
         "kind": "baseline",
         "cases": [case_view(cases[n]) for n in case_numbers],
-        "products": products,
-        "unreached": [
-            {"sku": p.sku, "description": p.description, "hts": p.hts, "country": p.country}
-            for p in all_products
-            if p.sku not in reached
-        ],
+        **bounded_products(products, unreached, case_numbers, importer=name),
         "possible": possible[:POSSIBLE_SHOWN],
         "possible_count": len(possible),
         "product_count": len(all_products),

@@ -94,6 +94,9 @@ async def deliver_due_alerts(
                 link_hosts=link_hosts,
                 stopping=stopping,
             )
+    if report.sent:
+        with suppress(SQLAlchemyError), transaction(engine) as session:
+            store.record_mail_delivered(session, now)
     return report
 
 
@@ -243,6 +246,8 @@ def _server_fault(
             session.add(row)
     delay = retry_delay(tries)
     release_claims(engine, [item[0] for item in remaining], now=now, delay=delay)
+    with transaction(engine) as session:
+        store.record_mail_blocked(session, error, now)
     report.retried += len(remaining)
     report.server_error = error
     if report.errors is not None:

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from worker import store
 from worker.db import transaction
+from worker.holds import DISCARDED, HELD
 from worker.match_level import CONFIDENCE
 from worker.models import Alert, DigestRun, Importer, Subscriber
 from worker.reminders import collect_deadlines, deadline_view
@@ -93,8 +94,8 @@ def _event_rows(session: Session, subscriber: Subscriber, period: DigestPeriod) 
     for alert in store.list_subscriber_alerts(
         session, subscriber_id=subscriber.id, created_from=start, created_before=end
     ):
-        if alert.kind in NOT_EVENTS:
-            continue
+        if alert.kind in NOT_EVENTS or alert.status in (HELD, DISCARDED):
+            continue  # held by the circuit breaker: not in a digest until the operator releases it
         payload = alert.payload
         notice = payload.get("notice", {})
         events = payload.get("digest_events") or payload.get("events", [])

@@ -21,7 +21,9 @@ from watchers.records import Classification, DocumentMeta, NoticeFacts
 from worker import store
 from worker.db import transaction
 from worker.events import Event, EventKind, Severity, events_for_notice_kind
+from worker.filed_pdf_retry import RetriedCopies, mark_pdf_failed, retry_filed_copies, save_retried_copies
 from worker.filing_cases import CandidateCase, candidate_cases
+from worker.holds import BulkHold, hold_if_bulk
 from worker.models import Alert, Notice
 from worker.pipeline import PollReport, jsonable, record_failure
 from worker.routing import route_notice_events
@@ -219,6 +221,7 @@ class FiledCopies:
 
     read: dict[str, FiledPdf] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)
+    transient: set[str] = field(default_factory=set)  # not read for now (network, 5xx, not there yet)
 
 
 async def read_filed_copies(fetcher: Fetcher, filings: list[Filing], *, pdf_base_url: str) -> FiledCopies:
@@ -232,10 +235,12 @@ async def read_filed_copies(fetcher: Fetcher, filings: list[Filing], *, pdf_base
             pdf = await fetch_filed_pdf(fetcher, url, pdf_base_url=pdf_base_url)
         except SourceError as exc:
             log.warning("filed PDF of %s not read: %s", number, exc)
-            copies.problems[number] = f"filed PDF not read: {exc}"
+            copies.problems[number] = f"filed PDF not read: {exc}; it is tried again at later polls"
+            copies.transient.add(number)
             continue
         if pdf is None:
             copies.problems[number] = "filed PDF not there (yet): alerted by product and country"
+            copies.transient.add(number)
         elif not pdf.case_numbers:
             copies.problems[number] = "filed PDF read but names no case number"
         else:
@@ -251,6 +256,7 @@ def save_filings(
     threshold: int,
     report: PollReport,
     copies: FiledCopies | None = None,
+    bulk_hold: BulkHold | None = None,
 ) -> None:
     """Each filing not yet known is stored and routed, once; a known one may only add a withdrawal."""
     numbers = [f.meta.document_number for f in filings]
@@ -272,6 +278,13 @@ def save_filings(
             pdf=copies.read.get(number),
             pdf_problem=copies.problems.get(number),
         )
+        if number in copies.transient:
+            mark_pdf_failed(session, number)
+        if bulk_hold and hold_if_bulk(
+            session, alerts, document_number=number, title=filing.meta.title, rule=bulk_hold, now=now
+        ):
+            report.alerts_held += len(alerts)
+            continue
         report.alerts_created += len(alerts)
 
 
@@ -285,6 +298,7 @@ async def poll_public_inspection(
     dry_run: bool = False,
     bust_cache: bool = True,
     pdf_base_url: str | None = None,
+    bulk_hold: BulkHold | None = None,
 ) -> PollReport:
     """One GET of current.json past the shared cache (unless `bust_cache` is off, for the benchmark's
     comparison); an unchanged body (same hash) is not read again; new ITA filings are stored and
@@ -307,6 +321,9 @@ async def poll_public_inspection(
                 known = store.known_document_numbers(session, (f.meta.document_number for f in filings))
             new = [f for f in filings if f.meta.document_number not in known]
             copies = await read_filed_copies(fetcher, new, pdf_base_url=pdf_base_url)
+        retried = RetriedCopies()
+        if pdf_base_url and not dry_run:
+            retried = await retry_filed_copies(engine, fetcher, pdf_base_url=pdf_base_url)
     except SourceError as exc:
         report.ok, report.error = False, str(exc)
         report.requests = fetcher.requests_made - requests_before
@@ -320,7 +337,15 @@ async def poll_public_inspection(
     if dry_run:
         return report
     with transaction(engine) as session:
-        save_filings(session, filings, now=now, threshold=name_threshold, report=report, copies=copies)
+        save_filings(
+            session,
+            filings,
+            now=now,
+            threshold=name_threshold,
+            report=report,
+            copies=copies,
+            bulk_hold=bulk_hold,
+        )
         store.save_poll_success(
             session,
             PUBLIC_INSPECTION,
@@ -329,4 +354,5 @@ async def poll_public_inspection(
             last_modified=result.headers.get("last-modified"),
             keep_validators=unchanged,
         )
+        save_retried_copies(session, retried, now=now)
     return report

@@ -53,6 +53,7 @@ class PollReport:
     skipped: str | None = None  # why this poll did nothing (another worker holds the source's poll lock)
     set_aside: dict[str, str] = field(default_factory=dict)  # unreadable search results, with the reason
     gave_up: dict[str, str] = field(default_factory=dict)  # full texts that never came: metadata only
+    documents_saved: int = 0  # in batches committed by this poll (kept even when a later batch fails)
 
 
 @dataclass(frozen=True)
@@ -293,6 +294,7 @@ def save_read_notices(
         )
         if set_aside:
             store.record_set_aside(session, source, set_aside)
+    report.documents_saved += len(read)
 
 
 async def poll_federal_register(

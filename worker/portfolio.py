@@ -16,9 +16,10 @@ from sqlmodel import Session, col, select
 from worker import store
 from worker.baseline import queue_baseline_reports
 from worker.countries import normalize_country
+from worker.holds import BulkHold, hold_import_if_bulk
 from worker.hts import normalize_hts
 from worker.matching import ProductLine
-from worker.models import Importer, Product
+from worker.models import Alert, Importer, Product
 from worker.portfolio_cells import HEADER_VARIANTS, cell_text, header_key, hts_cell, money
 from worker.portfolio_files import PortfolioFileError, read_lines
 
@@ -113,6 +114,8 @@ class PortfolioImport:
     parse: PortfolioParse
     summary: ImportSummary | None
     dry_run: bool
+    held: str | None = None  # the hold key when its baseline reports wait for the operator (worker.holds)
+    held_count: int = 0
 
     @property
     def errors(self) -> list[PortfolioError]:
@@ -337,26 +340,32 @@ def import_portfolio(
     dry_run: bool = False,
     baseline_at: datetime | None = None,
     sheet: str | None = None,
+    bulk_hold: BulkHold | None = None,
 ) -> PortfolioImport:
     """Parse, and only when no row is bad, save everything in one transaction (or roll back).
 
     With `baseline_at`, the importers' subscribers get their baseline report queued in the same
-    transaction: what already reaches the portfolio as imported.
+    transaction: what already reaches the portfolio as imported; with `bulk_hold`, more of them than its
+    threshold are held for the operator (`adcvd hold release import-…`).
     """
     parsed = parse_portfolio(path, sheet=sheet)
     if parsed.errors:
         return PortfolioImport(parsed, None, dry_run)
+    held: str | None = None
+    queued: list[Alert] = []
     with Session(engine, expire_on_commit=False) as session:
         summary = save_portfolio(session, parsed.rows)
         if baseline_at is not None and not dry_run:
             names = {row.importer for row in parsed.rows}
             ids = [i.id for i in store.list_importers(session) if i.name in names and i.id is not None]
-            queue_baseline_reports(session, importer_ids=ids, now=baseline_at)
+            queued = queue_baseline_reports(session, importer_ids=ids, now=baseline_at)
+            if bulk_hold is not None:
+                held = hold_import_if_bulk(session, queued, source=path.name, rule=bulk_hold, now=baseline_at)
         if dry_run:
             session.rollback()
         else:
             session.commit()
-    return PortfolioImport(parsed, summary, dry_run)
+    return PortfolioImport(parsed, summary, dry_run, held, len(queued) if held else 0)
 
 
 def list_products(session: Session, importer: str | None = None) -> list[ProductLine]:

@@ -150,6 +150,7 @@ async def _poll_source(
                 name_threshold=settings.name_match_threshold,
                 dry_run=dry_run,
                 pdf_base_url=settings.public_inspection_pdf_url,
+                bulk_hold=BulkHold(settings.bulk_alert_threshold, settings.operator_email),
             )
         if source == "trade_gov":
             return await poll_trade_gov(
@@ -158,6 +159,7 @@ async def _poll_source(
                 base_url=settings.trade_gov_url,
                 now=now or utc_now(),
                 name_threshold=settings.name_match_threshold,
+                bulk_hold=BulkHold(settings.bulk_alert_threshold, settings.operator_email),
             )
         return await poll_federal_register(
             engine,

@@ -66,8 +66,42 @@ def record_set_aside(session: Session, source: str, set_aside: dict[str, str]) -
     return state
 
 
+MAIL_SERVER = "mail_server"  # a source_state row for the SMTP server: blocked since when, and why
+
+
 def list_source_states(session: Session) -> list[SourceState]:
-    return list(session.exec(select(SourceState).order_by(col(SourceState.name))))
+    """The polled sources (the mail server's row is not one)."""
+    query = select(SourceState).where(SourceState.name != MAIL_SERVER).order_by(col(SourceState.name))
+    return list(session.exec(query))
+
+
+def record_mail_blocked(session: Session, error: str, now: datetime) -> None:
+    """The mail server refused us (login, connection): keep since when, and the latest reason."""
+    state = session.get(SourceState, MAIL_SERVER) or SourceState(name=MAIL_SERVER)
+    if not state.consecutive_failures:
+        state.last_attempt_at = now  # blocked since
+    state.consecutive_failures += 1
+    state.last_error = error[:500]
+    session.add(state)
+
+
+def record_mail_delivered(session: Session, now: datetime) -> None:
+    """The mail server accepted a message: delivery is no longer blocked."""
+    state = session.get(SourceState, MAIL_SERVER)
+    if state is None or not state.consecutive_failures:
+        return
+    state.consecutive_failures = 0
+    state.last_error = None
+    state.last_success_at = now
+    session.add(state)
+
+
+def mail_blocked(session: Session) -> tuple[datetime, str] | None:
+    """(blocked since, reason) while the mail server refuses delivery; None when it does not."""
+    state = session.get(SourceState, MAIL_SERVER)
+    if state is None or not state.consecutive_failures or state.last_attempt_at is None:
+        return None
+    return state.last_attempt_at, state.last_error or "unknown error"
 
 
 def known_document_numbers(session: Session, numbers: Iterable[str]) -> set[str]:

@@ -145,6 +145,8 @@ def smtp_login_refused(engine: Any, worker: Worker) -> str:
     logins = worker.smtp.sink.logins
     status = worker.run("status").stdout
     assert f"outbox backlog: {counts['pending']} waiting" in status, status
+    blocked = [line for line in status.splitlines() if line.startswith("delivery blocked since ")]
+    assert blocked and "535" in blocked[0], status  # the operator cannot be emailed: status says it
     worker.smtp.sink.refuse_login = False
     return f"{counts['pending']} waited after {logins} refused logins (535); `status`: {backlog_of(status)}"
 

@@ -165,3 +165,30 @@ async def test_full_window_is_halved_and_xml_waits_for_its_limiter(engine: Engin
     assert report.ok and report.windows_split >= 1 and report.documents_new == 120
     assert len(sleeps.calls) >= 119  # every XML download after the first waited for its 1 s slot
     assert max(sleeps.calls) > 100  # concurrent callers got successive slots, not the same one
+
+
+async def test_a_full_text_that_answers_404_once_is_fetched_again_by_the_next_run(engine: Engine) -> None:
+    fr = register()
+    missing = fr.notices[3]
+    sleeps = Sleeps()
+    with RecordedSite() as site:
+
+        def gone_once(path: str, query: dict[str, str]) -> Route | None:
+            if path == missing.xml_path:
+                return Route(path, b"<html><body>Not Found</body></html>", "text/html", status=404)
+            return fr.hook(path, query)
+
+        site.hook = gone_once
+        first = await backfill(engine, site, sleeps)
+        assert first.ok and missing.document_number in first.waiting
+        with transaction(engine) as session:
+            row = store.load_notice(session, missing.document_number)
+            assert row is not None and row.kind == "awaiting_full_text" and row.content_hash is None
+
+        site.hook = fr.hook
+        second = await backfill(engine, site, sleeps)
+        assert second.ok and second.waiting == {} and second.documents_new == 1
+    with transaction(engine) as session:
+        row = store.load_notice(session, missing.document_number)
+        assert row is not None and row.kind != "awaiting_full_text" and row.content_hash is not None
+        assert len(store.list_notices(session)) == 31

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -9,10 +12,12 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from tests.support.fixtures import fixture
-from tests.support.mail import SmtpServer
+from tests.support.mail import SmtpServer, text_of
 from tests.support.pipeline import IMPORTER, pressure_washer_routes, set_cursor, settings_for
 from worker import store
+from worker.alert_products import MAX_PRODUCTS_SHOWN
 from worker.baseline import queue_baseline_reports
+from worker.catalog_seed import load_seed_catalog
 from worker.cli import app
 from worker.db import transaction
 from worker.events import Event, EventKind, Severity
@@ -20,7 +25,7 @@ from worker.models import Notice, Subscriber
 from worker.portfolio import import_portfolio
 from worker.recorded_site import RecordedSite
 from worker.routing import route_notice_events
-from worker.runtime import run_poll
+from worker.runtime import run_delivery, run_poll
 
 
 async def test_subscriber_added_after_the_order_gets_one_baseline_and_no_repeat(
@@ -142,3 +147,49 @@ def test_portfolio_import_queues_a_baseline_per_portfolio_version(engine: Engine
     assert len(baselines()) == 2  # a product was added: a fresh baseline of the whole portfolio
     assert not import_portfolio(engine, changed, dry_run=True, baseline_at=when).errors
     assert len(baselines()) == 2
+
+
+async def test_a_big_portfolio_baseline_lists_the_top_and_attaches_every_product(
+    engine: Engine, smtp: SmtpServer, tmp_path: Path, now: datetime
+) -> None:
+    """CONSTRUCTED portfolio: 40 melamine lines from China (reached by the seed catalog's A-570-020)
+    and 30 unreached lines; the report shows 25 of each, the counts, and all 70 in the CSV."""
+    header = "importer,sku,description,hts,country_of_origin,producer,exporter,annual_entered_value_usd\n"
+    reached = [f"Big Buyer,MEL-{i:03d},Melamine {i},2933.61.0000,CN,,,{(i + 1) * 1000}\n" for i in range(40)]
+    other = [f"Big Buyer,TOY-{i:03d},Wooden toy {i},9503.00.0073,DE,,,1000\n" for i in range(30)]
+    portfolio = tmp_path / "big.csv"
+    portfolio.write_text(header + "".join(reached + other), encoding="utf-8")
+    with transaction(engine) as session:
+        load_seed_catalog(session)
+        importer = store.load_or_create_importer(session, "Big Buyer")
+        session.add(
+            Subscriber(
+                email="big@example.com", importer_id=importer.id, role="importer", unsubscribe_token="b"
+            )
+        )
+    result = import_portfolio(engine, portfolio, dry_run=False, baseline_at=now)
+    assert not result.errors
+    with transaction(engine) as session:
+        [alert] = [a for a in store.list_alerts(session) if a.kind == "baseline"]
+        payload = alert.payload
+    assert len(payload["products"]) == MAX_PRODUCTS_SHOWN and payload["reached_count"] == 40
+    assert len(payload["unreached"]) == MAX_PRODUCTS_SHOWN and payload["unreached_count"] == 30
+    assert len(json.dumps(payload)) < 200_000
+    settings = settings_for(
+        "http://127.0.0.1:9", smtp_url=smtp.url, outbox=tmp_path / "o", database_url=str(engine.url)
+    )
+    assert (await run_delivery(settings, engine, now=now)).sent == 1
+    [message] = smtp.sink.messages
+    text = text_of(message)
+    assert "and 15 more products" in text and "all 40 are in the attached CSV" in text
+    assert "and 5 more products not reached; all are in the attached CSV" in text
+    # No rate in the seed catalog: exposure unknown, so the first SKUs are listed; the rest only in the CSV.
+    assert [p["sku"] for p in payload["products"]] == [f"MEL-{i:03d}" for i in range(MAX_PRODUCTS_SHOWN)]
+    assert "MEL-000" in text and "MEL-039" not in text and "TOY-029" not in text
+    [attached] = [part for part in message.iter_attachments() if part.get_content_type() == "text/csv"]
+    rows = list(csv.DictReader(io.StringIO(attached.get_content())))
+    assert len(rows) == 70 and {r["sku"] for r in rows} >= {"MEL-039", "TOY-029"}
+    assert [r["sku"][:3] for r in rows] == ["MEL"] * 40 + ["TOY"] * 30  # reached first
+    assert {r["cases"] for r in rows[:40]} == {"A-570-020; C-570-021"} and {
+        r["cases"] for r in rows[40:]
+    } == {""}

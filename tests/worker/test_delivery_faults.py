@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
 
 from notifier.mailer import SmtpMailer, parse_smtp_url
 from tests.support.mail import SmtpServer
 from worker import delivery, store
+from worker.cli import app
 from worker.db import transaction
 from worker.delivery import BUILD_ATTEMPTS, deliver_due_alerts, message_id_for
 from worker.models import Alert, Subscriber
@@ -82,7 +86,18 @@ async def test_an_alert_that_cannot_be_built_does_not_stop_the_others(
     assert len(smtp.sink.messages) == 4  # the good ones went once, the bad ones never
 
 
-async def test_login_refused_waits_for_the_server_and_fails_nothing(engine: Engine, now: datetime) -> None:
+def status_of(database_url: str) -> tuple[str, dict[str, Any]]:
+    """`adcvd status` and `adcvd status --json` of the database, as the operator reads them."""
+    env = {"ADCVD_DATABASE_URL": database_url}
+    text = CliRunner().invoke(app, ["status"], env=env)
+    as_json = CliRunner().invoke(app, ["status", "--json"], env=env)
+    assert text.exit_code == 0 and as_json.exit_code == 0, text.output + as_json.output
+    return text.output, json.loads(as_json.stdout)
+
+
+async def test_login_refused_waits_for_the_server_and_fails_nothing(
+    engine: Engine, database_url: str, now: datetime
+) -> None:
     smtp = SmtpServer(auth=True)
     smtp.start()
     try:
@@ -97,14 +112,38 @@ async def test_login_refused_waits_for_the_server_and_fails_nothing(engine: Engi
         rows = alerts_by_id(engine)
         assert all(rows[i].status == "pending" for i in ids)
         assert rows[ids[1]].attempts == 0  # never tried: the batch waited for the server
+        # The operator cannot be emailed through a server that refuses us: status says it instead.
+        said, report = status_of(database_url)
+        since = now.isoformat(timespec="seconds")
+        assert f"delivery blocked since {since}: " in said and "535" in said
+        assert report["delivery"]["blocked"] and report["delivery"]["blocked_since"] == since
+        assert "535" in report["delivery"]["reason"]
+        assert all(s["name"] != "mail_server" for s in report["sources"])
         assert rows[ids[0]].next_attempt_at is not None and rows[ids[0]].next_attempt_at > later - timedelta(
             hours=7
         )
         smtp.sink.refuse_login = False
         back = await deliver_due_alerts(engine, mailer, now=later, sender=SENDER)
         assert back.sent == 3 and received_keys(smtp) == ["test:0", "test:1", "test:2"]
+        said, report = status_of(database_url)
+        assert "delivery blocked" not in said and report["delivery"]["blocked"] is False
     finally:
         smtp.stop()
+
+
+async def test_an_unreachable_mail_server_is_shown_as_delivery_blocked(
+    engine: Engine, database_url: str, now: datetime
+) -> None:
+    smtp = SmtpServer()
+    smtp.start()
+    url = smtp.url
+    smtp.stop()  # nothing listens on its port any more
+    queue(engine, ["ops0@example.com"], now=now)
+    report = await deliver_due_alerts(engine, SmtpMailer(parse_smtp_url(url)), now=now, sender=SENDER)
+    assert report.failed == 0 and report.server_error
+    said, status = status_of(database_url)
+    assert f"delivery blocked since {now.isoformat(timespec='seconds')}: " in said
+    assert status["delivery"]["reason"] == report.server_error
 
 
 async def test_a_stop_releases_what_was_claimed_but_not_sent(

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from watchers.pi_filing import parse_filing_subject
 from worker.catalog_seed import load_seed_catalog
 from worker.db import transaction
-from worker.filing_cases import candidate_cases, product_match, resolve_countries
+from worker.filing_cases import candidate_cases, country_code, product_match, resolve_countries
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,19 @@ def test_candidates_from_the_catalog(engine: Engine, heading: str, expected: lis
         assert [c.case.case_number for c in found] == expected
         assert unknown == []
         assert all(c.why for c in found)
+
+
+def test_every_official_country_name_in_a_heading_is_recognised() -> None:
+    """Not a list of examples: every ISO official name pycountry knows, as a heading prints it."""
+    import pycountry
+
+    for country in pycountry.countries:
+        official = getattr(country, "official_name", None)
+        if not official or country.alpha_2 == "KP":
+            continue
+        bare = official.removeprefix("the ")
+        assert country_code(f"the {bare}") == country.alpha_2, official
+        assert (
+            resolve_countries([f"the {bare}", "the United Mexican States"])[0]
+            == [country.alpha_2, "MX"][: 1 if country.alpha_2 == "MX" else 2]
+        ), official

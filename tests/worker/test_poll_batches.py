@@ -7,12 +7,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy.engine import Engine
 
 from bench._fr_site import ConstructedRegister, constructed_notices, real_pressure_washers_notice
 from tests.support.pipeline import set_cursor, subscribe_sample_portfolio
 from watchers.http import Fetcher, RateLimiter
 from worker import store
+from worker.commands.core import echo_poll
 from worker.db import transaction
 from worker.pipeline import poll_federal_register
 from worker.recorded_site import RecordedSite, Route
@@ -22,7 +24,9 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NOW = datetime(2024, 2, 16, 23, 0, tzinfo=UTC)
 
 
-async def test_a_failure_in_a_later_batch_keeps_the_earlier_batches_and_their_alert(engine: Engine) -> None:
+async def test_a_failure_in_a_later_batch_keeps_the_earlier_batches_and_their_alert(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
     subscribe_sample_portfolio(engine)
     set_cursor(engine, "2024-02-09")
     later = constructed_notices(7, since=date(2024, 2, 12), until=date(2024, 2, 16))
@@ -43,6 +47,9 @@ async def test_a_failure_in_a_later_batch_keeps_the_earlier_batches_and_their_al
                 engine, fetcher, base_url=site.base_url + "/api/v1", now=NOW, batch_size=3
             )
             assert not first.ok and "HTTP 503" in (first.error or "")
+            echo_poll(first)  # the console says what was saved, not "stored state unchanged"
+            said = capsys.readouterr().err
+            assert "6 documents saved before the failure" in said and "unchanged" not in said
             with transaction(engine) as session:
                 stored = {n.document_number for n in store.list_notices(session)}
                 state = store.load_source_state(session, "federal_register")

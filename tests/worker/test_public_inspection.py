@@ -19,6 +19,7 @@ from tests.support.pipeline import (
 )
 from worker import store
 from worker.db import transaction
+from worker.filed_pdf_retry import PDF_ATTEMPTS
 from worker.inspection import PUBLIC_INSPECTION, poll_public_inspection
 from worker.models import Case, CaseHts, Notice
 from worker.pipeline import PollReport
@@ -181,6 +182,8 @@ async def test_filed_pdf_names_cases_and_kind_before_publication(
         [alert] = store.list_alerts(session)
         assert alert.kind == "order"
         assert sorted(e["case_number"] for e in alert.payload["events"]) == ["A-570-148", "C-570-149"]
+
+
 @pytest.mark.parametrize("digest", ["weekly", "none"])
 @pytest.mark.parametrize("role", ["importer", "counsel", "ops"])
 async def test_a_filing_never_hides_the_published_notice_alert(
@@ -223,3 +226,70 @@ PUBLICATION_ALERT = {  # what the published order's alert is for each subscriber
     ("ops", "weekly"): "digest",
     ("ops", "none"): None,
 }
+
+
+async def test_a_filed_pdf_that_failed_is_read_at_a_later_poll(
+    engine: Engine, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    """The PDF answers 503 at the first poll: the filing is alerted by its docket-less heading, and the
+    next poll (the desk unchanged) fetches the PDF again and gives the filing its cases and kind."""
+    subscribe_sample_portfolio(engine)
+    catalog_investigations(engine)
+    pdf = fixture("fr_api", "constructed_pi_2024-02902_filed.pdf")
+    desk = Route(PI_PATH, filing_without_dockets(), "application/json", etag=False)
+    with RecordedSite([desk, Route("/2024-02902.pdf", b"busy", "text/plain", status=503)]) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        ).model_copy(update={"http_max_retries": 0})
+        async with open_fetcher(settings) as fetcher:
+            first = await poll_public_inspection(
+                engine, fetcher, base_url=settings.federal_register_url, now=FILED, pdf_base_url=site.base_url
+            )
+    assert first.ok and first.documents_new == 1
+    with transaction(engine) as session:
+        notice = store.load_notice(session, "2024-02902")
+        assert notice is not None and notice.facts["case_numbers"] == []
+        assert "tried again" in " ".join(notice.facts["unread"])
+    with RecordedSite([desk, Route.from_file("/2024-02902.pdf", pdf, "application/pdf")]) as site:
+        settings = settings.model_copy(update={"public_inspection_pdf_url": site.base_url})
+        async with open_fetcher(settings) as fetcher:
+            second = await poll_public_inspection(
+                engine,
+                fetcher,
+                base_url=site.base_url + "/api/v1",
+                now=FILED + timedelta(minutes=1),
+                pdf_base_url=site.base_url,
+            )
+        assert second.ok and "/2024-02902.pdf" in [r.path for r in site.requests]
+    with transaction(engine) as session:
+        notice = store.load_notice(session, "2024-02902")
+        assert notice is not None and notice.kind == "order"
+        assert notice.facts["case_numbers"] == ["A-570-148", "C-570-149"]
+        assert "filed_pdf_failures" not in notice.facts
+
+
+async def test_a_filed_pdf_is_given_up_after_its_attempts(
+    engine: Engine, smtp: SmtpServer, tmp_path: Path
+) -> None:
+    subscribe_sample_portfolio(engine)
+    catalog_investigations(engine)
+    desk = Route(PI_PATH, filing_without_dockets(), "application/json", etag=False)
+    with RecordedSite([desk, Route("/2024-02902.pdf", b"busy", "text/plain", status=503)]) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        ).model_copy(update={"http_max_retries": 0})
+        async with open_fetcher(settings) as fetcher:
+            for minute in range(PDF_ATTEMPTS + 3):
+                report = await poll_public_inspection(
+                    engine,
+                    fetcher,
+                    base_url=settings.federal_register_url,
+                    now=FILED + timedelta(minutes=minute),
+                    pdf_base_url=site.base_url,
+                )
+                assert report.ok
+        tried = sum(1 for r in site.requests if r.path == "/2024-02902.pdf")
+    assert tried == PDF_ATTEMPTS
+    with transaction(engine) as session:
+        notice = store.load_notice(session, "2024-02902")
+        assert notice is not None and notice.facts["filed_pdf_failures"] == PDF_ATTEMPTS

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from watchers.http import RateLimiter
 from worker.backfill import BackfillReport, run_backfill
+from worker.commands.console import shown
 from worker.context import app_context
 from worker.dbsetup import init_database
 from worker.runtime import open_fetcher, utc_now
@@ -97,6 +98,13 @@ def register(app: typer.Typer) -> None:
             f"{describe(report)}, {report.cases_touched} cases touched, {report.rates_added} rates, "
             f"{report.alerts_created} alerts (primed)"
         )
+        if report.waiting:
+            typer.echo(
+                f"{len(report.waiting)} full texts failed and were not stored: rerun the same command to "
+                f"fetch them again (first: {shown(next(iter(report.waiting.values())))})"
+            )
+        for number, error in report.gave_up.items():
+            typer.echo(f"  {number}: full text never came, stored from its metadata: {shown(error)}")
         if not report.ok:
             typer.echo(f"backfill stopped: {report.error}; rerun the same command to resume", err=True)
             raise typer.Exit(1)

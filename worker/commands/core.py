@@ -33,9 +33,14 @@ def echo_poll(report: PollReport, *, retried_by_scheduler: bool = False) -> None
         return
     if not report.ok:
         then = "the worker retries it at its next poll" if retried_by_scheduler else "run it again to retry"
+        saved = (
+            f"{report.documents_saved} documents saved before the failure, with their alerts and cursor; "
+            "the rest are read again"
+            if report.documents_saved
+            else "stored state unchanged"
+        )
         typer.echo(
-            f"poll {report.source} failed: {shown(report.error or 'unknown error')} "
-            f"(stored state unchanged; {then})",
+            f"poll {report.source} failed: {shown(report.error or 'unknown error')} ({saved}; {then})",
             err=True,
         )
         return

@@ -13,7 +13,8 @@ from worker.runtime import utc_now
 
 def register(app: typer.Typer) -> None:
     hold = typer.Typer(
-        help="Alerts held because one notice would alert too many subscribers.", no_args_is_help=True
+        help="Alerts held because one notice or portfolio import would alert too many subscribers.",
+        no_args_is_help=True,
     )
     app.add_typer(hold, name="hold")
 

@@ -13,6 +13,7 @@ from worker.commands.console import shown, table_console
 from worker.commands.dismissals import register_dismissals
 from worker.context import app_context
 from worker.db import create_schema, transaction
+from worker.holds import BulkHold
 from worker.portfolio import PortfolioParse, import_portfolio, list_products, remove_products
 from worker.runtime import utc_now
 
@@ -38,7 +39,14 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         try:
             create_schema(actx.engine)
-            result = import_portfolio(actx.engine, file, dry_run=dry_run, baseline_at=utc_now(), sheet=sheet)
+            result = import_portfolio(
+                actx.engine,
+                file,
+                dry_run=dry_run,
+                baseline_at=utc_now(),
+                sheet=sheet,
+                bulk_hold=BulkHold(actx.settings.bulk_alert_threshold, actx.settings.operator_email),
+            )
         except SQLAlchemyError as exc:
             typer.echo(f"error: database: {exc.__class__.__name__}: {exc}", err=True)
             raise typer.Exit(1) from None
@@ -53,6 +61,12 @@ def register(app: typer.Typer) -> None:
             f"{verb} {len(result.parse.rows)} line(s): {summary.created} created, "
             f"{summary.updated} updated, {summary.unchanged} unchanged"
         )
+        if result.held:
+            typer.echo(
+                f"{result.held_count} baseline reports held for the operator (more than "
+                f"ADCVD_BULK_ALERT_THRESHOLD={actx.settings.bulk_alert_threshold}): "
+                f"adcvd hold release {result.held} (or discard)"
+            )
 
     @sub.command("list")
     def list_cmd(

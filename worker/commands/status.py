@@ -41,6 +41,7 @@ def status_report(engine: Engine, now: datetime) -> dict[str, object]:
         counts = store.count_alerts_by_status(session)
         backlog, oldest = store.outbox_backlog(session)
         catalog = catalog_facts(session)
+        blocked = store.mail_blocked(session)
     return {
         "as_of": now.isoformat(timespec="seconds"),
         "sources": [
@@ -60,6 +61,11 @@ def status_report(engine: Engine, now: datetime) -> dict[str, object]:
             "waiting": backlog,
             "oldest_waiting_since": oldest.isoformat(timespec="seconds") if oldest else None,
             "by_status": dict(sorted(counts.items())),
+        },
+        "delivery": {
+            "blocked": blocked is not None,
+            "blocked_since": blocked[0].isoformat(timespec="seconds") if blocked else None,
+            "reason": blocked[1] if blocked else None,
         },
         "catalog": catalog.as_dict(now.date()),
         "catalog_summary": catalog.describe(now.date()),
@@ -92,6 +98,13 @@ def echo_status(report: dict[str, object]) -> None:
         + (", ".join(f"{k} {v}" for k, v in by_status.items()) or "empty")
         + f" (as of {report['as_of']})"
     )
+    delivery = report["delivery"]
+    assert isinstance(delivery, dict)
+    if delivery["blocked"]:
+        typer.echo(
+            f"delivery blocked since {delivery['blocked_since']}: {shown(str(delivery['reason']))} "
+            "(the mail server refuses us; alerts wait and are retried, none is failed for it)"
+        )
     typer.echo(str(report["catalog_summary"]))
     if catalog["next_step"]:
         typer.echo(f"next: {catalog['next_step']}")
