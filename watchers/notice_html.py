@@ -19,6 +19,10 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PREAMBLE_LABEL = re.compile(r"^(AGENCY|ACTION|SUMMARY|DATES|ADDRESSES|FOR FURTHER INFORMATION "
                              r"CONTACT|SUPPLEMENTARY INFORMATION):", re.IGNORECASE)  # fmt: skip
 _DEPDOC = re.compile(r"^\[\s*[AC]\s*[-\u2013]\s*\d{3}.*\]$")
+# Older printed text (GPO renderings) gives the docket line without brackets: 'A-580-836',
+# 'A-570-848; C-570-849'. Only read as the docket while still in the heading, before AGENCY:.
+_CASE_ID = r"[AC]\s*[-\u2010-\u2015]\s*\d{3}\s*[-\u2010-\u2015]\s*\d{3}"
+_BARE_DOCKET = re.compile(rf"^{_CASE_ID}(?:\s*(?:[,;]|and|&)\s*{_CASE_ID})*\.?$")
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
@@ -51,6 +55,7 @@ def html_to_notice_element(data: bytes, *, title: str = "", content_type: str = 
     if title:
         etree.SubElement(notice, "SUBJECT").text = title
     section: etree._Element = body
+    in_heading = True  # before the preamble's first label (AGENCY:)
     for el in doc.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "table"):
         if _inside(el, "table") and el.tag != "table":
             continue
@@ -60,10 +65,11 @@ def html_to_notice_element(data: bytes, *, title: str = "", content_type: str = 
                 etree.SubElement(notice, "SUBJECT").text = text
                 continue
             label = _PREAMBLE_LABEL.match(text)
+            in_heading = in_heading and not label
             section = etree.SubElement(body, "DATES") if label and "DATES" in text.upper() else body
             etree.SubElement(section, "HD").text = text
         elif el.tag == "p":
-            if _DEPDOC.match(text):
+            if _DEPDOC.match(text) or (in_heading and _BARE_DOCKET.match(text)):
                 etree.SubElement(notice, "DEPDOC").text = text
                 continue
             if text.startswith("[FR Doc"):
@@ -71,6 +77,7 @@ def html_to_notice_element(data: bytes, *, title: str = "", content_type: str = 
                 continue
             label = _PREAMBLE_LABEL.match(text)
             if label:
+                in_heading = False
                 section = etree.SubElement(body, "DATES") if label.group(1).upper() == "DATES" else body
                 text = text[label.end() :].strip()
             _paragraph(section, el, text)
