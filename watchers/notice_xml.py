@@ -10,6 +10,7 @@ from lxml import etree
 
 from watchers.case_numbers import extract_case_numbers
 from watchers.classify import classify_notice
+from watchers.company_prose_rates import extract_company_prose_rates
 from watchers.deadline_text import Anchors, extract_deadlines, find_hearing_date
 from watchers.flat_rate_rows import flat_rate_table
 from watchers.hts_codes import extract_hts_codes
@@ -339,6 +340,7 @@ def facts_from_parts(
             previous_text = block.text
     if trade:
         facts.rates.extend(extract_prose_rates(sentences, cases=own, existing=facts.rates))
+        facts.rates.extend(extract_company_prose_rates(sentences, cases=own, existing=facts.rates))
 
     title = parts.title.lower()
     anchors = Anchors(
