@@ -42,12 +42,16 @@ class Tally:
     counts: dict[str, list[int]] = field(default_factory=lambda: {f: [0, 0, 0] for f in FACTS})
 
 
-def excerpt_html(text: str) -> bytes:
-    """The HTML body FR serves when no XML exists: one <p> per paragraph (blank-line separated)."""
+def excerpt_html(text: str, *, meta_charset: bool = True) -> bytes:
+    """The HTML body FR serves when no XML exists: one <p> per paragraph (blank-line separated).
+
+    With meta_charset=False it is a bare fragment (as body_html_url serves) with no charset anywhere
+    in it: the reader must decode it with the response charset, UTF-8 by default.
+    """
     blocks = [_SPACES.sub(" ", block).strip() for block in re.split(r"\n\s*\n", text)]
     paragraphs = "".join(f"<p>{html.escape(block)}</p>\n" for block in blocks if block)
-    # Same shell as federalregister.gov's full_text/html (and tests/fixtures' HTML body): the charset
-    # is declared, as without it lxml reads UTF-8 dashes as Latin-1 and bracketed case numbers are lost.
+    if not meta_charset:
+        return f'<div id="fulltext_content_area">\n{paragraphs}</div>'.encode()
     head = '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>'
     return f'{head}<body><div id="fulltext_content_area">\n{paragraphs}</div></body></html>'.encode()
 
@@ -105,15 +109,16 @@ def load(root: Path) -> list[Excerpt]:
     return excerpts
 
 
-def report(split: str, excerpts: list[Excerpt]) -> None:
+def report(split: str, excerpts: list[Excerpt], *, fragment: bool = False) -> None:
     """Misses and false hits with the excerpt id, then precision and recall per fact."""
     chosen = [e for e in excerpts if e.split == split]
-    print(f"{split}: {len(chosen)} excerpts")
+    shape = " (bare fragments, no charset in the body; response Content-Type text/html)" if fragment else ""
+    print(f"{split}: {len(chosen)} excerpts{shape}")
     tally = Tally()
     for excerpt in chosen:
         facts = extract_notice_facts_from_html(
-            excerpt_html(excerpt.text), document_number=None, publication_date=excerpt.published,
-            title=excerpt.title,
+            excerpt_html(excerpt.text, meta_charset=not fragment), document_number=None,
+            publication_date=excerpt.published, title=excerpt.title, content_type="text/html",
         )  # fmt: skip
         found, unscored = observed(facts)
         for name in FACTS:
@@ -142,8 +147,10 @@ def main() -> int:
               "see bench/labels/HELDOUT.md to build it")  # fmt: skip
         return 0
     excerpts = load(root)
+    # '--fragment': serve each excerpt as body_html_url does, with no <meta charset> (issue 10).
+    fragment = "--fragment" in sys.argv[1:]
     for split in SETS:
-        report(split, excerpts)
+        report(split, excerpts, fragment=fragment)
     return 0
 
 
