@@ -40,7 +40,11 @@ def extract_company_prose_rates(
 ) -> list[RateRow]:
     """Rates of companies the notice named with a short form, unless a table already gave them."""
     names: dict[str, str] = {}
+    if not any("percent" in s or "%" in s for s in sentences):
+        return []
     for sentence in sentences:
+        if "(" not in sentence:
+            continue
         for match in _DEFINED.finditer(sentence):
             names.setdefault(match.group("abbr"), match.group("name").strip())
     out: list[RateRow] = []

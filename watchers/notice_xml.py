@@ -195,8 +195,14 @@ def _fold_flat_tables(blocks: list[Block]) -> list[Block]:
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        rows = [b.text for b in blocks[i + 1 : i + 41] if b.kind == "p"]
-        table = flat_rate_table(block.text, rows) if block.kind == "p" else None
+        lower = block.text.lower()
+        header = block.kind == "p" and len(lower) < 120 and ("rate" in lower or "margin" in lower)
+        rows: list[str] = []
+        for after in blocks[i + 1 : i + 41] if header else ():
+            if after.kind != "p":
+                break  # rows are the paragraphs right after the header, nothing in between
+            rows.append(after.text)
+        table = flat_rate_table(block.text, rows) if header else None
         if table is None:
             out.append(block)
             i += 1

@@ -142,14 +142,15 @@ def paragraph_lines(paragraphs: list[str]) -> list[tuple[str, str]]:
     held: list[tuple[str, str]] = []  # section headings / country lines waiting for a row
     seen_country = False
     for text in paragraphs:
-        text = clean_text(text)
+        text = text.strip()
         parts = _DOT_LEADER.split(text, maxsplit=1)
         if len(parts) == 2 and (
             _PERIOD.search(parts[1]) or (not parts[1].strip() and _ends_in_case(parts[0]))
         ):
             row: tuple[str, str] | None = (parts[0], parts[1])
         else:
-            plain = _ROW_THEN_PERIOD.match(text)
+            # cheap tests first: a plain row is short and holds a slash date
+            plain = _ROW_THEN_PERIOD.match(text) if len(text) < 240 and "/" in text else None
             # without a leader, a row must name its country or stand under a country line
             under_country = seen_country or (plain is not None and _OWN_COUNTRY.match(text) is not None)
             row = (plain.group("row"), plain.group("rest")) if plain and under_country else None
@@ -157,7 +158,7 @@ def paragraph_lines(paragraphs: list[str]) -> list[tuple[str, str]]:
             lines.extend(held)
             lines.append(row)
             held = []
-        elif _COUNTRY_LINE.match(text) or (_SECTION.search(text) and len(text) < 60):
+        elif len(text) < 64 and (_COUNTRY_LINE.match(text) or _SECTION.search(text)):
             seen_country = seen_country or _COUNTRY_LINE.match(text) is not None
             held = [h for h in held if not _COUNTRY_LINE.match(h[0])] if _COUNTRY_LINE.match(text) else []
             held.append((text, ""))
