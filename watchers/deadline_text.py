@@ -132,6 +132,15 @@ _UNKNOWN_PUBLICATION = re.compile(
     re.IGNORECASE,
 )
 
+_THIS_NOTICE = re.compile(r"\b(?:this|these|the instant)\b", re.IGNORECASE)
+# 'Interested parties who wish to request a hearing must submit a written request ..., filed
+# electronically via ACCESS. An electronically filed request must be received ... by 5 p.m.
+# Eastern Time within 30 days after ...': the second sentence dates the first one's deadline.
+_FILING_CARRIES = re.compile(
+    r"^(?:an?|the|all|each)\s+(?:electronically[- ]filed\s+)?(?:document|request|submission|filing)s?"
+    r"\s+(?:must|shall|should|is|are)\b",
+    re.IGNORECASE,
+)
 
 # Kinds that name another kind's words inside their own sentence.
 _SUPPRESSES = {"annual_inquiry_service_list": "entry_of_appearance"}
@@ -224,9 +233,12 @@ def _anchor_of(text: str, anchors: Anchors) -> tuple[str, date | None]:
     if "publication" in t or "published" in t or "initiation" in t:
         before_publication = t.split("publication", 1)[0]
         after_publication = t.split("publication", 1)[-1]
+        # 'publication of this notice' / 'of these preliminary results' / 'of the instant
+        # notice' name this notice; 'of the final results' names a later one.
+        this_notice = _THIS_NOTICE.search(after_publication[:40]) is not None
         if _UNKNOWN_PUBLICATION.search(before_publication) or (
             _UNKNOWN_PUBLICATION.search(after_publication)
-            and "this" not in after_publication[:40]
+            and not this_notice
             and "order" not in after_publication[:20]
         ):
             return text.strip(), None
@@ -294,7 +306,7 @@ def extract_deadlines(sentences: list[str], anchors: Anchors) -> tuple[list[Dead
         text = mend_typos(sentence)
         kinds = _kinds_in(text)
         exprs = _time_expressions(text)
-        if not kinds and exprs and index and _BACK_REFERENCE.match(text):
+        if not kinds and exprs and index and (_BACK_REFERENCE.match(text) or _FILING_CARRIES.match(text)):
             # 'Any party may request a hearing. Such requests must be filed within 30 days ...'
             carried = _undated_kinds(sentences[index - 1])
             kinds = [(0, carried[0])] if len(carried) == 1 else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from datetime import date
 from typing import cast
@@ -18,16 +19,35 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PREAMBLE_LABEL = re.compile(r"^(AGENCY|ACTION|SUMMARY|DATES|ADDRESSES|FOR FURTHER INFORMATION "
                              r"CONTACT|SUPPLEMENTARY INFORMATION):", re.IGNORECASE)  # fmt: skip
 _DEPDOC = re.compile(r"^\[\s*[AC]\s*[-\u2013]\s*\d{3}.*\]$")
+# Older printed text (GPO renderings) gives the docket line without brackets: 'A-580-836',
+# 'A-570-848; C-570-849'. Only read as the docket while still in the heading, before AGENCY:.
+_CASE_ID = r"[AC]\s*[-\u2010-\u2015]\s*\d{3}\s*[-\u2010-\u2015]\s*\d{3}"
+_BARE_DOCKET = re.compile(rf"^{_CASE_ID}(?:\s*(?:[,;]|and|&)\s*{_CASE_ID})*\.?$")
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
 
-def _html_parser() -> lxml_html.HTMLParser:
-    return lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+def body_charset(data: bytes, content_type: str = "") -> str:
+    """The body's encoding: the HTTP charset, else a `<meta>` charset, else UTF-8 (what FR serves)."""
+    header = _HEADER_CHARSET.search(content_type)
+    meta = _META_CHARSET.search(data[:2048])
+    for candidate in (header.group(1) if header else None, meta.group(1).decode("ascii") if meta else None):
+        if candidate:
+            try:
+                return codecs.lookup(candidate).name
+            except LookupError:
+                continue
+    return "utf-8"
 
 
-def html_to_notice_element(data: bytes, *, title: str = "") -> etree._Element:
+def _html_parser(encoding: str) -> lxml_html.HTMLParser:
+    return lxml_html.HTMLParser(encoding=encoding, no_network=True, remove_comments=True, remove_pis=True)
+
+
+def html_to_notice_element(data: bytes, *, title: str = "", content_type: str = "") -> etree._Element:
     """Map the HTML body onto the FR XML element names the XML reader understands."""
     try:
-        doc = lxml_html.document_fromstring(data, parser=_html_parser())
+        doc = lxml_html.document_fromstring(data, parser=_html_parser(body_charset(data, content_type)))
     except (etree.ParserError, ValueError) as exc:
         raise MalformedXmlError(f"unreadable HTML: {exc}") from exc
     notice = etree.Element("NOTICE")
@@ -35,6 +55,7 @@ def html_to_notice_element(data: bytes, *, title: str = "") -> etree._Element:
     if title:
         etree.SubElement(notice, "SUBJECT").text = title
     section: etree._Element = body
+    in_heading = True  # before the preamble's first label (AGENCY:)
     for el in doc.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "table"):
         if _inside(el, "table") and el.tag != "table":
             continue
@@ -44,10 +65,11 @@ def html_to_notice_element(data: bytes, *, title: str = "") -> etree._Element:
                 etree.SubElement(notice, "SUBJECT").text = text
                 continue
             label = _PREAMBLE_LABEL.match(text)
+            in_heading = in_heading and not label
             section = etree.SubElement(body, "DATES") if label and "DATES" in text.upper() else body
             etree.SubElement(section, "HD").text = text
         elif el.tag == "p":
-            if _DEPDOC.match(text):
+            if _DEPDOC.match(text) or (in_heading and _BARE_DOCKET.match(text)):
                 etree.SubElement(notice, "DEPDOC").text = text
                 continue
             if text.startswith("[FR Doc"):
@@ -55,6 +77,7 @@ def html_to_notice_element(data: bytes, *, title: str = "") -> etree._Element:
                 continue
             label = _PREAMBLE_LABEL.match(text)
             if label:
+                in_heading = False
                 section = etree.SubElement(body, "DATES") if label.group(1).upper() == "DATES" else body
                 text = text[label.end() :].strip()
             _paragraph(section, el, text)
@@ -113,9 +136,10 @@ def extract_notice_facts_from_html(
     document_number: str | None,
     publication_date: date | None,
     title: str = "",
+    content_type: str = "",
 ) -> NoticeFacts:
-    """Facts of one notice from its FR body HTML; the title comes from the API when given."""
-    notice = html_to_notice_element(html, title=title)
+    """Facts of one notice from its FR body HTML, decoded with the response charset (UTF-8 when none)."""
+    notice = html_to_notice_element(html, title=title, content_type=content_type)
     facts = facts_from_element(notice, document_number=document_number, publication_date=publication_date)
     facts.unread.append("read from the HTML body, not the GPO XML")
     return facts

@@ -10,7 +10,9 @@ from lxml import etree
 
 from watchers.case_numbers import extract_case_numbers
 from watchers.classify import classify_notice
+from watchers.company_prose_rates import extract_company_prose_rates
 from watchers.deadline_text import Anchors, extract_deadlines, find_hearing_date
+from watchers.flat_rate_rows import flat_rate_table
 from watchers.hts_codes import extract_hts_codes
 from watchers.notice_text import (
     LONG_DATE,
@@ -187,6 +189,30 @@ def _entry_head_cases(parts: NoticeParts) -> tuple[str, ...]:
     return tuple(heads)
 
 
+def _fold_flat_tables(blocks: list[Block]) -> list[Block]:
+    """A header paragraph and the 'Name 0.44 percent' paragraphs after it become one table."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        lower = block.text.lower()
+        header = block.kind == "p" and len(lower) < 120 and ("rate" in lower or "margin" in lower)
+        rows: list[str] = []
+        for after in blocks[i + 1 : i + 41] if header else ():
+            if after.kind != "p":
+                break  # rows are the paragraphs right after the header, nothing in between
+            rows.append(after.text)
+        table = flat_rate_table(block.text, rows) if header else None
+        if table is None:
+            out.append(block)
+            i += 1
+            continue
+        text = " ".join(c.text for r in table.rows for c in r)
+        out.append(Block("table", block.heading, block.section, text, table))
+        i += 1 + len(table.rows)
+    return out
+
+
 def _points_to_appendix(scope: list[Block]) -> bool:
     text = " ".join(b.text for b in scope)
     return bool(re.search(r"\bappendix\b", text, re.IGNORECASE)) and not extract_hts_codes(text)
@@ -254,6 +280,7 @@ def facts_from_parts(
         publication_date=publication_date,
     )
     own = extract_case_numbers(parts.depdoc)
+    parts.blocks = _fold_flat_tables(parts.blocks)
     paragraphs = [b for b in parts.blocks if b.kind == "p"]
     body = [b.text for b in paragraphs]
     facts.product, facts.countries = title_subject(parts.title)
@@ -295,7 +322,14 @@ def facts_from_parts(
     table_number = 0
     previous_text = ""
     # Rate columns in unrelated notices (fee schedules, interest rates) are not duty rates.
-    trade = bool(own) or bool(_TRADE_WORDS.search(parts.title))
+    trade = (
+        bool(own)
+        or bool(_TRADE_WORDS.search(parts.title))
+        or any(
+            b.kind == "table" and b.table is not None and _TRADE_WORDS.search(" ".join(b.table.headers))
+            for b in parts.blocks
+        )
+    )  # a table headed 'Total net subsidy rate' is a duty table whatever the title
     for block in parts.blocks if trade else ():
         if block.kind == "table" and block.table is not None:
             table_number += 1
@@ -312,6 +346,7 @@ def facts_from_parts(
             previous_text = block.text
     if trade:
         facts.rates.extend(extract_prose_rates(sentences, cases=own, existing=facts.rates))
+        facts.rates.extend(extract_company_prose_rates(sentences, cases=own, existing=facts.rates))
 
     title = parts.title.lower()
     anchors = Anchors(

@@ -26,6 +26,14 @@ _SECTION = re.compile(r"antidumping duty proceedings|countervailing duty proceed
                       r"suspension agreements?|suspended investigations?", re.IGNORECASE)  # fmt: skip
 _SMALL_WORDS = frozenset({"of", "and", "the", "de", "del", "da", "for"})
 _NONE_ROW = re.compile(r"^none\.?$", re.IGNORECASE)
+# Older printed lists: the country on its own line ('Latvia:'), then rows without a dot leader
+# ('Steel Concrete Reinforcing Bars, A-449-804 9/1/02-8/31/03').
+_COUNTRY_LINE = re.compile(r"^[A-Z][A-Za-z.'’ ,()-]{1,60}:$")
+# A plain row is the product, its case (perhaps a short note in parentheses) and the period, and
+# nothing more: prose that cites a case and a date range is no row.
+_ROW_THEN_PERIOD = re.compile(
+    rf"^(?P<row>[^.;]{{1,160}}?{_CASE}(?:\s*\([^)]{{0,40}}\))?)\s+(?P<rest>{_PERIOD.pattern})\s*$"
+)
 PERIOD_HEADER = re.compile(r"period (?:of review|to be reviewed)", re.IGNORECASE)
 
 
@@ -65,12 +73,16 @@ def read_case_list(lines: list[tuple[str, str]]) -> tuple[list[ListedCase], list
     unread: list[str] = []
     section = ""
     pending = ""
+    country_line = ""  # a country printed on its own line heads the rows under it
     for stub, rest in lines:
         stub = clean_text(stub)
         if not stub and not rest:
             continue
+        if not rest and _COUNTRY_LINE.match(stub) and not stub.isupper() and not _SECTION.search(stub):
+            country_line, pending = country_name(stub.rstrip(":")), ""
+            continue
         if _SECTION.fullmatch(stub.rstrip(":")) or (_SECTION.search(stub) and len(stub) < 60):
-            section, pending = stub.rstrip(":"), ""
+            section, pending, country_line = stub.rstrip(":"), "", ""
             continue
         if _NONE_ROW.match(stub):
             continue
@@ -96,7 +108,9 @@ def read_case_list(lines: list[tuple[str, str]]) -> tuple[list[ListedCase], list
         assert match is not None
         head, case = match.group("head"), match.group("case")
         pending = ""
-        if ":" not in head:
+        if ":" not in head and country_line:
+            country, product = country_line, clean_text(head)
+        elif ":" not in head:
             unread.append(f"review list: no country for {case!r}")
             country, product = "", clean_text(head)
         else:
@@ -117,13 +131,43 @@ def table_lines(table: Table) -> list[tuple[str, str]]:
 
 
 def paragraph_lines(paragraphs: list[str]) -> list[tuple[str, str]]:
-    """The older plain form: 'Italy: Pressure Sensitive Tape, A-475-059 .... 10/1/01-9/30/02'."""
-    lines = []
+    """The older plain forms, one row a paragraph.
+
+    'Italy: Pressure Sensitive Tape, A-475-059 .... 10/1/01-9/30/02' (dot leader, period after);
+    'Ukraine: Certain Cut-to-Length Carbon Steel, A-823-808 ......' (dot leader, no period);
+    'Latvia:' then 'Steel Concrete Reinforcing Bars, A-449-804 9/1/02-8/31/03' (no leader).
+    Section headings and country lines are kept only when a row follows them.
+    """
+    lines: list[tuple[str, str]] = []
+    held: list[tuple[str, str]] = []  # section headings / country lines waiting for a row
+    seen_country = False
     for text in paragraphs:
+        text = text.strip()
         parts = _DOT_LEADER.split(text, maxsplit=1)
-        if len(parts) == 2 and _PERIOD.search(parts[1]):
-            lines.append((parts[0], parts[1]))
+        if len(parts) == 2 and (
+            _PERIOD.search(parts[1]) or (not parts[1].strip() and _ends_in_case(parts[0]))
+        ):
+            row: tuple[str, str] | None = (parts[0], parts[1])
+        else:
+            # cheap tests first: a plain row is short and holds a slash date
+            plain = _ROW_THEN_PERIOD.match(text) if len(text) < 240 and "/" in text else None
+            # without a leader, a row must name its country or stand under a country line
+            under_country = seen_country or (plain is not None and _OWN_COUNTRY.match(text) is not None)
+            row = (plain.group("row"), plain.group("rest")) if plain and under_country else None
+        if row is not None:
+            lines.extend(held)
+            lines.append(row)
+            held = []
+        elif len(text) < 64 and (_COUNTRY_LINE.match(text) or _SECTION.search(text)):
+            seen_country = seen_country or _COUNTRY_LINE.match(text) is not None
+            held = [h for h in held if not _COUNTRY_LINE.match(h[0])] if _COUNTRY_LINE.match(text) else []
+            held.append((text, ""))
     return lines
+
+
+def _ends_in_case(text: str) -> bool:
+    match = _CASE_AT_END.match(text)
+    return match is not None and not match.group("tail").strip()
 
 
 def to_opportunities(

@@ -94,6 +94,7 @@ def read_full_text(meta: DocumentMeta, body: bytes | None, content_type: str) ->
                 document_number=meta.document_number,
                 publication_date=meta.publication_date,
                 title=meta.title,
+                content_type=content_type,
             )
         return extract_notice_facts(
             body, document_number=meta.document_number, publication_date=meta.publication_date
