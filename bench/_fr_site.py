@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from worker.recorded_site import Route
+from worker.app.recorded_site import Route
 
 SEARCH_PATH = "/api/v1/documents.json"
 XML_PREFIX = "/documents/full_text/xml/"

@@ -21,7 +21,7 @@ class Measured:
 
 
 def adcvd_command(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from worker.cli import main; main()", *args]
+    return [sys.executable, "-c", "from worker.app.cli import main; main()", *args]
 
 
 def clean_env(extra: dict[str, str]) -> dict[str, str]:

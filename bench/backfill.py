@@ -20,12 +20,12 @@ from sqlmodel import func, select
 
 from bench._fr_site import ConstructedRegister, constructed_notices
 from watchers.http import Fetcher
-from worker.backfill import run_backfill
-from worker.db import make_engine, transaction
-from worker.dbsetup import init_database
-from worker.models import Notice
-from worker.recorded_site import RecordedSite
-from worker.settings import Settings
+from worker.app.dbsetup import init_database
+from worker.app.recorded_site import RecordedSite
+from worker.app.settings import Settings
+from worker.ingest.backfill import run_backfill
+from worker.storage.db import make_engine, transaction
+from worker.storage.models import Notice
 
 SINCE, UNTIL = date(2021, 1, 1), date(2024, 12, 31)
 GOAL_SECONDS = 60.0

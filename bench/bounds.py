@@ -23,12 +23,12 @@ from bench._fr_site import ConstructedRegister, constructed_notices, real_pressu
 from bench._hostile_site import Bomb, Endless, HostileSite, gzip_bomb
 from bench._measure import Measured, adcvd_command, clean_env, run_measured
 from bench.digest import free_port
-from worker import store
-from worker.db import make_engine, transaction
-from worker.dbsetup import init_database
-from worker.models import Subscriber
-from worker.portfolio import import_portfolio
-from worker.recorded_site import RecordedSite
+from worker.app.dbsetup import init_database
+from worker.app.recorded_site import RecordedSite
+from worker.portfolios.files import import_portfolio
+from worker.storage import store
+from worker.storage.db import make_engine, transaction
+from worker.storage.models import Subscriber
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 SEARCH_PATH = "/api/v1/documents.json"

@@ -22,14 +22,14 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from pydantic import SecretStr
 
-from worker import store
-from worker.db import make_engine, transaction
-from worker.dbsetup import init_database
-from worker.digest import run_digests
-from worker.models import Product, Subscriber
-from worker.recorded_site import RecordedSite, Route
-from worker.runtime import run_delivery, run_poll
-from worker.settings import Settings
+from worker.alerts.digest import run_digests
+from worker.app.dbsetup import init_database
+from worker.app.recorded_site import RecordedSite, Route
+from worker.app.runtime import run_delivery, run_poll
+from worker.app.settings import Settings
+from worker.storage import store
+from worker.storage.db import make_engine, transaction
+from worker.storage.models import Product, Subscriber
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 GOAL_SECONDS = 30.0

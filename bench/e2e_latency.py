@@ -33,16 +33,16 @@ from aiosmtpd.controller import Controller
 from pydantic import SecretStr
 
 from bench._fr_site import SHARED_CACHE_MAX_AGE_SECONDS, StaleSharedCache
-from worker import store
-from worker.catalog_seed import load_seed_catalog
-from worker.db import make_engine, transaction
-from worker.dbsetup import init_database
-from worker.inspection import poll_public_inspection
-from worker.models import Case, CaseHts, Subscriber
-from worker.portfolio import import_portfolio
-from worker.recorded_site import RecordedSite, Route
-from worker.runtime import open_fetcher, run_delivery, run_poll
-from worker.settings import Settings
+from worker.app.dbsetup import init_database
+from worker.app.recorded_site import RecordedSite, Route
+from worker.app.runtime import open_fetcher, run_delivery, run_poll
+from worker.app.settings import Settings
+from worker.catalog.seed import load_seed_catalog
+from worker.ingest.public_inspection import poll_public_inspection
+from worker.portfolios.files import import_portfolio
+from worker.storage import store
+from worker.storage.db import make_engine, transaction
+from worker.storage.models import Case, CaseHts, Subscriber
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 SEARCH = "/api/v1/documents.json"

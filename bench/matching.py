@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from worker.catalog_seed import read_seed_catalog
-from worker.matching import ProductLine, build_catalog_index, match_products
-from worker.models import Case, CaseHts
+from worker.alerts.matching import ProductLine, build_catalog_index, match_products
+from worker.catalog.seed import read_seed_catalog
+from worker.storage.models import Case, CaseHts
 
 COMPANIES = [
     "Jiangsu Jianghuai Engine Co., Ltd", "Sumec Hardware and Tools Co., Ltd",

@@ -30,7 +30,7 @@ class Attachment:
 
 
 def products_csv_attachment(stored: Mapping[str, Any]) -> Attachment:
-    """The full product list an alert stores gzip-compressed (worker.alert_products) as a text/csv file."""
+    """The full product list an alert stores gzip-compressed (worker.alerts.alert_products), as text/csv."""
     content = gzip.decompress(base64.b64decode(str(stored["gzip_base64"])))
     return Attachment(str(stored.get("filename") or "adcvd-products.csv"), content, "text", "csv")
 

@@ -23,14 +23,14 @@ from rapidfuzz import fuzz
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from worker.countries import (  # noqa: E402
+from worker.rules.countries import (  # noqa: E402
     case_type_of,
     country_name,
     country_of_case,
     normalize_case_number,
     normalize_country,
 )
-from worker.hts import normalize_hts  # noqa: E402
+from worker.rules.hts import normalize_hts  # noqa: E402
 
 SOURCES = ROOT / "scripts" / "seed_sources"
 OUT = ROOT / "worker" / "data" / "seed_catalog.json"

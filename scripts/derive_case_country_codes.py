@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python scripts/derive_case_country_codes.py
 Prints the derived mapping, every row that disagrees with its code's majority country, and
-whether worker.countries.CASE_COUNTRY_CODES matches the derivation. A code takes the country
+whether worker.rules.countries.CASE_COUNTRY_CODES matches the derivation. A code takes the country
 named by most rows of all three lists, kept when it has at least twice the votes of the next.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from worker.countries import CASE_COUNTRY_CODES, normalize_country
+from worker.rules.countries import CASE_COUNTRY_CODES, normalize_country
 
 SOURCES = Path(__file__).resolve().parent / "seed_sources"
 TEST_CODES = {"000", "022", "111", "123"}  # ACCESS test cases ("Test From Bangladesh", ...)
@@ -69,12 +69,12 @@ def main() -> int:
             print(f"exception: {source} {number} says {country}, code {code} is {derived[code]}")
     print(derived)
     if derived != CASE_COUNTRY_CODES:
-        print("MISMATCH with worker.countries.CASE_COUNTRY_CODES:")
+        print("MISMATCH with worker.rules.countries.CASE_COUNTRY_CODES:")
         for code in sorted(set(derived) | set(CASE_COUNTRY_CODES)):
             if derived.get(code) != CASE_COUNTRY_CODES.get(code):
                 print(f"  {code}: derived {derived.get(code)} module {CASE_COUNTRY_CODES.get(code)}")
         return 1
-    print(f"worker.countries.CASE_COUNTRY_CODES matches the derivation ({len(derived)} codes)")
+    print(f"worker.rules.countries.CASE_COUNTRY_CODES matches the derivation ({len(derived)} codes)")
     return 0
 
 

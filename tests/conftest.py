@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from tests.support.mail import SmtpServer
 from tests.support.postgres import PostgresServer, postgres_server, postgres_url  # noqa: F401 (fixtures)
-from worker.db import create_schema, make_engine
+from worker.storage.db import create_schema, make_engine
 
 BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
 

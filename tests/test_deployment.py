@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from worker.settings import Settings
+from worker.app.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = re.compile(r"^#?(ADCVD_[A-Z0-9_]+)=(.*)$")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from worker.scheduler import build_scheduler, declare_jobs
-from worker.settings import Settings
+from worker.app.scheduler import build_scheduler, declare_jobs
+from worker.app.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

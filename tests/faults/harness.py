@@ -34,10 +34,10 @@ from bench._fr_site import (
 from tests.support.fixtures import FIXTURES
 from tests.support.mail import MailSink, SmtpServer
 from tests.support.pipeline import IMPORTER, set_cursor, subscribe_sample_portfolio
-from worker import store
-from worker.db import create_schema, make_engine, transaction
-from worker.models import Alert, Product, Subscriber
-from worker.recorded_site import RecordedSite, Route
+from worker.app.recorded_site import RecordedSite, Route
+from worker.storage import store
+from worker.storage.db import create_schema, make_engine, transaction
+from worker.storage.models import Alert, Product, Subscriber
 
 SEARCH_PATH = "/api/v1/documents.json"
 SUBSCRIBERS = 5  # besides the sample portfolio's own subscriber
@@ -180,7 +180,7 @@ class Worker:
         return env
 
     def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-c", "from worker.cli import main; main()", *args]
+        return [sys.executable, "-c", "from worker.app.cli import main; main()", *args]
 
     def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

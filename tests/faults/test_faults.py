@@ -32,10 +32,10 @@ from tests.faults.harness import (
 )
 from tests.support.fixtures import fixture_bytes
 from tests.support.pipeline import IMPORTER
-from worker import store
-from worker.db import transaction
-from worker.models import Subscriber
-from worker.recorded_site import Route
+from worker.app.recorded_site import Route
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Subscriber
 
 pytestmark = pytest.mark.timeout(300)
 SEED = 20240212

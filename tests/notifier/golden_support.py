@@ -17,9 +17,9 @@ from tests.support.pipeline import (
     settings_for,
     subscribe_sample_portfolio,
 )
-from worker.db import create_schema, make_engine
-from worker.recorded_site import RecordedSite
-from worker.runtime import run_poll
+from worker.app.recorded_site import RecordedSite
+from worker.app.runtime import run_poll
+from worker.storage.db import create_schema, make_engine
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 ORDER_POLLED = datetime(2024, 2, 12, 12, 0, tzinfo=UTC)

@@ -14,8 +14,8 @@ from notifier.summary import alert_summary
 from tests.notifier.golden_support import pressure_washer_catalog
 from tests.notifier.test_golden_emails import _build, _events, _notice, _subscriber
 from tests.support.mail import html_of, text_of
-from worker.events import EventKind
-from worker.routing import route_notice_events
+from worker.alerts.routing import route_notice_events
+from worker.catalog.events import EventKind
 
 TITLE = (
     "Gas Powered Pressure Washers From the People's Republic of China: Antidumping Duty and Countervailing"

@@ -16,14 +16,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.notifier.golden_support import assert_golden, pressure_washer_catalog
-from worker import store
-from worker.baseline import queue_baseline_report
-from worker.delivery import build_alert_message
-from worker.digest import queue_digests
-from worker.events import Event, EventKind, Severity
-from worker.models import Alert, CompanyRate, Notice, Subscriber
-from worker.reminders import queue_reminders
-from worker.routing import route_notice_events
+from worker.alerts.baseline import queue_baseline_report
+from worker.alerts.digest import queue_digests
+from worker.alerts.reminders import queue_reminders
+from worker.alerts.routing import route_notice_events
+from worker.catalog.events import Event, EventKind, Severity
+from worker.outbox.delivery import build_alert_message
+from worker.storage import store
+from worker.storage.models import Alert, CompanyRate, Notice, Subscriber
 
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)  # Monday 10:00 Eastern
 SENDER = "adcvd-watch <alerts@adcvd-watch.localhost>"

@@ -14,11 +14,11 @@ from sqlmodel import Session
 from notifier.links import safe_link
 from tests.notifier.golden_support import pressure_washer_catalog
 from tests.support.mail import html_of, text_of
-from worker import store
-from worker.delivery import build_alert_message
-from worker.events import Event, EventKind, Severity
-from worker.models import Notice, Subscriber
-from worker.routing import route_notice_events
+from worker.alerts.routing import route_notice_events
+from worker.catalog.events import Event, EventKind, Severity
+from worker.outbox.delivery import build_alert_message
+from worker.storage import store
+from worker.storage.models import Notice, Subscriber
 
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)
 
@@ -120,8 +120,8 @@ def test_a_javascript_notice_link_reaches_neither_the_email_nor_its_calendar(
 
 
 def test_a_configured_https_source_host_is_linkable_and_an_http_one_is_not() -> None:
-    from worker.runtime import link_hosts
-    from worker.settings import Settings
+    from worker.app.runtime import link_hosts
+    from worker.app.settings import Settings
 
     mirror = Settings(_env_file=None, federal_register_url="https://fr.mirror.example/api/v1")  # type: ignore[call-arg]
     assert safe_link("https://fr.mirror.example/d/2024-02902", link_hosts(mirror)) != ""

@@ -8,12 +8,12 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from tests.support.fixtures import fixture
-from worker import store
-from worker.db import transaction
-from worker.models import Subscriber
-from worker.portfolio import import_portfolio
-from worker.recorded_site import Route
-from worker.settings import Settings
+from worker.app.recorded_site import Route
+from worker.app.settings import Settings
+from worker.portfolios.files import import_portfolio
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Subscriber
 
 SEARCH_PATH = "/api/v1/documents.json"
 XML_PATH = "/documents/full_text/xml/2024/02/12/2024-02902.xml"

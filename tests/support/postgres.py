@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.support.mail import free_port
-from worker.db import make_engine, upgrade_schema
+from worker.storage.db import make_engine, upgrade_schema
 
 TEMPLATE = "adcvd_template"
 _counter = itertools.count(1)

@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from tests.support.fixtures import fixture
-from worker.cli import app
+from worker.app.cli import app
 
 ISSUE_2016 = str(fixture("fr_xml", "fr_daily_issue_2016-04-15.xml"))
 GLYCINE = str(fixture("fr_xml", "fr_xml_2016-08229_glycine_prc_prelim_ar.xml"))

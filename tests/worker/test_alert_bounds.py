@@ -14,19 +14,19 @@ from sqlalchemy.engine import Engine
 
 from tests.support.mail import SmtpServer, html_of, text_of
 from tests.support.pipeline import IMPORTER, pressure_washer_routes, set_cursor, settings_for
-from worker import store
-from worker.alert_products import (
+from worker.alerts.alert_products import (
     MAX_PRODUCTS_SHOWN,
     ProductLine,
     alert_product_fields,
     products_csv,
     products_to_show,
 )
-from worker.db import transaction
-from worker.models import Subscriber
-from worker.portfolio import import_portfolio
-from worker.recorded_site import RecordedSite
-from worker.runtime import run_delivery, run_poll
+from worker.app.recorded_site import RecordedSite
+from worker.app.runtime import run_delivery, run_poll
+from worker.portfolios.files import import_portfolio
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Subscriber
 
 HEADER = "importer,sku,description,hts,country_of_origin,producer,exporter,annual_entered_value_usd\n"
 SUMEC = '"Sumec Hardware & Tools Co., Ltd."'

@@ -9,12 +9,12 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from tests.support.pipeline import IMPORTER, pressure_washer_routes, set_cursor, settings_for
-from worker import store
-from worker.cli import app
-from worker.db import transaction
-from worker.models import Product, Subscriber
-from worker.recorded_site import RecordedSite
-from worker.runtime import run_poll
+from worker.app.cli import app
+from worker.app.recorded_site import RecordedSite
+from worker.app.runtime import run_poll
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Product, Subscriber
 
 
 def rate_for(engine: Engine, sku: str, case_number: str) -> tuple[str, str | None]:

@@ -9,11 +9,11 @@ from sqlalchemy.engine import Engine
 
 from tests.support.fixtures import fixture
 from tests.support.pipeline import settings_for, subscribe_sample_portfolio
-from worker import store
-from worker.db import transaction
-from worker.models import Case, CaseHts, Importer, Product
-from worker.recorded_site import RecordedSite, Route
-from worker.runtime import run_poll
+from worker.app.recorded_site import RecordedSite, Route
+from worker.app.runtime import run_poll
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Case, CaseHts, Importer, Product
 
 NOW = datetime(2025, 7, 17, 20, 0, tzinfo=UTC)
 AD_PATH = "/preliminary-affirmative-determination-antidumping-duty-investigation-active-anode-material-china"

@@ -15,8 +15,8 @@ from bench._fr_site import SEARCH_PATH, ConstructedRegister, constructed_notices
 from tests.support.fixtures import FIXTURES
 from tests.support.pipeline import subscribe_sample_portfolio
 from watchers.http import Fetcher, RateLimiter
-from worker import store
-from worker.backfill import (
+from worker.app.recorded_site import RecordedSite, Route
+from worker.ingest.backfill import (
     BackfillReport,
     Window,
     halve,
@@ -26,9 +26,9 @@ from worker.backfill import (
     state_name,
     window_is_full,
 )
-from worker.db import create_schema, make_engine, transaction
-from worker.models import Notice
-from worker.recorded_site import RecordedSite, Route
+from worker.storage import store
+from worker.storage.db import create_schema, make_engine, transaction
+from worker.storage.models import Notice
 
 NOW = datetime(2024, 3, 4, 12, 0, tzinfo=UTC)
 SINCE, UNTIL = date(2023, 11, 1), date(2024, 2, 29)

@@ -14,18 +14,18 @@ from typer.testing import CliRunner
 from tests.support.fixtures import fixture
 from tests.support.mail import SmtpServer, text_of
 from tests.support.pipeline import IMPORTER, pressure_washer_routes, set_cursor, settings_for
-from worker import store
-from worker.alert_products import MAX_PRODUCTS_SHOWN
-from worker.baseline import queue_baseline_reports
-from worker.catalog_seed import load_seed_catalog
-from worker.cli import app
-from worker.db import transaction
-from worker.events import Event, EventKind, Severity
-from worker.models import Notice, Subscriber
-from worker.portfolio import import_portfolio
-from worker.recorded_site import RecordedSite
-from worker.routing import route_notice_events
-from worker.runtime import run_delivery, run_poll
+from worker.alerts.alert_products import MAX_PRODUCTS_SHOWN
+from worker.alerts.baseline import queue_baseline_reports
+from worker.alerts.routing import route_notice_events
+from worker.app.cli import app
+from worker.app.recorded_site import RecordedSite
+from worker.app.runtime import run_delivery, run_poll
+from worker.catalog.events import Event, EventKind, Severity
+from worker.catalog.seed import load_seed_catalog
+from worker.portfolios.files import import_portfolio
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Notice, Subscriber
 
 
 async def test_subscriber_added_after_the_order_gets_one_baseline_and_no_repeat(

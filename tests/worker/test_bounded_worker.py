@@ -9,8 +9,8 @@ import pytest
 from bench._hostile_site import Answer, Bomb, Endless, HostileSite, Trickle, gzip_bomb
 from bench._measure import adcvd_command, clean_env, run_measured
 from tests.support.pipeline import SEARCH_PATH, set_cursor
-from worker import store
-from worker.db import create_schema, make_engine, transaction
+from worker.storage import store
+from worker.storage.db import create_schema, make_engine, transaction
 
 CASES: dict[str, tuple[Answer, str]] = {
     "endless-body": (Endless(1024 * 1024 * 1024), "limit"),

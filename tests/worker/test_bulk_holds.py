@@ -20,15 +20,16 @@ from tests.worker.test_public_inspection_real import (
     desk_route,
     recorded_body,
 )
-from worker import holds, store
-from worker.cli import app
-from worker.db import transaction
-from worker.digest import DigestPeriod, build_digest_payload
-from worker.holds import BulkHold
-from worker.inspection import poll_public_inspection
-from worker.models import Alert, Subscriber
-from worker.recorded_site import RecordedSite
-from worker.runtime import open_fetcher, run_poll
+from worker.alerts import holds
+from worker.alerts.digest import DigestPeriod, build_digest_payload
+from worker.alerts.holds import BulkHold
+from worker.app.cli import app
+from worker.app.recorded_site import RecordedSite
+from worker.app.runtime import open_fetcher, run_poll
+from worker.ingest.public_inspection import poll_public_inspection
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Alert, Subscriber
 
 OPERATOR = "ops@adcvd-watch.example"
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from worker.cascade import RateOption, resolve_deposit_rate, stack_rates
+from worker.rules.cascade import RateOption, resolve_deposit_rate, stack_rates
 
 D = Decimal
 PW_DOC = "2024-02902"

@@ -11,9 +11,9 @@ from sqlalchemy.engine import Engine
 from tests.support.fixtures import fixture_bytes
 from watchers.notice_xml import extract_notice_facts
 from watchers.records import Agency, CaseType, Classification, NoticeFacts, NoticeKind, Revokes
-from worker.catalog import apply_notice
-from worker.db import transaction
-from worker.events import EventKind
+from worker.catalog.apply import apply_notice
+from worker.catalog.events import EventKind
+from worker.storage.db import transaction
 
 ORDER = Classification(NoticeKind.ORDER, Agency.ITA, (CaseType.AD, CaseType.CVD), False, Revokes.NONE)
 

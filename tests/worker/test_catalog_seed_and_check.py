@@ -13,13 +13,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from worker.catalog_seed import load_seed_catalog, read_seed_catalog
-from worker.commands import check, portfolio
-from worker.context import AppContext
-from worker.db import make_engine, transaction
-from worker.matching import ProductLine, check_shipment, load_catalog_index, match_products
-from worker.models import Case, CaseHts, CompanyRate
-from worker.settings import Settings
+from worker.alerts.matching import ProductLine, check_shipment, load_catalog_index, match_products
+from worker.app.commands import check, portfolio
+from worker.app.context import AppContext
+from worker.app.settings import Settings
+from worker.catalog.seed import load_seed_catalog, read_seed_catalog
+from worker.storage.db import make_engine, transaction
+from worker.storage.models import Case, CaseHts, CompanyRate
 
 WORKED = {"A-570-932", "A-570-104", "C-570-105"}
 

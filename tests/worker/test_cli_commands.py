@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tests.support.fixtures import fixture
 from tests.support.mail import free_port
-from worker.cli import app
+from worker.app.cli import app
 
 IMPORTER = "Demo Outdoor Power Inc."
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from worker.cli import app
-from worker.settings import Settings
+from worker.app.cli import app
+from worker.app.settings import Settings
 
 
 def invoke(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
@@ -124,7 +124,7 @@ def test_version_and_help_need_no_settings(env: dict[str, str]) -> None:
 
 def test_help_lines_match_the_commands() -> None:
     """`adcvd --help` lists commands without importing them; each listed name must resolve."""
-    from worker.cli import COMMANDS, load_command
+    from worker.app.cli import COMMANDS, load_command
 
     for name in COMMANDS:
         assert load_command(name).name == name

@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 from tests.support.fixtures import fixture
 from tests.support.pipeline import pressure_washer_routes, set_cursor
-from worker.cli import app
-from worker.db import make_engine
-from worker.recorded_site import RecordedSite, Route
+from worker.app.cli import app
+from worker.app.recorded_site import RecordedSite, Route
+from worker.storage.db import make_engine
 
 
 def test_run_once_polls_and_delivers_and_a_second_run_sends_nothing(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from worker.countries import (
+from worker.rules.countries import (
     case_type_of,
     country_name,
     country_of_case,

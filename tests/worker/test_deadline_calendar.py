@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from notifier.ics import CalendarEntry, build_calendar
 from tests.support.pipeline import subscribe_sample_portfolio
-from worker import store
-from worker.cli import app
-from worker.db import transaction
-from worker.deadline_calendar import EASTERN, alarm_times, calendar_entry, stated_time
-from worker.models import Case, CaseHts, Product
+from worker.alerts.deadline_calendar import EASTERN, alarm_times, calendar_entry, stated_time
+from worker.app.cli import app
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Case, CaseHts, Product
 
 LADDER = (30, 14, 7, 2, 0)
 

@@ -15,11 +15,12 @@ from typer.testing import CliRunner
 
 from notifier.mailer import SmtpMailer, parse_smtp_url
 from tests.support.mail import SmtpServer
-from worker import delivery, store
-from worker.cli import app
-from worker.db import transaction
-from worker.delivery import BUILD_ATTEMPTS, deliver_due_alerts, message_id_for
-from worker.models import Alert, Subscriber
+from worker.app.cli import app
+from worker.outbox import delivery
+from worker.outbox.delivery import BUILD_ATTEMPTS, deliver_due_alerts, message_id_for
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Alert, Subscriber
 
 SENDER = "adcvd-watch <alerts@example.com>"
 

@@ -10,10 +10,10 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from tests.support.pipeline import IMPORTER_EMAIL, subscribe_sample_portfolio
-from worker import store
-from worker.cli import app
-from worker.db import transaction
-from worker.digest import DigestPeriod, due_digest_period, queue_digests
+from worker.alerts.digest import DigestPeriod, due_digest_period, queue_digests
+from worker.app.cli import app
+from worker.storage import store
+from worker.storage.db import transaction
 
 CHICAGO = ZoneInfo("America/Chicago")
 

@@ -8,17 +8,17 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from worker import store
-from worker.baseline import build_baseline_payload
-from worker.catalog_seed import load_seed_catalog
-from worker.cli import app
-from worker.db import transaction
-from worker.digest import DigestPeriod, build_digest_payload
-from worker.events import Event, EventKind, Severity
-from worker.models import Alert, Notice, Subscriber
-from worker.portfolio import import_portfolio
-from worker.reminders import collect_deadlines
-from worker.routing import route_notice_events
+from worker.alerts.baseline import build_baseline_payload
+from worker.alerts.digest import DigestPeriod, build_digest_payload
+from worker.alerts.reminders import collect_deadlines
+from worker.alerts.routing import route_notice_events
+from worker.app.cli import app
+from worker.catalog.events import Event, EventKind, Severity
+from worker.catalog.seed import load_seed_catalog
+from worker.portfolios.files import import_portfolio
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Alert, Notice, Subscriber
 
 PORTFOLIO = Path(__file__).parents[1] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
 IMPORTER = "Harbor Home Goods LLC"

@@ -15,10 +15,10 @@ from tests.support.pipeline import (
     settings_for,
     subscribe_sample_portfolio,
 )
-from worker import store
-from worker.db import transaction
-from worker.recorded_site import RecordedSite
-from worker.runtime import run_delivery, run_poll
+from worker.app.recorded_site import RecordedSite
+from worker.app.runtime import run_delivery, run_poll
+from worker.storage import store
+from worker.storage.db import transaction
 
 
 async def test_order_reaches_subscriber_once_with_cases_product_level_rate_and_citation(

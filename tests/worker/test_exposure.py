@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from worker.exposure import annual_exposure, compute_dumping
+from worker.rules.exposure import annual_exposure, compute_dumping
 
 D = Decimal
 

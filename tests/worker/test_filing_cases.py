@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from watchers.pi_filing import parse_filing_subject
-from worker.catalog_seed import load_seed_catalog
-from worker.db import transaction
-from worker.filing_cases import candidate_cases, country_code, product_match, resolve_countries
+from worker.catalog.seed import load_seed_catalog
+from worker.ingest.filing_cases import candidate_cases, country_code, product_match, resolve_countries
+from worker.storage.db import transaction
 
 
 @pytest.mark.parametrize(

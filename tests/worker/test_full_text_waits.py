@@ -16,12 +16,12 @@ from tests.support.pipeline import (
     settings_for,
     subscribe_sample_portfolio,
 )
-from worker import store
-from worker.db import transaction
-from worker.full_text import FULL_TEXT_ATTEMPTS
-from worker.pipeline import PollReport
-from worker.recorded_site import RecordedSite, Route
-from worker.runtime import run_poll
+from worker.app.recorded_site import RecordedSite, Route
+from worker.app.runtime import run_poll
+from worker.ingest.federal_register import PollReport
+from worker.ingest.full_text import FULL_TEXT_ATTEMPTS
+from worker.storage import store
+from worker.storage.db import transaction
 
 NOT_FOUND = Route(
     XML_PATH, fixture_bytes("fr_api", "fr_404_html_body.html"), "text/html", status=404, etag=False

@@ -16,12 +16,12 @@ from typer.testing import CliRunner
 from tests.support.mail import text_of
 from tests.support.pipeline import pressure_washer_routes, set_cursor, subscribe_sample_portfolio
 from watchers.http import Fetcher
-from worker import store
-from worker.cli import app
-from worker.db import create_schema, make_engine, transaction
-from worker.holds import BulkHold
-from worker.pipeline import poll_federal_register
-from worker.recorded_site import RecordedSite
+from worker.alerts.holds import BulkHold
+from worker.app.cli import app
+from worker.app.recorded_site import RecordedSite
+from worker.ingest.federal_register import poll_federal_register
+from worker.storage import store
+from worker.storage.db import create_schema, make_engine, transaction
 
 OPERATOR = "ops@adcvd-watch.example"
 

@@ -24,10 +24,10 @@ from tests.support.pipeline import (
     subscribe_sample_portfolio,
 )
 from watchers.xml_safety import UnsafeXmlError, parse_xml_safely
-from worker import store
-from worker.db import redacted_url, transaction
-from worker.recorded_site import RecordedSite, Route
-from worker.runtime import run_delivery, run_poll
+from worker.app.recorded_site import RecordedSite, Route
+from worker.app.runtime import run_delivery, run_poll
+from worker.storage import store
+from worker.storage.db import redacted_url, transaction
 
 SCRIPT = "<script>alert('x')</script>"
 INJECTION = "\r\nBcc: attacker@example.com\r\nX-Injected: yes"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from worker.hts import format_hts, hts_match_level, hts_prefixes, normalize_hts
+from worker.rules.hts import format_hts, hts_match_level, hts_prefixes, normalize_hts
 
 
 @pytest.mark.parametrize(

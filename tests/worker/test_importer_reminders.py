@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from worker import store
-from worker.catalog_seed import load_seed_catalog
-from worker.db import transaction
-from worker.models import Deadline, Subscriber
-from worker.portfolio import import_portfolio
-from worker.reminders import queue_reminders
+from worker.alerts.reminders import queue_reminders
+from worker.catalog.seed import load_seed_catalog
+from worker.portfolios.files import import_portfolio
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Deadline, Subscriber
 
 PORTFOLIO = Path(__file__).parents[1] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
 IMPORTER = "Harbor Home Goods LLC"

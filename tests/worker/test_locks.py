@@ -13,11 +13,11 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from tests.support.pipeline import subscribe_sample_portfolio
-from worker import store
-from worker.cli import app
-from worker.db import make_engine, transaction
-from worker.locks import poll_lock, worker_lock
-from worker.models import Alert
+from worker.app.cli import app
+from worker.storage import store
+from worker.storage.db import make_engine, transaction
+from worker.storage.locks import poll_lock, worker_lock
+from worker.storage.models import Alert
 
 NOW = datetime(2024, 2, 12, 12, 0, tzinfo=UTC)
 
@@ -80,8 +80,8 @@ def test_a_second_worker_on_one_sqlite_file_refuses_to_start(tmp_path: Path) -> 
             "-c",
             textwrap.dedent(f"""
             import sys
-            from worker.db import make_engine
-            from worker.locks import worker_lock
+            from worker.storage.db import make_engine
+            from worker.storage.locks import worker_lock
             with worker_lock(make_engine({url!r})):
                 print("holding", flush=True)
                 sys.stdin.read()

@@ -10,17 +10,18 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from notifier.render import render_message
-from worker import baseline, store
-from worker.baseline import build_baseline_payload
-from worker.catalog_seed import load_seed_catalog
-from worker.db import transaction
-from worker.events import Event, EventKind, Severity
-from worker.match_level import LIKELY, POSSIBLE, grade_match
-from worker.matching import check_shipment, load_catalog_index
-from worker.models import Notice, Subscriber
-from worker.portfolio import import_portfolio
-from worker.reminders import collect_deadlines
-from worker.routing import load_reach, route_notice_events
+from worker.alerts import baseline
+from worker.alerts.baseline import build_baseline_payload
+from worker.alerts.match_level import LIKELY, POSSIBLE, grade_match
+from worker.alerts.matching import check_shipment, load_catalog_index
+from worker.alerts.reminders import collect_deadlines
+from worker.alerts.routing import load_reach, route_notice_events
+from worker.catalog.events import Event, EventKind, Severity
+from worker.catalog.seed import load_seed_catalog
+from worker.portfolios.files import import_portfolio
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Notice, Subscriber
 
 PORTFOLIO = Path(__file__).parents[1] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
 IMPORTER = "Harbor Home Goods LLC"

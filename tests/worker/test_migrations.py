@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
-from worker.cli import app
-from worker.db import current_revision, head_revision, make_engine, upgrade_schema
+from worker.app.cli import app
+from worker.storage.db import current_revision, head_revision, make_engine, upgrade_schema
 
 
 def test_migrated_schema_matches_the_models(engine: Engine) -> None:

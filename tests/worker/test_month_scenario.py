@@ -27,16 +27,16 @@ from tests.support.fixtures import fixture, fixture_bytes
 from tests.support.mail import SmtpServer, text_of
 from tests.support.pipeline import set_cursor, settings_for
 from watchers.business_days import is_business_day
-from worker import store
-from worker.baseline import queue_baseline_reports
-from worker.db import transaction
-from worker.dbsetup import init_database
-from worker.digest import run_digests
-from worker.models import Subscriber
-from worker.portfolio import import_portfolio
-from worker.recorded_site import RecordedSite, Route
-from worker.reminders import run_reminders
-from worker.runtime import run_delivery, run_poll
+from worker.alerts.baseline import queue_baseline_reports
+from worker.alerts.digest import run_digests
+from worker.alerts.reminders import run_reminders
+from worker.app.dbsetup import init_database
+from worker.app.recorded_site import RecordedSite, Route
+from worker.app.runtime import run_delivery, run_poll
+from worker.portfolios.files import import_portfolio
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Subscriber
 
 SEARCH_PATH = "/api/v1/documents.json"
 LADDER = (30, 14, 7, 2, 0)

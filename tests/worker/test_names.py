@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from worker.names import AliasTable, company_key, match_company, normalize_company_name
+from worker.rules.names import AliasTable, company_key, match_company, normalize_company_name
 
 PW_AD = [  # exporters/producers of the pressure-washers AD order, FR Doc 2024-02902
     "Jiangsu Jianghuai Engine Co., Ltd",

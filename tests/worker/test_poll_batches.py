@@ -13,12 +13,12 @@ from sqlalchemy.engine import Engine
 from bench._fr_site import ConstructedRegister, constructed_notices, real_pressure_washers_notice
 from tests.support.pipeline import set_cursor, subscribe_sample_portfolio
 from watchers.http import Fetcher, RateLimiter
-from worker import store
-from worker.commands.core import echo_poll
-from worker.db import transaction
-from worker.pipeline import poll_federal_register
-from worker.recorded_site import RecordedSite, Route
-from worker.settings import Settings
+from worker.app.commands.core import echo_poll
+from worker.app.recorded_site import RecordedSite, Route
+from worker.app.settings import Settings
+from worker.ingest.federal_register import poll_federal_register
+from worker.storage import store
+from worker.storage.db import transaction
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NOW = datetime(2024, 2, 16, 23, 0, tzinfo=UTC)

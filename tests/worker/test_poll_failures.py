@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 
 from tests.support.fixtures import fixture_bytes
 from tests.support.pipeline import SEARCH_PATH, set_cursor
-from worker import store
-from worker.cli import app
-from worker.db import create_schema, make_engine, transaction
-from worker.recorded_site import RecordedSite, Route
+from worker.app.cli import app
+from worker.app.recorded_site import RecordedSite, Route
+from worker.storage import store
+from worker.storage.db import create_schema, make_engine, transaction
 
 BROKEN = {
     "malformed-json": Route(SEARCH_PATH, fixture_bytes("fr_api", "search_ita_2024-02-09.json")[:700]),

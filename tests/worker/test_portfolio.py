@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from worker.db import transaction
-from worker.models import Importer, Product
-from worker.portfolio import import_portfolio, list_products, parse_portfolio
+from worker.portfolios.files import import_portfolio, list_products, parse_portfolio
+from worker.storage.db import transaction
+from worker.storage.models import Importer, Product
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "portfolio"
 

@@ -10,10 +10,10 @@ from openpyxl import Workbook
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from worker import portfolio_files
-from worker.cli import app
-from worker.db import transaction
-from worker.portfolio import import_portfolio, list_products, parse_portfolio
+from worker.app.cli import app
+from worker.portfolios import reading as portfolio_files
+from worker.portfolios.files import import_portfolio, list_products, parse_portfolio
+from worker.storage.db import transaction
 
 HEADER = "importer,sku,description,hts,country_of_origin,producer,exporter,annual_entered_value_usd"
 # CONSTRUCTED in the test: names with the accents Excel keeps in Windows-1252 (é, ü, ô, ñ) and an

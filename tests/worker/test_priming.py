@@ -16,11 +16,11 @@ from tests.support.pipeline import (
     settings_for,
     subscribe_sample_portfolio,
 )
-from worker import store
-from worker.backfill import run_backfill
-from worker.db import transaction
-from worker.recorded_site import RecordedSite, Route
-from worker.runtime import open_fetcher, run_delivery, run_poll
+from worker.app.recorded_site import RecordedSite, Route
+from worker.app.runtime import open_fetcher, run_delivery, run_poll
+from worker.ingest.backfill import run_backfill
+from worker.storage import store
+from worker.storage.db import transaction
 
 QUIET = b'{"description": "nothing", "count": 0, "total_pages": 0, "results": []}'
 

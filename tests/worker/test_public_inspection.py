@@ -17,15 +17,15 @@ from tests.support.pipeline import (
     settings_for,
     subscribe_sample_portfolio,
 )
-from worker import store
-from worker.db import transaction
-from worker.filed_pdf_retry import PDF_ATTEMPTS
-from worker.inspection import PUBLIC_INSPECTION, poll_public_inspection
-from worker.models import Case, CaseHts, Notice
-from worker.pipeline import PollReport
-from worker.recorded_site import RecordedSite, Route
-from worker.runtime import open_fetcher, run_delivery, run_poll
-from worker.settings import Settings
+from worker.app.recorded_site import RecordedSite, Route
+from worker.app.runtime import open_fetcher, run_delivery, run_poll
+from worker.app.settings import Settings
+from worker.ingest.federal_register import PollReport
+from worker.ingest.filed_pdf_retry import PDF_ATTEMPTS
+from worker.ingest.public_inspection import PUBLIC_INSPECTION, poll_public_inspection
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Case, CaseHts, Notice
 
 PI_PATH = "/api/v1/public-inspection-documents/current.json"
 FILED = datetime(2024, 2, 9, 21, 20, tzinfo=UTC)  # Friday 4:20 p.m. Eastern, the filing is on the desk

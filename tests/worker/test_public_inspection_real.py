@@ -13,16 +13,16 @@ from sqlalchemy.engine import Engine
 from tests.support.fixtures import fixture
 from tests.support.mail import SmtpServer, text_of
 from tests.support.pipeline import SEARCH_PATH, set_cursor, settings_for
-from worker import store
-from worker.catalog_seed import load_seed_catalog
-from worker.db import transaction
-from worker.inspection import poll_public_inspection
-from worker.models import Subscriber
-from worker.pipeline import PollReport
-from worker.portfolio import import_portfolio
-from worker.recorded_site import RecordedSite, Route
-from worker.runtime import open_fetcher, run_delivery, run_poll
-from worker.settings import Settings
+from worker.app.recorded_site import RecordedSite, Route
+from worker.app.runtime import open_fetcher, run_delivery, run_poll
+from worker.app.settings import Settings
+from worker.catalog.seed import load_seed_catalog
+from worker.ingest.federal_register import PollReport
+from worker.ingest.public_inspection import poll_public_inspection
+from worker.portfolios.files import import_portfolio
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Subscriber
 
 PI_PATH = "/api/v1/public-inspection-documents/current.json"
 RECORDED = "fr_api_recorded_2026-10-02_pi_current.json"

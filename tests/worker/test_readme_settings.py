@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from worker.portfolio import parse_portfolio
-from worker.settings import Settings
+from worker.app.settings import Settings
+from worker.portfolios.files import parse_portfolio
 
 ROOT = Path(__file__).resolve().parents[2]
 

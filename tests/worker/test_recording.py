@@ -10,9 +10,9 @@ from sqlalchemy.engine import Engine
 from tests.support.fixtures import fixture_bytes
 from tests.support.pipeline import pressure_washer_routes, set_cursor, settings_for
 from watchers.http import FetchResult
-from worker.recorded_site import RecordedSite
-from worker.recording import Recorder, fixture_name
-from worker.runtime import run_poll
+from worker.app.recorded_site import RecordedSite
+from worker.app.runtime import run_poll
+from worker.ingest.recording import Recorder, fixture_name
 
 
 async def test_record_saves_each_response_byte_for_byte_with_source_note(

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from tests.support.pipeline import subscribe_sample_portfolio
-from worker import store
-from worker.db import transaction
-from worker.models import Case, CaseHts
-from worker.reminders import reminder_dates, review_request_window, run_reminders
+from worker.alerts.reminders import reminder_dates, review_request_window, run_reminders
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Case, CaseHts
 
 LADDER = (30, 14, 7, 2, 0)
 ORDER = date(2023, 3, 8)

@@ -11,11 +11,11 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from tests.support.pipeline import subscribe_sample_portfolio
-from worker import store
-from worker.cli import app
-from worker.db import transaction
-from worker.models import Case, CaseHts
-from worker.reminders import due_rung, reminder_dates, review_request_window
+from worker.alerts.reminders import due_rung, reminder_dates, review_request_window
+from worker.app.cli import app
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Case, CaseHts
 
 LADDER = (30, 14, 7, 2, 0)
 

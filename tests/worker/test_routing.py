@@ -16,14 +16,14 @@ from tests.support.pipeline import (
     settings_for,
     subscribe_sample_portfolio,
 )
-from worker import store
-from worker.cli import app
-from worker.db import transaction
-from worker.events import EventKind
-from worker.models import Subscriber
-from worker.recorded_site import RecordedSite
-from worker.routing import DIGEST_STATUS, wants
-from worker.runtime import run_delivery, run_poll
+from worker.alerts.routing import DIGEST_STATUS, wants
+from worker.app.cli import app
+from worker.app.recorded_site import RecordedSite
+from worker.app.runtime import run_delivery, run_poll
+from worker.catalog.events import EventKind
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Subscriber
 
 
 def _add(

@@ -15,10 +15,10 @@ from tests.support.mail import SmtpServer
 from tests.support.pipeline import SEARCH_PATH, pressure_washer_routes, set_cursor, settings_for
 from watchers import federal_register as fr
 from watchers.http import FetchResult
-from worker import store
-from worker.db import transaction
-from worker.recorded_site import RecordedSite, Route
-from worker.runtime import run_poll
+from worker.app.recorded_site import RecordedSite, Route
+from worker.app.runtime import run_poll
+from worker.storage import store
+from worker.storage.db import transaction
 
 REAL = json.loads(fixture_bytes("fr_api", "search_ita_2024-02-09.json"))["results"][0]
 

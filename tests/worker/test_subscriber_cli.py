@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from tests.support.fixtures import fixture
-from worker import store
-from worker.cli import app
-from worker.db import transaction
+from worker.app.cli import app
+from worker.storage import store
+from worker.storage.db import transaction
 
 IMPORTER = "Demo Outdoor Power Inc."
 

@@ -10,12 +10,12 @@ from sqlalchemy.engine import Engine
 
 from notifier.formatting import format_percent, format_usd
 from notifier.render import render_message
-from worker import store
-from worker.catalog_seed import load_seed_catalog
-from worker.db import transaction
-from worker.digest import DigestPeriod, build_digest_payload
-from worker.models import CompanyRate, Subscriber
-from worker.portfolio import import_portfolio
+from worker.alerts.digest import DigestPeriod, build_digest_payload
+from worker.catalog.seed import load_seed_catalog
+from worker.portfolios.files import import_portfolio
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import CompanyRate, Subscriber
 
 PORTFOLIO = Path(__file__).parents[1] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)

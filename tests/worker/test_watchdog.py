@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from worker import store
-from worker.cli import app
-from worker.db import transaction
-from worker.models import Notice
-from worker.watchdog import business_days_between, check_sources
+from worker.alerts.watchdog import business_days_between, check_sources
+from worker.app.cli import app
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Notice
 
 OPERATOR = "ops@example.com"
 NOW = datetime(2024, 2, 15, 15, 0, tzinfo=UTC)  # Thursday

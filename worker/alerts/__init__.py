@@ -1,0 +1,1 @@
+"""Who hears what: matching products to cases, routing events to subscribers, reminders, digests."""

@@ -1,0 +1,205 @@
+"""Watches the watchers: an operator alert when a source keeps failing or ITA notices stop arriving.
+
+Each condition alerts the operator once when it starts and once more when it ends. The decision is made
+from stored state (never from the event of one poll), and the alert row and the state that says "the
+operator knows" are saved in one transaction, so a crash or a second worker cannot alert twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from watchers.business_days import is_business_day
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Alert, SourceState
+
+log = logging.getLogger(__name__)
+QUIET_BUSINESS_DAYS = 2  # ITA publishes in almost every daily issue of the Federal Register
+QUIET_SOURCE = "federal_register"
+
+
+@dataclass
+class WatchReport:
+    alerts: list[str] = field(default_factory=list)  # dedupe keys of the operator alerts created
+
+
+def business_days_between(after: date, before: date) -> int:
+    """Business days d with after < d < before: whole days that passed with nothing published."""
+    days, d = 0, after + timedelta(days=1)
+    while d < before:
+        days += is_business_day(d)
+        d += timedelta(days=1)
+    return days
+
+
+def _operator_alert(
+    session: Session, *, operator_email: str, key: str, subject: str, lines: list[str], now: datetime
+) -> bool:
+    subscriber = store.load_operator_subscriber(session, operator_email)
+    assert subscriber.id is not None
+    alert = Alert(
+        dedupe_key=key,
+        subscriber_id=subscriber.id,
+        kind="operator",
+        payload={"template": "operator", "subject": subject, "lines": lines},
+        created_at=now,
+    )
+    created = store.save_alert_if_new(session, alert)
+    if created:
+        log.warning("operator alert: %s", subject)
+    return created
+
+
+operator_alert = _operator_alert  # for other jobs' notes to the operator (worker.alerts.reminder_outage)
+
+
+def _check_failures(
+    session: Session,
+    state: SourceState,
+    *,
+    operator_email: str,
+    after: int,
+    now: datetime,
+    report: WatchReport,
+) -> None:
+    since = state.last_success_at.isoformat(timespec="seconds") if state.last_success_at else "never"
+    if state.consecutive_failures >= after and not state.operator_alerted:
+        key = f"operator:{state.name}:failing:{since}"
+        subject = f"adcvd-watch: source {state.name} failing ({state.consecutive_failures} polls in a row)"
+        lines = [
+            f"The source {state.name} failed {state.consecutive_failures} polls in a row.",
+            f"Last success: {since}.",
+            f"Last error: {state.last_error or 'unknown'}",
+            "Alerts from this source are delayed until it recovers; nothing is lost meanwhile.",
+        ]
+        if _operator_alert(
+            session, operator_email=operator_email, key=key, subject=subject, lines=lines, now=now
+        ):
+            report.alerts.append(key)
+        state.operator_alerted = True
+        session.add(state)
+    elif state.operator_alerted and state.consecutive_failures == 0:
+        key = f"operator:{state.name}:recovered:{since}"
+        subject = f"adcvd-watch: source {state.name} recovered"
+        lines = [f"The source {state.name} was read successfully again at {since}."]
+        if _operator_alert(
+            session, operator_email=operator_email, key=key, subject=subject, lines=lines, now=now
+        ):
+            report.alerts.append(key)
+        state.operator_alerted = False
+        session.add(state)
+
+
+def _check_quiet(
+    session: Session, *, operator_email: str, today: date, now: datetime, report: WatchReport
+) -> None:
+    latest = store.latest_publication_date(session, source=QUIET_SOURCE, agency="ita")
+    if latest is None:
+        return  # nothing read yet: the failure check covers a source that never worked
+    prefix = f"operator:{QUIET_SOURCE}:quiet:"
+    quiet_keys = store.list_alert_keys(session, prefix=prefix)
+    recovered = set(store.list_alert_keys(session, prefix=f"operator:{QUIET_SOURCE}:quiet-ended:"))
+    for key in quiet_keys:
+        since = key.removeprefix(prefix)
+        ended = f"operator:{QUIET_SOURCE}:quiet-ended:{since}"
+        if ended not in recovered and latest > date.fromisoformat(since):
+            lines = [f"ITA notices arrive again: the newest is dated {latest.isoformat()}."]
+            if _operator_alert(
+                session,
+                operator_email=operator_email,
+                key=ended,
+                now=now,
+                lines=lines,
+                subject="adcvd-watch: ITA notices arriving again",
+            ):
+                report.alerts.append(ended)
+    quiet_days = business_days_between(latest, today)
+    if quiet_days >= QUIET_BUSINESS_DAYS:
+        key = f"{prefix}{latest.isoformat()}"
+        lines = [
+            f"No ITA notice has arrived from the Federal Register for {quiet_days} business days "
+            f"(the newest is dated {latest.isoformat()}).",
+            "ITA publishes in almost every daily issue: check the source and the worker.",
+        ]
+        if _operator_alert(
+            session,
+            operator_email=operator_email,
+            key=key,
+            lines=lines,
+            now=now,
+            subject=f"adcvd-watch: no ITA notice for {quiet_days} business days",
+        ):
+            report.alerts.append(key)
+
+
+def check_sources(
+    engine: Engine, *, operator_email: str | None, failure_alert_after: int, today: date, now: datetime
+) -> WatchReport:
+    """Create the operator alerts the stored state calls for; without an operator address, only log."""
+    report = WatchReport()
+    with transaction(engine) as session:
+        if not operator_email:
+            for state in store.list_source_states(session):
+                if state.consecutive_failures >= failure_alert_after:
+                    log.warning(
+                        "source %s failing: %s (no ADCVD_OPERATOR_EMAIL set)", state.name, state.last_error
+                    )
+            return report
+        for state in store.list_source_states(session):
+            _check_failures(
+                session,
+                state,
+                operator_email=operator_email,
+                after=failure_alert_after,
+                now=now,
+                report=report,
+            )
+        _check_quiet(session, operator_email=operator_email, today=today, now=now, report=report)
+    return report
+
+
+def note_set_aside(
+    engine: Engine,
+    *,
+    operator_email: str | None,
+    source: str,
+    set_aside: dict[str, str],
+    now: datetime,
+    what: str = "set-aside",
+) -> list[str]:
+    """One operator alert per document a poll set aside as unreadable (once per document and reason).
+
+    `what` is "set-aside" (a search result that could not be read) or "no-full-text" (a full text that
+    never came: the notice was read from its metadata alone).
+    """
+    if not set_aside:
+        return []
+    if not operator_email:
+        log.warning("%s: %d documents %s (no ADCVD_OPERATOR_EMAIL set)", source, len(set_aside), what)
+        return []
+    created: list[str] = []
+    subject = {
+        "set-aside": f"{source}: a document could not be read and was set aside",
+        "no-full-text": f"{source}: a notice's full text never came; read from its metadata alone",
+    }[what]
+    with transaction(engine) as session:
+        for number, reason in sorted(set_aside.items()):
+            digest = hashlib.sha256(f"{number}\n{reason}".encode()).hexdigest()[:16]
+            key = f"operator:{source}:{what}:{digest}"
+            lines = [
+                f"Document: {number}",
+                f"Reason: {reason}",
+                "The other documents of the poll were saved.",
+            ]
+            if _operator_alert(
+                session, operator_email=operator_email, key=key, subject=subject, lines=lines, now=now
+            ):
+                created.append(key)
+    return created

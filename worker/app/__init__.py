@@ -1,0 +1,1 @@
+"""The application: CLI commands, settings, scheduler, runtime seams and the demo."""

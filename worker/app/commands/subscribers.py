@@ -1,0 +1,171 @@
+"""`adcvd subscriber add|remove|list`."""
+
+from __future__ import annotations
+
+import secrets
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+
+from worker.alerts.baseline import queue_baseline_report
+from worker.alerts.routing import SWITCHABLE_KINDS
+from worker.app.commands.console import shown
+from worker.app.context import app_context
+from worker.app.dbsetup import init_database
+from worker.app.runtime import utc_now
+from worker.portfolios.subscribers import find_subscribers, normalize_address, remove_subscriber
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Subscriber
+
+ROLES = ("importer", "counsel", "ops")
+
+
+def _check_options(
+    email: str, role: str | None, digest: str | None, tz: str | None, kinds: list[str]
+) -> tuple[str, list[str]]:
+    """(the address as stored, problems with the options)."""
+    problems = []
+    address = email
+    try:
+        address = normalize_address(email)
+    except ValueError as exc:
+        problems.append(str(exc))
+    for kind in kinds:
+        if kind not in SWITCHABLE_KINDS:
+            problems.append(f"unknown alert kind {kind!r}; known: {', '.join(SWITCHABLE_KINDS)}")
+    if role is not None and role not in ROLES:
+        problems.append(f"--role must be one of {', '.join(ROLES)}, not {role!r}")
+    if digest is not None and digest not in ("weekly", "none"):
+        problems.append(f"--digest must be weekly or none, not {digest!r}")
+    if tz is not None:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"--tz is not a known time zone: {tz!r}")
+    return address, problems
+
+
+def register(app: typer.Typer) -> None:
+    sub = typer.Typer(help="Manage who receives alerts.", no_args_is_help=True)
+    app.add_typer(sub, name="subscriber")
+
+    @sub.command("add")
+    def add_cmd(
+        ctx: typer.Context,
+        email: str = typer.Argument(...),
+        importer: str = typer.Option(..., "--importer", help="The importer whose products they follow."),
+        create_importer: bool = typer.Option(
+            False, "--create-importer", help="Create the importer if it has no portfolio yet."
+        ),
+        role: str | None = typer.Option(None, "--role", help="importer, counsel or ops (new: importer)"),
+        digest: str | None = typer.Option(
+            None, "--digest", help="weekly or none (new: weekly for ops, none for the others)"
+        ),
+        tz: str | None = typer.Option(
+            None, "--tz", help="IANA time zone, e.g. America/Chicago (new: ADCVD_TIME_ZONE)"
+        ),
+        on: list[str] = typer.Option([], "--on", help="Switch an alert kind on (repeatable), e.g. reminder"),
+        off: list[str] = typer.Option([], "--off", help="Switch an alert kind off (repeatable)"),
+    ) -> None:
+        """Add a subscriber (who gets a baseline report of what reaches their products), or change
+        only the given options of an existing one. Addresses are compared without regard to case."""
+        address, problems = _check_options(email, role, digest, tz, [*on, *off])
+        if problems:
+            for problem in problems:
+                typer.echo(f"error: {shown(problem)}", err=True)
+            raise typer.Exit(2)
+        actx = app_context(ctx)
+        init_database(actx.engine, load_seed=False)
+        with transaction(actx.engine) as session:
+            owner = store.load_importer(session, importer)
+            if owner is None and not create_importer:
+                known = ", ".join(repr(i.name) for i in store.list_importers(session)[:10]) or "none yet"
+                typer.echo(
+                    f"error: no importer named {shown(importer)!r} (known: {shown(known)}); import their "
+                    "portfolio first, or pass --create-importer",
+                    err=True,
+                )
+                raise typer.Exit(1)
+            owner = owner or store.load_or_create_importer(session, importer)
+            existing = find_subscribers(session, address, owner.id)
+            subscriber = existing[0] if existing else None
+            created = subscriber is None
+            if subscriber is None:
+                new_role = role or "importer"
+                subscriber = Subscriber(
+                    email=address,
+                    importer_id=owner.id,
+                    role=new_role,
+                    digest=digest or ("weekly" if new_role == "ops" else "none"),
+                    time_zone=tz or actx.settings.time_zone,
+                    unsubscribe_token=secrets.token_urlsafe(16),
+                    created_at=utc_now(),
+                )
+            else:
+                subscriber.role = role or subscriber.role
+                subscriber.digest = digest or subscriber.digest
+                subscriber.time_zone = tz or subscriber.time_zone
+            if on or off:
+                kinds = dict(subscriber.preferences.get("kinds", {}))
+                kinds.update({k: True for k in on})
+                kinds.update({k: False for k in off})
+                subscriber.preferences = {**subscriber.preferences, "kinds": kinds}
+            session.add(subscriber)
+            session.flush()
+            baseline = queue_baseline_report(
+                session, subscriber, now=utc_now(), threshold=actx.settings.name_match_threshold
+            )
+            summary = (
+                f"{subscriber.email} ({subscriber.role}, digest {subscriber.digest}, {subscriber.time_zone})"
+            )
+        typer.echo(f"{'added' if created else 'updated'} {shown(summary)} for {shown(importer)}")
+        if baseline is not None:
+            typer.echo("baseline report queued: what already reaches their products")
+
+    @sub.command("remove")
+    def remove_cmd(
+        ctx: typer.Context,
+        email: str = typer.Argument(...),
+        importer: str | None = typer.Option(
+            None, "--importer", help="Only their subscription for this importer (default: all)."
+        ),
+    ) -> None:
+        """Remove a subscriber: no more alerts, and their unsent ones are dropped."""
+        actx = app_context(ctx)
+        init_database(actx.engine, load_seed=False)
+        with transaction(actx.engine) as session:
+            owner_id = None
+            if importer is not None:
+                owner = store.load_importer(session, importer)
+                if owner is None:
+                    typer.echo(f"error: no importer named {shown(importer)!r}", err=True)
+                    raise typer.Exit(1)
+                owner_id = owner.id
+            found = find_subscribers(session, email, owner_id)
+            if not found:
+                where = f" for {importer!r}" if importer else ""
+                typer.echo(f"error: no subscriber {shown(email.strip())!r}{shown(where)}", err=True)
+                raise typer.Exit(1)
+            unsent = sum(remove_subscriber(session, subscriber) for subscriber in found)
+        typer.echo(
+            f"removed {len(found)} subscription(s) of {shown(email.strip())}"
+            + (f"; {unsent} unsent alert(s) dropped" if unsent else "")
+        )
+
+    @sub.command("list")
+    def list_cmd(ctx: typer.Context) -> None:
+        """List subscribers."""
+        actx = app_context(ctx)
+        init_database(actx.engine, load_seed=False)
+        with transaction(actx.engine) as session:
+            importers = {i.id: i.name for i in store.list_importers(session)}
+            for subscriber in store.list_subscribers(session):
+                fields = (
+                    subscriber.email,
+                    subscriber.role,
+                    importers.get(subscriber.importer_id, "-"),
+                    f"digest {subscriber.digest}",
+                    subscriber.time_zone,
+                )
+                typer.echo("\t".join(shown(field) for field in fields))

@@ -1,0 +1,209 @@
+"""The runtime seams: real clock, HTTP client, mailer and the jobs the scheduler and CLI run."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from notifier.links import SOURCE_LINK_HOSTS
+from notifier.mailer import Mailer, make_mailer
+from watchers.fr_schedule import next_poll_delay
+from watchers.http import Fetcher, FetchResult, RateLimiter, origin_of
+from worker.alerts.holds import BulkHold
+from worker.alerts.watchdog import WatchReport, check_sources, note_set_aside
+from worker.app.settings import Settings
+from worker.ingest.federal_register import PollReport, poll_federal_register
+from worker.ingest.public_inspection import poll_public_inspection
+from worker.ingest.recording import Recorder
+from worker.ingest.trade_gov import poll_trade_gov
+from worker.outbox.delivery import DeliveryReport, deliver_due_alerts
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.locks import poll_lock
+
+SOURCES = ("federal_register", "public_inspection", "trade_gov")
+# Sources whose polls follow the Federal Register posting schedule (watchers/fr_schedule.py).
+SCHEDULED_SOURCES = ("federal_register", "public_inspection")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def source_hosts(settings: Settings) -> frozenset[str]:
+    """The configured sources' origins (scheme, host and port): the only places the worker fetches from."""
+    urls = (settings.federal_register_url, settings.trade_gov_url, settings.public_inspection_pdf_url)
+    return frozenset(origin_of(u) for u in urls)
+
+
+def link_hosts(settings: Settings) -> frozenset[str]:
+    """Hosts an email may link to: the official sources' and the configured ones served over https."""
+    urls = (settings.federal_register_url, settings.trade_gov_url, settings.public_inspection_pdf_url)
+    configured = {urlsplit(u).hostname or "" for u in urls if urlsplit(u).scheme == "https"}
+    return SOURCE_LINK_HOSTS | {host.lower() for host in configured if host}
+
+
+@asynccontextmanager
+async def open_fetcher(settings: Settings, *, record_dir: str | None = None) -> AsyncIterator[Fetcher]:
+    timeout = httpx.Timeout(settings.http_timeout_seconds, connect=10.0)
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        fetcher = Fetcher(
+            client=client,
+            allowed_hosts=source_hosts(settings),
+            max_retries=settings.http_max_retries,
+            deadline_seconds=settings.http_request_deadline_seconds,
+        )
+        fetcher.limiter = RateLimiter(settings.http_requests_per_second, fetcher.sleep)
+        if record_dir:
+            recorder = Recorder(record_dir)
+
+            def record(result: FetchResult) -> None:
+                recorder.save(result)
+
+            fetcher.recorder = record
+        yield fetcher
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    return make_mailer(
+        smtp_url=settings.smtp_url_value(),
+        outbox_dir=settings.outbox_dir,
+        timeout=settings.smtp_timeout_seconds,
+    )
+
+
+async def run_poll(
+    settings: Settings,
+    engine: Engine,
+    source: str,
+    *,
+    since: date | None = None,
+    dry_run: bool = False,
+    record_dir: str | None = None,
+    now: datetime | None = None,
+) -> PollReport:
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+    now = now or utc_now()
+    with poll_lock(engine, source) as mine:
+        if not mine:
+            # Another worker is polling this source; its stored state decides what comes next.
+            return PollReport(source=source, skipped="another worker is polling this source")
+        report = await _poll_source(
+            settings, engine, source, since=since, dry_run=dry_run, record_dir=record_dir, now=now
+        )
+        if not dry_run:
+            note_set_aside(
+                engine,
+                operator_email=settings.operator_email,
+                source=source,
+                set_aside=report.set_aside,
+                now=now,
+            )
+            note_set_aside(
+                engine,
+                operator_email=settings.operator_email,
+                source=source,
+                set_aside=report.gave_up,
+                now=now,
+                what="no-full-text",
+            )
+            watch_sources(settings, engine, now=now)
+    return report
+
+
+def watch_sources(settings: Settings, engine: Engine, *, now: datetime) -> WatchReport:
+    """Operator alerts for failing or silent sources (worker.alerts.watchdog), decided from stored state."""
+    today = now.astimezone(ZoneInfo(settings.time_zone)).date()
+    return check_sources(
+        engine,
+        operator_email=settings.operator_email,
+        failure_alert_after=settings.source_failure_alert_after,
+        today=today,
+        now=now,
+    )
+
+
+async def _poll_source(
+    settings: Settings,
+    engine: Engine,
+    source: str,
+    *,
+    since: date | None,
+    dry_run: bool,
+    record_dir: str | None,
+    now: datetime | None,
+) -> PollReport:
+    async with open_fetcher(settings, record_dir=record_dir) as fetcher:
+        if source == "public_inspection":
+            return await poll_public_inspection(
+                engine,
+                fetcher,
+                base_url=settings.federal_register_url,
+                now=now or utc_now(),
+                name_threshold=settings.name_match_threshold,
+                dry_run=dry_run,
+                pdf_base_url=settings.public_inspection_pdf_url,
+                bulk_hold=BulkHold(settings.bulk_alert_threshold, settings.operator_email),
+            )
+        if source == "trade_gov":
+            return await poll_trade_gov(
+                engine,
+                fetcher,
+                base_url=settings.trade_gov_url,
+                now=now or utc_now(),
+                name_threshold=settings.name_match_threshold,
+                bulk_hold=BulkHold(settings.bulk_alert_threshold, settings.operator_email),
+            )
+        return await poll_federal_register(
+            engine,
+            fetcher,
+            base_url=settings.federal_register_url,
+            now=now or utc_now(),
+            prime_days=settings.prime_days,
+            since=since,
+            name_threshold=settings.name_match_threshold,
+            dry_run=dry_run,
+            full_text_limiter=RateLimiter(settings.http_xml_requests_per_second, fetcher.sleep),
+            bulk_hold=BulkHold(settings.bulk_alert_threshold, settings.operator_email),
+        )
+
+
+def poll_is_due(engine: Engine, source: str, *, now: datetime) -> bool:
+    """Whether the FR schedule calls for a poll now: fast around posting times, slow otherwise."""
+    with transaction(engine) as session:
+        last = store.load_source_state(session, source).last_attempt_at
+    return last is None or last + timedelta(seconds=next_poll_delay(last)) <= now
+
+
+class Stopping:
+    """Set on SIGTERM: jobs finish what is in flight and claim nothing new."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self) -> bool:
+        return self.requested
+
+
+STOPPING = Stopping()
+
+
+async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | None = None) -> DeliveryReport:
+    return await deliver_due_alerts(
+        engine,
+        mailer_for(settings),
+        now=now or utc_now(),
+        sender=settings.mail_from,
+        batch=settings.delivery_batch,
+        lease=timedelta(seconds=settings.delivery_lease_seconds),
+        max_attempts=settings.max_delivery_attempts,
+        link_hosts=link_hosts(settings),
+        stopping=STOPPING,
+    )

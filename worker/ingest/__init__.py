@@ -1,0 +1,1 @@
+"""Polling the sources: one adapter per source, recording, backfill, the watchdog."""

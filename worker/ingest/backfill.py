@@ -1,0 +1,313 @@
+"""Backfill: prime the catalog from years of ITA notices, month by month, politely, resumably, silently."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from watchers import federal_register
+from watchers.http import Fetcher, RateLimiter, SourceError
+from watchers.records import DocumentMeta, SetAside
+from worker.ingest.federal_register import (
+    FEDERAL_REGISTER,
+    PollReport,
+    ReadNotice,
+    read_documents,
+    record_failure,
+    save_read_notices,
+)
+from worker.ingest.full_text import WAITING_KIND, Waiting, failures_so_far, save_waiting
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Notice
+
+log = logging.getLogger(__name__)
+BACKFILL_PREFIX = "backfill:federal_register"
+API_RESULT_CAP = 10_000  # count is capped here, and page*per_page beyond it silently resets to page 1
+API_MAX_PAGES = 50
+PER_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Window:
+    """Publication dates start..end, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def month_windows(since: date, until: date) -> list[Window]:
+    """Calendar months clipped to [since, until]; an ITA month holds a few hundred notices at most."""
+    windows: list[Window] = []
+    start = since
+    while start <= until:
+        next_month = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+        end = min(until, next_month - timedelta(days=1))
+        windows.append(Window(start, end))
+        start = end + timedelta(days=1)
+    return windows
+
+
+def halve(window: Window) -> tuple[Window, Window]:
+    if window.days < 2:
+        raise SourceError(f"{window.start}: one day holds {API_RESULT_CAP}+ results; cannot split further")
+    middle = window.start + timedelta(days=window.days // 2 - 1)
+    return Window(window.start, middle), Window(middle + timedelta(days=1), window.end)
+
+
+def window_is_full(count: int, *, per_page: int) -> bool:
+    """True when the API would not hand over every result of the window (the count is capped, too)."""
+    return count >= min(API_RESULT_CAP, API_MAX_PAGES * per_page)
+
+
+def state_name(since: date) -> str:
+    """One checkpoint per --since: a rerun of the same command resumes, another start date starts afresh."""
+    return f"{BACKFILL_PREFIX}:{since.isoformat()}"
+
+
+def resume_point(cursor: str | None, *, since: date) -> date:
+    """The day after the last completed window, or `since` when nothing was completed."""
+    if cursor is None:
+        return since
+    return max(since, date.fromisoformat(cursor) + timedelta(days=1))
+
+
+@dataclass
+class BackfillReport:
+    since: date
+    until: date
+    resumed_from: date | None = None
+    ok: bool = True
+    error: str | None = None
+    windows_total: int = 0
+    windows_done: int = 0
+    windows_split: int = 0
+    documents_seen: int = 0
+    documents_new: int = 0
+    documents_read: int = 0
+    cases_touched: int = 0
+    rates_added: int = 0
+    alerts_created: int = 0
+    requests: int = 0
+    set_aside: dict[str, str] = field(default_factory=dict)  # results that could not be read, with why
+    waiting: dict[str, str] = field(default_factory=dict)  # full texts that failed: read again next run
+    gave_up: dict[str, str] = field(default_factory=dict)  # full texts that never came: metadata only
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+Progress = Callable[[BackfillReport], None]
+
+
+async def fetch_window(
+    fetcher: Fetcher,
+    *,
+    base_url: str,
+    window: Window,
+    per_page: int = PER_PAGE,
+    set_aside: list[SetAside] | None = None,
+) -> list[DocumentMeta] | None:
+    """Every document of the window, or None when the window is too big for the API to list in full.
+
+    Results that cannot be read are left out and added to `set_aside`.
+    """
+    aside: list[SetAside] = set_aside if set_aside is not None else []
+    first = await fetcher.get(
+        federal_register.search_url(base_url),
+        params=httpx.QueryParams(
+            federal_register.build_search_params(since=window.start, until=window.end, per_page=per_page)
+        ),
+        accept="application/json",
+    )
+    page = federal_register.parse_search_page(first)
+    if window_is_full(page.count, per_page=per_page):
+        return None
+    documents = list(page.documents)
+    aside.extend(page.set_aside)
+    next_url, pages = page.next_page_url, 1
+    while next_url:
+        pages += 1
+        if pages > API_MAX_PAGES:
+            raise SourceError(f"search {window.start}..{window.end} did not end after {API_MAX_PAGES} pages")
+        page = federal_register.parse_search_page(
+            await fetcher.get(federal_register.rebase_url(next_url, base_url), accept="application/json")
+        )
+        documents.extend(page.documents)
+        aside.extend(page.set_aside)
+        next_url = page.next_page_url
+    return documents
+
+
+async def read_window(
+    fetcher: Fetcher,
+    documents: list[DocumentMeta],
+    *,
+    base_url: str,
+    concurrency: int,
+    xml_limiter: RateLimiter | None,
+    failures: dict[str, int] | None = None,
+    on_read: Callable[[], None] | None = None,
+) -> tuple[list[ReadNotice], list[Waiting]]:
+    """Full texts fetched `concurrency` at a time, each download through the XML limiter; order kept.
+
+    A full text that answers 404 or comes malformed waits (worker.ingest.full_text), as in the live poll.
+    """
+    gate = asyncio.Semaphore(max(1, concurrency))
+
+    async def read_one(meta: DocumentMeta) -> tuple[list[ReadNotice], list[Waiting]]:
+        async with gate:
+            result = await read_documents(
+                fetcher, [meta], base_url=base_url, failures=failures, full_text_limiter=xml_limiter
+            )
+        if on_read:
+            on_read()
+        return result
+
+    read: list[ReadNotice] = []
+    waiting: list[Waiting] = []
+    for done, waits in await asyncio.gather(*(read_one(m) for m in documents)):
+        read.extend(done)
+        waiting.extend(waits)
+    return read, waiting
+
+
+def first_waiting_day(engine: Engine, source: str, *, since: date) -> date | None:
+    """The earliest publication day of a document this backfill left waiting for its full text."""
+    with transaction(engine) as session:
+        days = [
+            n.publication_date
+            for n in session.exec(select(Notice).where(Notice.kind == WAITING_KIND, Notice.source == source))
+            if n.publication_date is not None and n.publication_date >= since
+        ]
+    return min(days) if days else None
+
+
+async def run_backfill(
+    engine: Engine,
+    fetcher: Fetcher,
+    *,
+    base_url: str,
+    since: date,
+    until: date,
+    now: datetime,
+    concurrency: int = 1,
+    xml_limiter: RateLimiter | None = None,
+    per_page: int = PER_PAGE,
+    name_threshold: int = 90,
+    progress: Progress | None = None,
+) -> BackfillReport:
+    """Windows in date order; each is saved primed (no alert) with its end as the checkpoint, in one
+    transaction, so an interruption loses at most the window in flight and a rerun resumes after the last."""
+    source = state_name(since)
+    report = BackfillReport(since=since, until=until)
+    with transaction(engine) as session:
+        cursor = store.load_source_state(session, source).cursor
+    start = resume_point(cursor, since=since)
+    waiting_since = first_waiting_day(engine, source, since=since)
+    if waiting_since is not None and waiting_since < start:
+        start = waiting_since  # windows with a document still waiting for its full text are read again
+    report.resumed_from = start if cursor is not None else None
+    pending = month_windows(start, until)
+    report.windows_total = len(pending)
+    requests_before = fetcher.requests_made
+
+    def tick() -> None:
+        report.documents_read += 1
+        report.requests = fetcher.requests_made - requests_before
+        if progress:
+            progress(report)
+
+    try:
+        while pending:
+            window = pending.pop(0)
+            unreadable: list[SetAside] = []
+            documents = await fetch_window(
+                fetcher, base_url=base_url, window=window, per_page=per_page, set_aside=unreadable
+            )
+            for item in unreadable:
+                log.warning("backfill: %s set aside: %s", item.document, item.reason)
+                report.set_aside[item.document] = item.reason
+            if documents is None:
+                pending[:0] = halve(window)
+                report.windows_split += 1
+                report.windows_total += 1
+                continue
+            report.documents_seen += len(documents)
+            with transaction(engine) as session:
+                known = store.published_document_numbers(session, (d.document_number for d in documents))
+                new = [d for d in documents if d.document_number not in known]
+                failures = {d.document_number: failures_so_far(session, d.document_number) for d in new}
+            report.documents_new += len(new)
+            read, waiting = await read_window(
+                fetcher,
+                new,
+                base_url=base_url,
+                concurrency=concurrency,
+                xml_limiter=xml_limiter,
+                failures=failures,
+                on_read=tick,
+            )
+            saved = PollReport(source=source, primed=True)
+            save_read_notices(
+                engine,
+                source=source,
+                read=read,
+                new_cursor=window.end.isoformat(),
+                validators=None,
+                primed=True,
+                now=now,
+                threshold=name_threshold,
+                report=saved,
+            )
+            with transaction(engine) as session:
+                for wait in waiting:
+                    if wait.final:
+                        report.gave_up[wait.meta.document_number] = wait.error
+                        continue
+                    # Not stored as read: the placeholder keeps its count and the next run fetches it again.
+                    save_waiting(session, wait, source=source, now=now)
+                    report.waiting[wait.meta.document_number] = wait.error
+            report.cases_touched += saved.cases_touched
+            report.rates_added += saved.rates_added
+            report.alerts_created += saved.alerts_created
+            report.windows_done += 1
+            report.requests = fetcher.requests_made - requests_before
+            if progress:
+                progress(report)
+    except SourceError as exc:
+        report.ok, report.error = False, str(exc)
+        report.requests = fetcher.requests_made - requests_before
+        record_failure(engine, source, str(exc), now)
+        return report
+    hand_over_to_live_source(engine, until=until, today=now.astimezone(UTC).date())
+    return report
+
+
+def hand_over_to_live_source(engine: Engine, *, until: date, today: date) -> None:
+    """A backfill that reached today has primed the live source: it alerts from here on, never primes.
+
+    Only a live source that never polled takes the backfill's end as its cursor (a day of slack for
+    time zones: the cursor's day is read again); one with a cursor keeps it, so nothing is skipped.
+    """
+    if until < today - timedelta(days=1):
+        return
+    with transaction(engine) as session:
+        live = store.load_source_state(session, FEDERAL_REGISTER)
+        if live.cursor is None:
+            live.cursor = min(until, today).isoformat()
+            session.add(live)

@@ -1,0 +1,456 @@
+"""One poll of the Federal Register: fetch, read, apply to the catalog, route alerts, save all at once."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from watchers import federal_register
+from watchers.case_numbers import extract_case_numbers
+from watchers.classify import classify_notice
+from watchers.http import BodyTooLargeError, Fetcher, RateLimiter, SourceError, Validators
+from watchers.notice_html import extract_notice_facts_from_html
+from watchers.notice_xml import extract_notice_facts
+from watchers.records import DocumentMeta, NoticeFacts, SetAside
+from watchers.xml_safety import MalformedXmlError, UnsafeXmlError
+from worker.alerts.holds import BulkHold, hold_if_bulk
+from worker.alerts.routing import route_notice_events
+from worker.catalog.apply import apply_notice
+from worker.ingest.filing_cases import cases_named_by_filing
+from worker.ingest.full_text import Waiting, failures_so_far, malformed_xml, save_waiting
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Notice, SourceState
+
+log = logging.getLogger(__name__)
+FEDERAL_REGISTER = "federal_register"
+
+
+@dataclass
+class PollReport:
+    source: str
+    ok: bool = True
+    primed: bool = False
+    not_modified: bool = False
+    documents_seen: int = 0
+    documents_new: int = 0
+    cases_touched: int = 0
+    rates_added: int = 0
+    alerts_created: int = 0
+    alerts_held: int = 0  # held for the operator by the bulk-alert circuit breaker (worker.alerts.holds)
+    requests: int = 0
+    error: str | None = None
+    unread: dict[str, list[str]] = field(default_factory=dict)
+    skipped: str | None = None  # why this poll did nothing (another worker holds the source's poll lock)
+    set_aside: dict[str, str] = field(default_factory=dict)  # unreadable search results, with the reason
+    gave_up: dict[str, str] = field(default_factory=dict)  # full texts that never came: metadata only
+    documents_saved: int = 0  # in batches committed by this poll (kept even when a later batch fails)
+
+
+@dataclass(frozen=True)
+class ReadNotice:
+    meta: DocumentMeta
+    facts: NoticeFacts
+    content_hash: str | None
+    full_text: str | None = None  # the body as text, so classification can read the notice's head
+
+
+def jsonable(value: Any) -> Any:
+    """Facts as JSON for the notice row: dates ISO, decimals as strings, enums by value."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def read_full_text(meta: DocumentMeta, body: bytes | None, content_type: str) -> NoticeFacts:
+    """Facts from the XML (or HTML) body; a body that cannot be read gives the metadata and an unread note."""
+    if body is None:
+        facts = NoticeFacts(
+            document_number=meta.document_number, title=meta.title, publication_date=meta.publication_date
+        )
+        facts.unread.append("no full text available; facts from the API metadata only")
+        return facts
+    try:
+        if "html" in content_type and not body.lstrip().startswith(b"<?xml"):
+            return extract_notice_facts_from_html(
+                body,
+                document_number=meta.document_number,
+                publication_date=meta.publication_date,
+                title=meta.title,
+                content_type=content_type,
+            )
+        return extract_notice_facts(
+            body, document_number=meta.document_number, publication_date=meta.publication_date
+        )
+    except (MalformedXmlError, UnsafeXmlError) as exc:
+        facts = NoticeFacts(
+            document_number=meta.document_number, title=meta.title, publication_date=meta.publication_date
+        )
+        facts.unread.append(f"full text refused: {exc}")
+        return facts
+
+
+def merge_metadata(meta: DocumentMeta, facts: NoticeFacts) -> NoticeFacts:
+    """The API's docket ids are the notice's own cases when the full text gave none."""
+    if not facts.case_numbers and meta.docket_ids:
+        facts.case_numbers = extract_case_numbers(" ".join(meta.docket_ids))
+    if not facts.title:
+        facts.title = meta.title
+    if facts.publication_date is None:
+        facts.publication_date = meta.publication_date
+    return facts
+
+
+def poll_window(state: SourceState, *, today: date, prime_days: int, since: date | None) -> tuple[date, bool]:
+    """Where to read from, and whether this poll primes (stores without alerting)."""
+    if since is not None:
+        return since, state.cursor is None
+    if state.cursor is None:
+        return today - timedelta(days=prime_days), True
+    # The cursor's own day is read again: a day's documents can arrive in more than one batch.
+    return date.fromisoformat(state.cursor), False
+
+
+def record_failure(engine: Engine, source: str, error: str, now: datetime) -> None:
+    with transaction(engine) as session:
+        state = store.load_source_state(session, source)
+        state.consecutive_failures += 1
+        state.last_error = error[:500]
+        state.last_attempt_at = now
+        session.add(state)
+
+
+SAVE_BATCH = 50  # documents per transaction in one poll: a big day never holds the database for long
+
+
+async def read_documents(
+    fetcher: Fetcher,
+    documents: list[DocumentMeta],
+    *,
+    base_url: str,
+    failures: dict[str, int] | None = None,
+    full_text_limiter: RateLimiter | None = None,
+) -> tuple[list[ReadNotice], list[Waiting]]:
+    """Each document's full text, downloads spaced by `full_text_limiter` (the FR asks for 1 a second).
+
+    One that answered 404 or came malformed waits for the next poll. `failures` holds the polls that
+    already failed on a document's full text: at FULL_TEXT_ATTEMPTS the document is read from its
+    metadata alone (and named in the poll's `gave_up`). Network failures and 5xx answers (after the
+    fetcher's retries) still fail the whole poll: they are the source's, not the document's, and must
+    not use up a document's attempts.
+    """
+    failures = failures or {}
+    read: list[ReadNotice] = []
+    waiting: list[Waiting] = []
+    for meta in documents:
+        if full_text_limiter is not None and (meta.full_text_xml_url or meta.body_html_url):
+            await full_text_limiter.wait()
+        too_large = None
+        try:
+            result = await federal_register.fetch_full_text(fetcher, meta, base_url=base_url)
+        except BodyTooLargeError as exc:
+            # Not transient: the notice is stored from its metadata, marked unread, and the source moves on.
+            result, too_large = None, f"full text not read: {exc}"
+        body = result.body if result else None
+        problem = None
+        if result is None and too_large is None and (meta.full_text_xml_url or meta.body_html_url):
+            problem = "full text answered HTTP 404"
+        elif result is not None and body is not None:
+            problem = malformed_xml(body, result.content_type)
+        if problem is not None:
+            item = Waiting(
+                meta, f"{meta.document_number}: {problem}", failures.get(meta.document_number, 0) + 1
+            )
+            waiting.append(item)
+            if not item.final:
+                continue
+            body = None
+        facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
+        if too_large:
+            facts.unread.append(too_large)
+        digest = hashlib.sha256(body).hexdigest() if body else None
+        text = body.decode("utf-8", "replace") if body else None
+        read.append(ReadNotice(meta=meta, facts=facts, content_hash=digest, full_text=text))
+    return read, waiting
+
+
+def save_read_notices(
+    engine: Engine,
+    *,
+    source: str,
+    read: list[ReadNotice],
+    new_cursor: str | None,
+    validators: Validators | None,
+    primed: bool,
+    now: datetime,
+    threshold: int,
+    report: PollReport,
+    bulk_hold: BulkHold | None = None,
+    set_aside: dict[str, str] | None = None,
+) -> None:
+    """Notices, catalog changes, alerts and the new cursor: one transaction, all or nothing.
+
+    Documents `set_aside` (unreadable) count as a failure of the poll that saved the others.
+    """
+    with transaction(engine) as session:
+        for item in read:
+            meta, facts = item.meta, item.facts
+            classification = classify_notice(
+                title=meta.title,
+                abstract=meta.abstract,
+                agencies=meta.agencies,
+                docket_ids=meta.docket_ids,
+                action=meta.action,
+                full_text=item.full_text,
+                document_number=meta.document_number,
+            )
+            if not facts.case_numbers:  # a filing seen on public inspection knows its cases
+                facts.case_numbers = cases_named_by_filing(session, meta.document_number, classification)
+            values = {
+                "source": source,
+                "publication_date": meta.publication_date,
+                "effective_date": facts.effective_date,
+                "title": meta.title,
+                "kind": classification.kind.value,
+                "agency": classification.agency.value,
+                "case_types": [c.value for c in classification.case_types],
+                "is_correction": classification.is_correction,
+                "revokes": classification.revokes.value,
+                "html_url": meta.html_url,
+                "pdf_url": meta.pdf_url,
+                "xml_url": meta.full_text_xml_url,
+                "content_hash": item.content_hash,
+                "on_public_inspection": False,
+                "facts": jsonable(asdict(facts)),
+                "unread": list(facts.unread),
+                "updated_at": now,
+            }
+            # A filing seen on public inspection becomes the published notice: same row, same thread.
+            notice = store.load_notice(session, meta.document_number) or Notice(
+                document_number=meta.document_number, first_seen_at=now, **values
+            )
+            for name, value in values.items():
+                setattr(notice, name, value)
+            session.add(notice)
+            session.flush()
+            change = apply_notice(
+                session,
+                document_number=meta.document_number,
+                title=meta.title,
+                published=meta.publication_date,
+                classification=classification,
+                facts=facts,
+                source=source,
+            )
+            notice.unread = list(facts.unread)
+            report.cases_touched += len(change.cases_touched)
+            report.rates_added += change.rates_added
+            if facts.unread:
+                report.unread[meta.document_number] = list(facts.unread)
+            if not primed:
+                alerts = route_notice_events(
+                    session,
+                    notice=notice,
+                    events=change.events,
+                    now=now,
+                    threshold=threshold,
+                    citation=meta.citation,
+                )
+                if bulk_hold and hold_if_bulk(
+                    session,
+                    alerts,
+                    document_number=meta.document_number,
+                    title=meta.title,
+                    rule=bulk_hold,
+                    now=now,
+                ):
+                    report.alerts_held += len(alerts)
+                    alerts = []
+                report.alerts_created += len(alerts)
+        store.save_poll_success(
+            session,
+            source,
+            now=now,
+            cursor=new_cursor,
+            etag=validators.etag if validators else None,
+            last_modified=validators.last_modified if validators else None,
+            keep_validators=validators is None,
+        )
+        if set_aside:
+            store.record_set_aside(session, source, set_aside)
+    report.documents_saved += len(read)
+
+
+async def poll_federal_register(
+    engine: Engine,
+    fetcher: Fetcher,
+    *,
+    base_url: str,
+    now: datetime,
+    prime_days: int = 30,
+    since: date | None = None,
+    name_threshold: int = 90,
+    dry_run: bool = False,
+    full_text_limiter: RateLimiter | None = None,
+    batch_size: int = SAVE_BATCH,
+    bulk_hold: BulkHold | None = None,
+) -> PollReport:
+    """Read every ITA document published since the cursor, saving them `batch_size` at a time, each batch
+    in one transaction with its alerts and the cursor; a failure keeps the batches saved before it."""
+    report = PollReport(source=FEDERAL_REGISTER)
+    today = now.astimezone(UTC).date()
+    with transaction(engine) as session:
+        state = store.load_source_state(session, FEDERAL_REGISTER)
+        window_start, primed = poll_window(state, today=today, prime_days=prime_days, since=since)
+        stored = Validators(state.etag, state.last_modified) if since is None else None
+    report.primed = primed
+    requests_before = fetcher.requests_made
+    unreadable: list[SetAside] = []
+    failures: dict[str, int] = {}
+    try:
+        documents, first = await federal_register.fetch_search(
+            fetcher, base_url=base_url, since=window_start, validators=stored, now=now, set_aside=unreadable
+        )
+        documents = set_aside_implausible(documents, today=today, set_aside=unreadable)
+        report.set_aside = {item.document: item.reason for item in unreadable}
+        for item in unreadable:
+            log.warning("%s: %s set aside: %s", FEDERAL_REGISTER, item.document, item.reason)
+        report.documents_seen = len(documents)
+        new_documents: list[DocumentMeta] = []
+        if first is not None and first.not_modified:
+            report.not_modified = True
+        else:
+            with transaction(engine) as session:
+                known = store.published_document_numbers(session, (d.document_number for d in documents))
+                new_documents = in_publication_order(d for d in documents if d.document_number not in known)
+                failures = {
+                    d.document_number: failures_so_far(session, d.document_number) for d in new_documents
+                }
+            report.documents_new = len(new_documents)
+    except SourceError as exc:
+        return failed_poll(
+            engine, report, exc, fetcher=fetcher, since=requests_before, dry_run=dry_run, now=now
+        )
+    dates = [d.publication_date for d in documents if d.publication_date]
+    new_cursor = min(max(dates), today).isoformat() if dates else None
+    if primed and new_cursor is None and not report.not_modified:
+        # Priming read its whole window and found nothing: it is done all the same, or every later poll
+        # would prime again and store the first real notice without alerting anyone.
+        new_cursor = today.isoformat()
+    validators = None
+    if first is not None and not first.not_modified:
+        validators = Validators(first.headers.get("etag"), first.headers.get("last-modified"))
+    still_waiting: list[Waiting] = []
+    batches = [new_documents[i : i + batch_size] for i in range(0, len(new_documents), batch_size)] or [[]]
+    for index, batch in enumerate(batches):
+        try:
+            read, waiting = await read_documents(
+                fetcher, batch, base_url=base_url, failures=failures, full_text_limiter=full_text_limiter
+            )
+        except SourceError as exc:
+            # The batches saved so far stay saved, with their alerts and cursor; this one is read again.
+            return failed_poll(
+                engine, report, exc, fetcher=fetcher, since=requests_before, dry_run=dry_run, now=now
+            )
+        if dry_run:
+            continue
+        for wait in waiting:
+            note = (
+                f"{wait.error}; {'read from its metadata alone' if wait.final else 'it will be read again'}"
+            )
+            report.unread.setdefault(wait.meta.document_number, []).append(note)
+            if wait.final:
+                report.gave_up[wait.meta.document_number] = wait.error
+        waiting_now = [w for w in waiting if not w.final]
+        still_waiting.extend(waiting_now)
+        last = index == len(batches) - 1
+        cursor = new_cursor if last else batch_cursor(new_documents[: (index + 1) * batch_size], today)
+        waiting_dates = [w.meta.publication_date for w in still_waiting if w.meta.publication_date]
+        if cursor is not None and waiting_dates:
+            cursor = min(cursor, min(waiting_dates).isoformat())  # read that day again next poll
+        save_read_notices(
+            engine,
+            source=FEDERAL_REGISTER,
+            read=read,
+            new_cursor=cursor,
+            # Until the last batch is in, and while a document waits for its full text, no validator
+            # may let a 304 hide the documents still to read.
+            validators=validators if last and not still_waiting else Validators(),
+            primed=primed,
+            now=now,
+            threshold=name_threshold,
+            report=report,
+            bulk_hold=bulk_hold,
+            set_aside=report.set_aside if last else None,
+        )
+        if waiting_now:
+            with transaction(engine) as session:
+                for wait in waiting_now:
+                    save_waiting(session, wait, source=FEDERAL_REGISTER, now=now)
+        await asyncio.sleep(0)  # each batch's transaction is closed: delivery and other jobs run between them
+    report.requests = fetcher.requests_made - requests_before
+    return report
+
+
+def in_publication_order(documents: Iterable[DocumentMeta]) -> list[DocumentMeta]:
+    """Oldest first (undated last), so a batch's cursor never passes a document still to be saved."""
+    return sorted(documents, key=lambda d: (d.publication_date or date.max, d.document_number))
+
+
+def batch_cursor(saved: Sequence[DocumentMeta], today: date) -> str | None:
+    """The cursor after saving `saved`: their latest date (that day is read again by the next poll)."""
+    dates = [d.publication_date for d in saved if d.publication_date]
+    return min(max(dates), today).isoformat() if dates else None
+
+
+def failed_poll(
+    engine: Engine,
+    report: PollReport,
+    exc: SourceError,
+    *,
+    fetcher: Fetcher,
+    since: int,
+    dry_run: bool,
+    now: datetime,
+) -> PollReport:
+    report.ok = False
+    report.error = str(exc)
+    report.requests = fetcher.requests_made - since
+    log.warning("poll %s failed: %s", FEDERAL_REGISTER, exc)
+    if not dry_run:
+        record_failure(engine, FEDERAL_REGISTER, str(exc), now)
+    return report
+
+
+PUBLICATION_HORIZON = timedelta(days=31)  # public inspection runs days ahead; years ahead is a broken record
+
+
+def set_aside_implausible(
+    documents: list[DocumentMeta], *, today: date, set_aside: list[SetAside]
+) -> list[DocumentMeta]:
+    """The documents a poll can use; one dated far in the future (9999-12-31) is set aside with its reason."""
+    kept: list[DocumentMeta] = []
+    for meta in documents:
+        if meta.publication_date is not None and meta.publication_date > today + PUBLICATION_HORIZON:
+            reason = f"publication date {meta.publication_date.isoformat()} is not plausible"
+            set_aside.append(SetAside(meta.document_number, reason))
+            continue
+        kept.append(meta)
+    return kept

@@ -1,0 +1,200 @@
+"""One poll of trade.gov case announcements: the early signal, days before the Federal Register notice."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import Engine
+
+from watchers import trade_gov
+from watchers.http import Fetcher, SourceError, Validators
+from watchers.records import Agency, CaseType, Classification, NoticeFacts, NoticeKind, Revokes
+from watchers.trade_gov import Announcement
+from worker.alerts.holds import BulkHold, hold_if_bulk
+from worker.alerts.routing import route_notice_events
+from worker.catalog.apply import apply_notice
+from worker.catalog.events import Event, EventKind, Severity
+from worker.ingest.federal_register import PollReport, jsonable, record_failure
+from worker.storage import store
+from worker.storage.db import transaction
+from worker.storage.models import Notice
+
+log = logging.getLogger(__name__)
+TRADE_GOV = "trade_gov"
+
+
+def announcement_number(url: str) -> str:
+    """The stable identity of an announcement: its page path on trade.gov."""
+    return "trade.gov" + urlsplit(url).path.rstrip("/")
+
+
+def announcement_facts(announcement: Announcement) -> NoticeFacts:
+    """What the catalog may take from an announcement: the cases, product and country, no rates.
+
+    Deposits start with the Federal Register notice, not the announcement, so announced rates are
+    shown in the alert but never stored as catalog rates.
+    """
+    return NoticeFacts(
+        document_number=announcement_number(announcement.url),
+        title=announcement.title,
+        publication_date=announcement.announced,
+        case_numbers=announcement.case_numbers,
+        countries=(announcement.country,) if announcement.country else (),
+        product=announcement.product,
+        unread=list(announcement.unread),
+    )
+
+
+def early_signal_events(announcement: Announcement, *, document_number: str) -> list[Event]:
+    kind = announcement.kind.value.replace("_", " ") if announcement.kind else "announcement"
+    outcome = f"{announcement.outcome} " if announcement.outcome else ""
+    parts = [
+        f"Commerce announced a {outcome}{kind} on trade.gov"
+        + (f" on {announcement.announced.isoformat()}" if announcement.announced else "")
+    ]
+    if announcement.country_wide_rate is not None:
+        parts.append(f"country-wide entity rate {announcement.country_wide_rate}%")
+    if announcement.all_others_rate is not None:
+        parts.append(f"all-others rate {announcement.all_others_rate}%")
+    if announcement.rates:
+        parts.append(f"{len(announcement.rates)} company rates announced")
+    parts.extend(
+        f"{step.event.replace('_', ' ')} expected {step.due.isoformat()}" for step in announcement.next_steps
+    )
+    parts.append("deposits start when the Federal Register notice is published, usually within days")
+    summary = "; ".join(parts)
+    return [
+        Event(
+            EventKind.EARLY_SIGNAL,
+            Severity.MEDIUM,
+            case_number,
+            document_number,
+            summary,
+            details={"announced_kind": announcement.kind.value if announcement.kind else ""},
+        )
+        for case_number in announcement.case_numbers
+    ]
+
+
+def classification_of(announcement: Announcement) -> Classification:
+    types = {CaseType.AD if n.startswith("A") else CaseType.CVD for n in announcement.case_numbers}
+    return Classification(
+        kind=announcement.kind or NoticeKind.OTHER,
+        agency=Agency.ITA,
+        case_types=tuple(sorted(types)),
+        is_correction=False,
+        revokes=Revokes.NONE,
+    )
+
+
+async def poll_trade_gov(
+    engine: Engine,
+    fetcher: Fetcher,
+    *,
+    base_url: str,
+    now: datetime,
+    name_threshold: int = 90,
+    bulk_hold: BulkHold | None = None,
+) -> PollReport:
+    """Read new announcements; the first poll primes (stores what is listed, alerts nothing)."""
+    report = PollReport(source=TRADE_GOV)
+    with transaction(engine) as session:
+        state = store.load_source_state(session, TRADE_GOV)
+        primed = state.cursor is None
+        validators = Validators(state.etag, state.last_modified)
+    report.primed = primed
+    before = fetcher.requests_made
+    try:
+        listing = await trade_gov.fetch_listing(fetcher, base_url=base_url, validators=validators)
+        links = (
+            []
+            if listing.not_modified
+            else trade_gov.parse_announcement_listing(
+                listing.body or b"", base_url=base_url, content_type=listing.content_type
+            )
+        )
+        report.not_modified = listing.not_modified
+        report.documents_seen = len(links)
+        with transaction(engine) as session:
+            known = store.known_document_numbers(session, (announcement_number(li.url) for li in links))
+        new_links = [li for li in links if announcement_number(li.url) not in known]
+    except (SourceError, ValueError) as exc:
+        report.ok, report.error = False, str(exc)
+        report.requests = fetcher.requests_made - before
+        log.warning("poll %s failed: %s", TRADE_GOV, exc)
+        record_failure(engine, TRADE_GOV, str(exc), now)
+        return report
+    announcements: list[Announcement] = []
+    failed: list[str] = []
+    for link in new_links:
+        # One broken page does not hold back the others; it is not stored, so the next poll retries it.
+        try:
+            announcements.append(await trade_gov.fetch_announcement(fetcher, link))
+        except SourceError as exc:
+            failed.append(link.url)
+            report.unread[announcement_number(link.url)] = [f"not fetched, will retry: {exc}"]
+            log.warning("trade.gov announcement %s not read: %s", link.url, exc)
+    report.requests = fetcher.requests_made - before
+    report.documents_new = len(announcements)
+    with transaction(engine) as session:
+        for announcement in announcements:
+            number = announcement_number(announcement.url)
+            facts = announcement_facts(announcement)
+            classification = classification_of(announcement)
+            notice = Notice(
+                document_number=number,
+                source=TRADE_GOV,
+                publication_date=announcement.announced,
+                title=announcement.title,
+                kind=classification.kind.value,
+                agency="ita",
+                case_types=[t.value for t in classification.case_types],
+                html_url=announcement.url,
+                facts=jsonable(asdict(announcement)),
+                unread=list(announcement.unread),
+                first_seen_at=now,
+                updated_at=now,
+            )
+            session.add(notice)
+            session.flush()
+            # Only the cases: a stage is set by the published notice, so the classification is "other".
+            change = apply_notice(
+                session,
+                document_number=number,
+                title=announcement.title,
+                published=announcement.announced,
+                classification=Classification(NoticeKind.OTHER, Agency.ITA, (), False, Revokes.NONE),
+                facts=facts,
+                source=TRADE_GOV,
+            )
+            report.cases_touched += len(change.cases_touched)
+            if announcement.unread:
+                report.unread[number] = list(announcement.unread)
+            if not primed:
+                alerts = route_notice_events(
+                    session,
+                    notice=notice,
+                    events=early_signal_events(announcement, document_number=number),
+                    now=now,
+                    threshold=name_threshold,
+                )
+                if bulk_hold and hold_if_bulk(
+                    session, alerts, document_number=number, title=announcement.title, rule=bulk_hold, now=now
+                ):
+                    report.alerts_held += len(alerts)
+                    continue
+                report.alerts_created += len(alerts)
+        # With a page still to fetch, the next poll must see the listing again, not a 304.
+        store.save_poll_success(
+            session,
+            TRADE_GOV,
+            now=now,
+            cursor=now.astimezone(UTC).date().isoformat(),
+            etag=None if failed else listing.headers.get("etag"),
+            last_modified=None if failed else listing.headers.get("last-modified"),
+            keep_validators=listing.not_modified,
+        )
+    return report

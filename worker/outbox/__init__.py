@@ -1,0 +1,1 @@
+"""Delivery of queued alerts: claim, render, send, mark sent."""

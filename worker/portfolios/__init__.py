@@ -1,0 +1,1 @@
+"""Importer portfolios: reading, validating and saving product files."""

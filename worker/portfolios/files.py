@@ -1,0 +1,409 @@
+"""Importer portfolios: reading CSV and XLSX files, validating every row, saving and listing."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from worker.alerts.baseline import queue_baseline_reports
+from worker.alerts.holds import BulkHold, hold_import_if_bulk
+from worker.alerts.matching import ProductLine
+from worker.portfolios.cells import HEADER_VARIANTS, cell_text, header_key, hts_cell, money
+from worker.portfolios.reading import PortfolioFileError, read_lines
+from worker.rules.countries import normalize_country
+from worker.rules.hts import normalize_hts
+from worker.storage import store
+from worker.storage.models import Alert, Importer, Product
+
+FIELDS = (
+    "importer",
+    "sku",
+    "description",
+    "hts",
+    "country_of_origin",
+    "producer",
+    "exporter",
+    "annual_entered_value_usd",
+)
+REQUIRED = ("importer", "sku", "hts", "country_of_origin")
+MAX_ROWS = 100_000  # product lines per file
+MAX_CELL_CHARS = 1_000
+MAX_REPORTED = 50  # errors (and warnings) kept to print; all are counted
+
+
+@dataclass(frozen=True)
+class PortfolioError:
+    """One problem in an input file, located by file, line and field."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    """A validated portfolio line; hts in digits, country as ISO alpha-2."""
+
+    importer: str
+    sku: str
+    description: str
+    hts: str
+    country: str
+    producer: str
+    exporter: str
+    annual_entered_value: Decimal | None
+    line: int
+
+
+@dataclass(frozen=True)
+class PortfolioParse:
+    """The valid rows, and the first errors and warnings with how many there were in all."""
+
+    rows: list[PortfolioRow]
+    errors: list[PortfolioError]
+    warnings: list[PortfolioError] = field(default_factory=list)
+    error_count: int = 0
+    warning_count: int = 0
+
+    @property
+    def errors_total(self) -> int:
+        return max(self.error_count, len(self.errors))
+
+    @property
+    def warnings_total(self) -> int:
+        return max(self.warning_count, len(self.warnings))
+
+
+class _Problems(list[PortfolioError]):
+    """Keeps the first MAX_REPORTED problems and counts them all."""
+
+    total = 0
+
+    def add(self, problem: PortfolioError) -> None:
+        self.total += 1
+        if len(self) < MAX_REPORTED:
+            self.append(problem)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} products added, {self.updated} updated, {self.unchanged} unchanged"
+
+
+@dataclass(frozen=True)
+class PortfolioImport:
+    """An import's outcome: the parse, and the summary when it was saved (or dry-run)."""
+
+    parse: PortfolioParse
+    summary: ImportSummary | None
+    dry_run: bool
+    held: str | None = (
+        None  # the hold key when its baseline reports wait for the operator (worker.alerts.holds)
+    )
+    held_count: int = 0
+
+    @property
+    def errors(self) -> list[PortfolioError]:
+        return self.parse.errors
+
+    @property
+    def warnings(self) -> list[PortfolioError]:
+        return self.parse.warnings
+
+
+def _header_columns(
+    name: str, line: int, header: list[Any], errors: _Problems, warnings: _Problems
+) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for position, title in enumerate(header):
+        key = HEADER_VARIANTS.get(header_key(cell_text(title)))
+        if key is None:
+            if cell_text(title):
+                warnings.add(PortfolioError(name, line, cell_text(title)[:60], "unknown column, ignored"))
+        elif key in columns:
+            errors.add(PortfolioError(name, line, key, "column given twice"))
+        else:
+            columns[key] = position
+    for missing_field in (f for f in REQUIRED if f not in columns):
+        errors.add(PortfolioError(name, line, missing_field, "required column missing"))
+    return columns
+
+
+def _validate_row(
+    name: str, line: int, record: list[Any], columns: dict[str, int], warnings: _Problems
+) -> PortfolioRow | list[PortfolioError]:
+    """The row as a PortfolioRow, or its errors."""
+
+    def raw(key: str) -> Any:
+        position = columns.get(key)
+        return record[position] if position is not None and position < len(record) else None
+
+    texts = {key: cell_text(raw(key)) for key in FIELDS}
+
+    def text(key: str) -> str:
+        return texts[key]
+
+    row_errors: list[PortfolioError] = []
+    for key in columns:
+        if len(text(key)) > MAX_CELL_CHARS:
+            row_errors.append(PortfolioError(name, line, key, f"longer than {MAX_CELL_CHARS:,} characters"))
+    if row_errors:
+        return row_errors
+    for required in ("importer", "sku"):
+        if not text(required):
+            row_errors.append(PortfolioError(name, line, required, "empty"))
+    hts_text, hts_warning = hts_cell(raw("hts"))
+    hts = ""
+    if hts_text is None:
+        row_errors.append(PortfolioError(name, line, "hts", hts_warning or "unreadable"))
+    else:
+        try:
+            hts = normalize_hts(hts_text)
+            if hts_warning:
+                warnings.add(PortfolioError(name, line, "hts", hts_warning))
+        except ValueError as exc:
+            row_errors.append(PortfolioError(name, line, "hts", str(exc)))
+    country = ""
+    try:
+        country = normalize_country(text("country_of_origin"))
+    except ValueError as exc:
+        row_errors.append(PortfolioError(name, line, "country_of_origin", str(exc)))
+    value: Decimal | None = None
+    try:
+        value = money(text("annual_entered_value_usd"))
+    except InvalidOperation:
+        amount = text("annual_entered_value_usd")
+        row_errors.append(
+            PortfolioError(name, line, "annual_entered_value_usd", f"not an amount in USD: {amount!r}")
+        )
+    if row_errors:
+        return row_errors
+    return PortfolioRow(
+        text("importer"),
+        text("sku"),
+        text("description"),
+        hts,
+        country,
+        text("producer"),
+        text("exporter"),
+        value,
+        line,
+    )
+
+
+def parse_portfolio(path: Path, *, sheet: str | None = None, max_rows: int = MAX_ROWS) -> PortfolioParse:
+    """Read and validate a portfolio file as a stream; every bad row is counted, the first are listed.
+
+    At most `max_rows` product lines: a longer file is refused at the first line over the limit.
+    """
+    name = str(path)
+    errors, warnings = _Problems(), _Problems()
+
+    def result(rows: list[PortfolioRow]) -> PortfolioParse:
+        return PortfolioParse(rows, list(errors), list(warnings), errors.total, warnings.total)
+
+    if path.suffix.lower() not in (".csv", ".xlsx", ".txt", ".tsv"):
+        errors.add(PortfolioError(name, 0, "file", "expected a .csv or .xlsx file"))
+        return result([])
+    rows: list[PortfolioRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    columns: dict[str, int] | None = None
+    product_lines = 0
+    try:
+        lines = read_lines(path, sheet)
+        if lines.note:
+            warnings.add(PortfolioError(name, 0, "file", lines.note))
+        for line, record in lines.records:
+            if not any(cell_text(v) for v in record):
+                continue
+            if columns is None:
+                columns = _header_columns(name, line, record, errors, warnings)
+                if errors.total:
+                    return result([])
+                continue
+            product_lines += 1
+            if product_lines > max_rows:
+                errors.total += 1  # the limit is the first thing to say, whatever else was found
+                errors.insert(
+                    0,
+                    PortfolioError(
+                        name, line, "file", f"more than {max_rows:,} product lines; split the file"
+                    ),
+                )
+                return result([])
+            checked = _validate_row(name, line, record, columns, warnings)
+            if isinstance(checked, list):
+                for problem in checked:
+                    errors.add(problem)
+                continue
+            ident = (checked.importer, checked.sku)
+            if ident in seen:
+                errors.add(
+                    PortfolioError(
+                        name, line, "sku", f"duplicate of line {seen[ident]} for importer {ident[0]!r}"
+                    )
+                )
+                continue
+            seen[ident] = line
+            rows.append(checked)
+    except PortfolioFileError as exc:
+        errors.add(PortfolioError(name, 0, "file", str(exc)))
+        return result([])
+    except UnicodeDecodeError as exc:
+        errors.add(
+            PortfolioError(name, 0, "file", f"cannot read: text is not in one encoding ({exc.reason})")
+        )
+        return result([])
+    except (OSError, csv.Error, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        errors.add(PortfolioError(name, 0, "file", f"cannot read: {exc}"))
+        return result([])
+    if columns is None:
+        errors.add(PortfolioError(name, 1, "header", "the file is empty"))
+    return result(rows)
+
+
+SAVE_BATCH = 2_000  # products flushed and let go of at a time: memory stays flat on big files
+
+
+def save_portfolio(session: Session, rows: list[PortfolioRow]) -> ImportSummary:
+    """Upsert products by (importer name, SKU), creating importers by name; caller commits.
+
+    Works in batches: each batch's stored products are loaded, changed or added, flushed, and
+    dropped from the session, so a large import does not hold every product object at once.
+    """
+    importer_ids: dict[str, int] = {i.name: i.id for i in session.exec(select(Importer)).all() if i.id}
+    created = updated = unchanged = 0
+    for start in range(0, len(rows), SAVE_BATCH):
+        batch = rows[start : start + SAVE_BATCH]
+        for row in batch:
+            if row.importer not in importer_ids:
+                importer = Importer(name=row.importer)
+                session.add(importer)
+                session.flush()
+                assert importer.id is not None
+                importer_ids[row.importer] = importer.id
+        wanted_ids = {importer_ids[row.importer] for row in batch}
+        stored = {
+            (p.importer_id, p.sku): p
+            for p in session.exec(
+                select(Product).where(
+                    col(Product.importer_id).in_(wanted_ids), col(Product.sku).in_({row.sku for row in batch})
+                )
+            ).all()
+        }
+        for row in batch:
+            importer_id = importer_ids[row.importer]
+            values: dict[str, Any] = {
+                "description": row.description,
+                "hts": row.hts,
+                "country": row.country,
+                "producer": row.producer,
+                "exporter": row.exporter,
+                "annual_entered_value": row.annual_entered_value,
+            }
+            product = stored.get((importer_id, row.sku))
+            if product is None:
+                session.add(Product(importer_id=importer_id, sku=row.sku, **values))
+                created += 1
+                continue
+            changed = {k: v for k, v in values.items() if getattr(product, k) != v}
+            for key, value in changed.items():
+                setattr(product, key, value)
+            if changed:
+                updated += 1
+            else:
+                unchanged += 1
+        session.flush()
+        session.expunge_all()
+    return ImportSummary(created, updated, unchanged)
+
+
+def import_portfolio(
+    engine: Engine,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    baseline_at: datetime | None = None,
+    sheet: str | None = None,
+    bulk_hold: BulkHold | None = None,
+) -> PortfolioImport:
+    """Parse, and only when no row is bad, save everything in one transaction (or roll back).
+
+    With `baseline_at`, the importers' subscribers get their baseline report queued in the same
+    transaction: what already reaches the portfolio as imported; with `bulk_hold`, more of them than its
+    threshold are held for the operator (`adcvd hold release import-…`).
+    """
+    parsed = parse_portfolio(path, sheet=sheet)
+    if parsed.errors:
+        return PortfolioImport(parsed, None, dry_run)
+    held: str | None = None
+    queued: list[Alert] = []
+    with Session(engine, expire_on_commit=False) as session:
+        summary = save_portfolio(session, parsed.rows)
+        if baseline_at is not None and not dry_run:
+            names = {row.importer for row in parsed.rows}
+            ids = [i.id for i in store.list_importers(session) if i.name in names and i.id is not None]
+            queued = queue_baseline_reports(session, importer_ids=ids, now=baseline_at)
+            if bulk_hold is not None:
+                held = hold_import_if_bulk(session, queued, source=path.name, rule=bulk_hold, now=baseline_at)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    return PortfolioImport(parsed, summary, dry_run, held, len(queued) if held else 0)
+
+
+def list_products(session: Session, importer: str | None = None) -> list[ProductLine]:
+    """Portfolio lines, optionally of one importer, ordered by importer and SKU."""
+    statement = select(Product, Importer).where(Product.importer_id == Importer.id)
+    if importer is not None:
+        statement = statement.where(Importer.name == importer)
+    lines = [
+        ProductLine(
+            sku=p.sku,
+            hts=p.hts,
+            country=p.country,
+            description=p.description,
+            producer=p.producer,
+            exporter=p.exporter,
+            annual_entered_value=p.annual_entered_value,
+            importer=i.name,
+        )
+        for p, i in session.exec(statement).all()
+    ]
+    return sorted(lines, key=lambda line: (line.importer, line.sku))
+
+
+def remove_products(session: Session, importer: str, skus: list[str]) -> tuple[list[str], list[str]]:
+    """Delete the importer's products with these SKUs; returns (removed, not found). Caller commits."""
+    owner = store.load_importer(session, importer)
+    if owner is None:
+        raise LookupError(f"no importer named {importer!r}")
+    wanted = list(dict.fromkeys(sku.strip() for sku in skus))
+    found = {
+        p.sku: p
+        for p in session.exec(
+            select(Product).where(Product.importer_id == owner.id, col(Product.sku).in_(wanted))
+        ).all()
+    }
+    for product in found.values():
+        session.delete(product)
+    session.flush()
+    return [s for s in wanted if s in found], [s for s in wanted if s not in found]

@@ -1,0 +1,1 @@
+"""The database: tables, engine and schema, locks, and the store (the only SQL)."""
