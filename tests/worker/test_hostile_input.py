@@ -27,7 +27,8 @@ from watchers.xml_safety import UnsafeXmlError, parse_xml_safely
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_delivery, run_poll
 from worker.storage import store
-from worker.storage.db import redacted_url, transaction
+from worker.storage.database_url import redacted_url
+from worker.storage.db import transaction
 
 SCRIPT = "<script>alert('x')</script>"
 INJECTION = "\r\nBcc: attacker@example.com\r\nX-Injected: yes"

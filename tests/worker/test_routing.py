@@ -16,7 +16,7 @@ from tests.support.pipeline import (
     settings_for,
     subscribe_sample_portfolio,
 )
-from worker.alerts.routing import DIGEST_STATUS, wants
+from worker.alerts.audience import DIGEST_STATUS, wants
 from worker.app.cli import app
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_delivery, run_poll

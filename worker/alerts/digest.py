@@ -11,18 +11,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from worker.alerts.audience import local_today, switched_off
 from worker.alerts.holds import DISCARDED, HELD
 from worker.alerts.match_level import CONFIDENCE
+from worker.alerts.product_views import POSSIBLE_SHOWN, possible_match_views, subscriber_product_views
+from worker.alerts.reach import load_reach
 from worker.alerts.reminders import collect_deadlines, deadline_view
-from worker.alerts.routing import (
-    POSSIBLE_SHOWN,
-    load_reach,
-    local_today,
-    possible_match_views,
-    recipient_view,
-    subscriber_product_views,
-    switched_off,
-)
+from worker.alerts.views import recipient_view
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, DigestRun, Importer, Subscriber

@@ -13,20 +13,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from watchers.business_days import add_business_days, next_business_day_on_or_after
+from worker.alerts.audience import local_today, switched_off, wants
 from worker.alerts.deadline_calendar import calendar_entry
-from worker.alerts.routing import (
+from worker.alerts.reach import ProductReach, load_reach
+from worker.alerts.views import (
     DEADLINE_ADVICE,
     DEFAULT_ADVICE,
     NME_ONLY_DEADLINES,
-    ProductReach,
     business_days_between,
     deadline_key,
     deadline_label,
-    load_reach,
-    local_today,
     recipient_view,
-    switched_off,
-    wants,
 )
 from worker.rules.countries import country_name, is_non_market_economy
 from worker.storage import store

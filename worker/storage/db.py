@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 from worker.storage import models  # noqa: F401  (registers the tables)
+from worker.storage.database_url import redacted_url, sqlite_path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BASELINE_REVISION = "0001"  # the schema `create_all` built before migrations existed
@@ -57,24 +58,6 @@ def make_engine(database_url: str) -> Engine:
         raise DatabaseConfigError(
             f"ADCVD_DATABASE_URL: cannot use {redacted_url(database_url)}: {exc}"
         ) from None
-
-
-def redacted_url(database_url: str) -> str:
-    """The URL without its password: what logs, errors and `adcvd init` may print."""
-    try:
-        return make_url(database_url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL is shown as its scheme only
-        return database_url.split(":", 1)[0] + "://…"
-
-
-def sqlite_path(engine: Engine) -> Path | None:
-    """The database file of a file-backed SQLite engine, else None."""
-    if engine.dialect.name != "sqlite":
-        return None
-    database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database).resolve()
 
 
 def alembic_config(connection: Connection) -> Any:

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from worker.storage.db import redacted_url, sqlite_path
+from worker.storage.database_url import redacted_url, sqlite_path
 
 
 class LockBusyError(RuntimeError):

@@ -20,7 +20,8 @@ from worker.app.scheduler import Job, declare_jobs, run_forever
 from worker.ingest.federal_register import PollReport
 from worker.outbox.delivery import DeliveryReport
 from worker.storage.catalog_facts import catalog_facts
-from worker.storage.db import current_revision, head_revision, redacted_url, transaction, write_revision
+from worker.storage.database_url import redacted_url
+from worker.storage.db import current_revision, head_revision, transaction, write_revision
 from worker.storage.locks import LockBusyError, worker_lock
 from worker.storage.models import Alert
 

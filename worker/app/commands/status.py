@@ -14,7 +14,8 @@ from worker.app.dbsetup import init_database
 from worker.app.runtime import utc_now
 from worker.storage import store
 from worker.storage.catalog_facts import catalog_facts
-from worker.storage.db import current_revision, head_revision, redacted_url, sqlite_path, transaction
+from worker.storage.database_url import redacted_url, sqlite_path
+from worker.storage.db import current_revision, head_revision, transaction
 
 
 def require_database(actx: AppContext) -> Engine:

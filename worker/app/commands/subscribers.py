@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
+from worker.alerts.audience import SWITCHABLE_KINDS
 from worker.alerts.baseline import queue_baseline_report
-from worker.alerts.routing import SWITCHABLE_KINDS
 from worker.app.commands.console import shown
 from worker.app.context import app_context
 from worker.app.dbsetup import init_database

@@ -1,0 +1,65 @@
+"""Who hears what: role defaults, each subscriber's switches, their day, their baseline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session
+
+from worker.catalog.events import EventKind
+from worker.storage import store
+from worker.storage.models import Subscriber
+
+# What each role hears of at once (None: every event kind). Importers hear of what reaches their
+# products, counsel of deadlines (and get reminders), ops read the weekly digest instead.
+ROLE_EVENT_KINDS: dict[str, frozenset[str] | None] = {
+    "importer": frozenset(k.value for k in EventKind if k is not EventKind.NEW_DEADLINE),
+    "counsel": frozenset({EventKind.NEW_DEADLINE.value, "reminder"}),
+    "ops": frozenset(),
+}
+
+
+SWITCHABLE_KINDS: tuple[str, ...] = (*(k.value for k in EventKind), "reminder")
+
+
+DIGEST_STATUS = "digest"  # an outbox row kept for the weekly digest only; delivery never claims it
+
+
+def local_today(now: datetime, time_zone: str) -> date:
+    try:
+        zone = ZoneInfo(time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return now.astimezone(zone).date()
+
+
+def switches(subscriber: Subscriber) -> dict[str, bool]:
+    raw = subscriber.preferences.get("kinds", {}) if subscriber.preferences else {}
+    return {str(k): bool(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+
+
+def wants(subscriber: Subscriber, kind: EventKind | str) -> bool:
+    """Role defaults, then the subscriber's own switches (preferences['kinds'][kind] = bool)."""
+    name = kind.value if isinstance(kind, EventKind) else kind
+    own = switches(subscriber)
+    if name in own:
+        return own[name]
+    allowed = ROLE_EVENT_KINDS.get(subscriber.role, frozenset())
+    return allowed is None or name in allowed
+
+
+def switched_off(subscriber: Subscriber, kind: EventKind | str) -> bool:
+    name = kind.value if isinstance(kind, EventKind) else kind
+    return switches(subscriber).get(name) is False
+
+
+def known_from_baseline(session: Session, subscriber_id: int) -> tuple[set[str], set[str]]:
+    """Deadline keys and notice:case pairs the subscriber's baseline report already listed."""
+    deadlines: set[str] = set()
+    notices: set[str] = set()
+    for alert in store.list_subscriber_alerts(session, subscriber_id=subscriber_id, kinds=["baseline"]):
+        known = alert.payload.get("known", {})
+        deadlines.update(known.get("deadlines", []))
+        notices.update(known.get("notices", []))
+    return deadlines, notices
