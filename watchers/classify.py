@@ -1,4 +1,4 @@
-"""Classify a Federal Register AD/CVD notice into exactly one kind of NOTICE_KINDS.md, with its attributes."""
+"""Classify a Federal Register AD/CVD notice into exactly one kind (docs/notice_kinds.md), with attributes."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def classify_notice(
 ) -> Classification:
     """One kind and the four attributes, from the FR API fields and, when fetched, the full text.
 
-    The title decides the kind (precedence of NOTICE_KINDS.md); the action line, abstract and the
+    The title decides the kind (precedence of docs/notice_kinds.md); the action line, abstract and the
     head of the full text are read only when the title names no kind of its own.
     """
     full_head = _text_head(full_text)

@@ -214,7 +214,7 @@ def is_itc_review(text: str) -> bool:
 
 
 def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> NoticeKind | None:
-    """The kind a normalised title subject names, in the precedence of NOTICE_KINDS.md.
+    """The kind a normalised title subject names, in the precedence of docs/notice_kinds.md.
 
     None means the subject names no kind of its own; the caller then reads the abstract or
     the full text (`context` is that text, normalised, used only by the ITC rules).
@@ -251,7 +251,7 @@ def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> Not
         _PRELIM_RESULTS.search(rest) or _FINAL_RESULTS.search(rest) or _ADMIN_REVIEW.search(rest)
     ):
         # Only a notice whose whole subject is the revocation; review results that also revoke
-        # a company are results with revokes=partial (NOTICE_KINDS.md, "revocation").
+        # a company are results with revokes=partial (docs/notice_kinds.md, "revocation").
         return NoticeKind.REVOCATION
     if _OPPORTUNITY.search(rest):
         return NoticeKind.REVIEW_OPPORTUNITY
@@ -285,7 +285,7 @@ def itc_kind(subject: str, context: str) -> NoticeKind | None:
         not _ITC_INVESTIGATION_STEP.search(subject) and is_itc_review(context)
     )
     if _ITC_HEARING.search(subject) and not _ITC_INVESTIGATION.search(subject):
-        # A hearing notice, or its cancellation, is "other" (NOTICE_KINDS.md).
+        # A hearing notice, or its cancellation, is "other" (docs/notice_kinds.md).
         return NoticeKind.OTHER
     if review:
         if re.search(r"institution|initiation", subject) or (
@@ -318,7 +318,7 @@ def kind_from_summary(text: str) -> NoticeKind | None:
 def revokes_from(subject: str, summary: str) -> Revokes:
     """What the notice does to an order, from its title subject and any summary text (normalised).
 
-    "Intent to revoke" and "consideration of revocation" revoke nothing yet (NOTICE_KINDS.md);
+    "Intent to revoke" and "consideration of revocation" revoke nothing yet (docs/notice_kinds.md);
     a sunset finding that "revocation ... would be likely to lead to" dumping revokes nothing.
     """
     for text in (subject, summary):

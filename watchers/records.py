@@ -9,7 +9,7 @@ from enum import StrEnum
 
 
 class NoticeKind(StrEnum):
-    """The kinds of ../shared/NOTICE_KINDS.md; every notice gets exactly one."""
+    """The kinds of docs/notice_kinds.md; every notice gets exactly one."""
 
     INVESTIGATION_INITIATION = "investigation_initiation"
     POSTPONEMENT = "postponement"

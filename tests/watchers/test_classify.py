@@ -113,7 +113,7 @@ def test_real_titles_get_their_kind(document_number: str, kind: NoticeKind) -> N
     assert classify_row(document_number).kind is kind
 
 
-# The traps of the brief and NOTICE_KINDS.md, on real titles: (id, number, expected attributes).
+# The traps of the brief and docs/notice_kinds.md, on real titles: (id, number, expected attributes).
 TRAPS = [
     ("rescission-is-not-revocation", "2023-11884", {"kind": K.REVIEW_RESCISSION, "revokes": Revokes.NONE}),
     (
@@ -230,7 +230,7 @@ def test_traps(document_number: str, expected: dict[str, object]) -> None:
 
 
 EXTENSIONS = [
-    # Extension of a review's time limit is postponement, not results (NOTICE_KINDS.md).
+    # Extension of a review's time limit is postponement, not results (docs/notice_kinds.md).
     (
         "Certain Steel Nails From Taiwan: Extension of Time Limit for Preliminary Results of "
         "Antidumping Duty Administrative Review; 2022-2023",

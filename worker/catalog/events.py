@@ -39,7 +39,7 @@ class Severity(StrEnum):
 
 
 # The event a notice raises for each of its own cases, by notice kind; omnibus kinds raise none
-# because they never set a case's status (NOTICE_KINDS.md).
+# because they never set a case's status (docs/notice_kinds.md).
 KIND_EVENTS: dict[NoticeKind, tuple[EventKind, Severity]] = {
     NoticeKind.INVESTIGATION_INITIATION: (EventKind.NEW_INVESTIGATION, Severity.MEDIUM),
     NoticeKind.PRELIMINARY_DETERMINATION: (EventKind.PRELIMINARY_DETERMINATION, Severity.HIGH),
