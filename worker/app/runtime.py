@@ -15,21 +15,15 @@ from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import Mailer, make_mailer
 from watchers.fr_schedule import next_poll_delay
 from watchers.http import Fetcher, FetchResult, RateLimiter, origin_of
-from worker.alerts.holds import BulkHold
 from worker.alerts.watchdog import WatchReport, check_sources, note_set_aside
 from worker.app.settings import Settings
-from worker.ingest.federal_register import PollReport, poll_federal_register
-from worker.ingest.public_inspection import poll_public_inspection
+from worker.app.sources import PollRequest, adapter_for
+from worker.ingest.federal_register import PollReport
 from worker.ingest.recording import Recorder
-from worker.ingest.trade_gov import poll_trade_gov
 from worker.outbox.delivery import DeliveryReport, deliver_due_alerts
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.locks import poll_lock
-
-SOURCES = ("federal_register", "public_inspection", "trade_gov")
-# Sources whose polls follow the Federal Register posting schedule (watchers/fr_schedule.py).
-SCHEDULED_SOURCES = ("federal_register", "public_inspection")
 
 
 def utc_now() -> datetime:
@@ -88,8 +82,7 @@ async def run_poll(
     record_dir: str | None = None,
     now: datetime | None = None,
 ) -> PollReport:
-    if source not in SOURCES:
-        raise ValueError(f"unknown source {source!r}; known: {', '.join(SOURCES)}")
+    adapter_for(source)  # ValueError for an unknown source, before any lock or fetch
     now = now or utc_now()
     with poll_lock(engine, source) as mine:
         if not mine:
@@ -140,39 +133,10 @@ async def _poll_source(
     record_dir: str | None,
     now: datetime | None,
 ) -> PollReport:
+    adapter = adapter_for(source)
     async with open_fetcher(settings, record_dir=record_dir) as fetcher:
-        if source == "public_inspection":
-            return await poll_public_inspection(
-                engine,
-                fetcher,
-                base_url=settings.federal_register_url,
-                now=now or utc_now(),
-                name_threshold=settings.name_match_threshold,
-                dry_run=dry_run,
-                pdf_base_url=settings.public_inspection_pdf_url,
-                bulk_hold=BulkHold(settings.bulk_alert_threshold, settings.operator_email),
-            )
-        if source == "trade_gov":
-            return await poll_trade_gov(
-                engine,
-                fetcher,
-                base_url=settings.trade_gov_url,
-                now=now or utc_now(),
-                name_threshold=settings.name_match_threshold,
-                bulk_hold=BulkHold(settings.bulk_alert_threshold, settings.operator_email),
-            )
-        return await poll_federal_register(
-            engine,
-            fetcher,
-            base_url=settings.federal_register_url,
-            now=now or utc_now(),
-            prime_days=settings.prime_days,
-            since=since,
-            name_threshold=settings.name_match_threshold,
-            dry_run=dry_run,
-            full_text_limiter=RateLimiter(settings.http_xml_requests_per_second, fetcher.sleep),
-            bulk_hold=BulkHold(settings.bulk_alert_threshold, settings.operator_email),
-        )
+        request = PollRequest(now=now or utc_now(), since=since, dry_run=dry_run)
+        return await adapter.poll(settings, engine, fetcher, request)
 
 
 def poll_is_due(engine: Engine, source: str, *, now: datetime) -> bool:

@@ -16,6 +16,7 @@ from worker.alerts.digest import run_digests
 from worker.alerts.reminders import run_reminders
 from worker.app.runtime import STOPPING, poll_is_due, run_delivery, run_poll, utc_now
 from worker.app.settings import Settings
+from worker.app.sources import ADAPTERS, SourceAdapter
 from worker.ingest.federal_register import PollReport
 
 log = logging.getLogger(__name__)
@@ -49,21 +50,19 @@ class Job:
 def declare_jobs(settings: Settings, engine: Engine, *, force: bool = False) -> list[Job]:
     """Every job with its stable id; `force` polls whatever the schedule says (for `run --once`)."""
 
-    def scheduled_poll(source: str) -> Callable[[], Awaitable[object]]:
+    def scheduled_poll(adapter: SourceAdapter) -> Callable[[], Awaitable[object]]:
+        source = adapter.name
+
         async def poll() -> object:
-            # The job ticks often; the source's own state and the FR schedule decide whether to fetch.
-            if not force and not poll_is_due(engine, source, now=utc_now()):
+            # An FR-scheduled job ticks often; the source's own state and the FR schedule decide
+            # whether to fetch.
+            if adapter.follows_fr_schedule and not force and not poll_is_due(engine, source, now=utc_now()):
                 return f"poll {source}: not due"
             report = await run_poll(settings, engine, source)
             log.info("poll %s: %s", source, poll_summary(report))
             return report
 
         return poll
-
-    async def poll_trade_gov() -> object:
-        report = await run_poll(settings, engine, "trade_gov")
-        log.info("poll trade_gov: %s", poll_summary(report))
-        return report
 
     async def reminders() -> object:
         queued = run_reminders(
@@ -86,17 +85,7 @@ def declare_jobs(settings: Settings, engine: Engine, *, force: bool = False) -> 
         return report
 
     return [
-        Job(
-            "poll:federal_register",
-            settings.poll_public_inspection_seconds,
-            scheduled_poll("federal_register"),
-        ),
-        Job(
-            "poll:public_inspection",
-            settings.poll_public_inspection_seconds,
-            scheduled_poll("public_inspection"),
-        ),
-        Job("poll:trade_gov", settings.poll_trade_gov_minutes * 60, poll_trade_gov),
+        *(Job(f"poll:{a.name}", a.interval_seconds(settings), scheduled_poll(a)) for a in ADAPTERS),
         # Before delivery, so `run --once` sends what they queue.
         Job("reminders", REMINDER_SECONDS, reminders),
         Job("digest", DIGEST_SECONDS, digests),

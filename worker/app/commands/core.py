@@ -15,8 +15,9 @@ from notifier.sender import sender_problem
 from worker.app.commands.console import shown
 from worker.app.context import AppContext, app_context
 from worker.app.dbsetup import init_database
-from worker.app.runtime import SOURCES, run_delivery, run_poll, utc_now
+from worker.app.runtime import run_delivery, run_poll, utc_now
 from worker.app.scheduler import Job, declare_jobs, run_forever
+from worker.app.sources import SOURCES
 from worker.ingest.federal_register import PollReport
 from worker.outbox.delivery import DeliveryReport
 from worker.storage.catalog_facts import catalog_facts
