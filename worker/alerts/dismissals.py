@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from worker.storage import store
+from worker.storage import people, store
 from worker.storage.models import Dismissal, Importer
 
 
@@ -62,18 +62,13 @@ def undo_dismissal(session: Session, *, importer: str, sku: str, case_number: st
 
 
 def _row(session: Session, importer_id: int, sku: str, case_number: str) -> Dismissal | None:
-    query = select(Dismissal).where(
-        Dismissal.importer_id == importer_id, Dismissal.sku == sku, Dismissal.case_number == case_number
-    )
-    return session.exec(query).first()
+    return people.load_dismissal(session, importer_id, sku, case_number)
 
 
 def list_dismissals(session: Session, importer: str | None = None) -> list[DismissalLine]:
     """Every dismissal, by importer, SKU and case number."""
-    query = select(Dismissal, Importer).where(Dismissal.importer_id == Importer.id)
-    if importer is not None:
-        query = query.where(Importer.name == _importer(session, importer).name)
-    rows = list(session.exec(query))
+    name = None if importer is None else _importer(session, importer).name
+    rows = people.list_dismissals_with_importers(session, name)
     products = {c.case_number: c.product for c in store.load_cases(session, {d.case_number for d, _ in rows})}
     lines = [
         DismissalLine(i.name, d.sku, d.case_number, products.get(d.case_number, ""), d.created_at)
@@ -84,8 +79,4 @@ def list_dismissals(session: Session, importer: str | None = None) -> list[Dismi
 
 def dismissed_pairs(session: Session, importer_ids: Iterable[int]) -> set[tuple[int, str, str]]:
     """(importer id, SKU, case number) of every dismissal of these importers."""
-    wanted = sorted(set(importer_ids))
-    if not wanted:
-        return set()
-    query = select(Dismissal).where(col(Dismissal.importer_id).in_(wanted))
-    return {(d.importer_id, d.sku, d.case_number) for d in session.exec(query)}
+    return {(d.importer_id, d.sku, d.case_number) for d in people.list_dismissals(session, importer_ids)}

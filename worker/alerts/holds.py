@@ -7,9 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from worker.storage import store
+from worker.storage import outbox_rows, store
 from worker.storage.models import Alert
 
 log = logging.getLogger(__name__)
@@ -105,8 +105,7 @@ def _hold(
 
 
 def held_by_notice(session: Session) -> dict[str, int]:
-    rows = session.exec(select(Alert.notice_document_number).where(col(Alert.status) == HELD))
-    return dict(Counter(rows))
+    return dict(Counter(outbox_rows.document_numbers_of_status(session, HELD)))
 
 
 def release(session: Session, document_number: str, *, now: datetime) -> int:
@@ -119,9 +118,7 @@ def discard(session: Session, document_number: str) -> int:
 
 
 def _set(session: Session, document_number: str, *, status: str, next_attempt_at: datetime | None) -> int:
-    held = session.exec(
-        select(Alert).where(col(Alert.status) == HELD, col(Alert.notice_document_number) == document_number)
-    ).all()
+    held = outbox_rows.list_alerts_of_notice(session, document_number, status=HELD)
     for alert in held:
         was = str(alert.payload.get(HELD_FROM) or "pending")
         alert.status = status if status == DISCARDED or was != "digest" else was

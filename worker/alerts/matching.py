@@ -10,12 +10,13 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from worker.alerts.match_level import CONFIDENCE, LIKELY, corroborating_words, grade_match
 from worker.rules.cascade import CascadeResult, RateOption, StackedRate, resolve_deposit_rate, stack_rates
 from worker.rules.exposure import annual_exposure
 from worker.rules.hts import MATCH_LEVELS, normalize_hts
+from worker.storage import store
 from worker.storage.models import Case, CaseHts, CompanyRate
 
 RARE_WORD_CASES = 25  # a description word naming more cases of one country seeds no candidate
@@ -164,9 +165,7 @@ def build_catalog_index(
 def load_catalog_index(session: Session) -> CatalogIndex:
     """Read the whole catalog (cases, HTS lists, rates) and index it."""
     return build_catalog_index(
-        session.exec(select(Case)).all(),
-        session.exec(select(CaseHts)).all(),
-        session.exec(select(CompanyRate)).all(),
+        store.list_cases(session), store.list_case_hts(session), store.list_rates(session)
     )
 
 

@@ -9,8 +9,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from worker.storage import store
 from worker.storage.models import Case, CaseHts
 
 CASE_FIELDS = ("case_type", "country", "country_name", "product", "status", "order_date", "source", "as_of")
@@ -71,7 +72,7 @@ def load_seed_catalog(session: Session, path: Path | None = None) -> LoadSummary
     """
     seed = read_seed_catalog(path)
     counts = dict.fromkeys(LoadSummary.__dataclass_fields__, 0)
-    stored_cases = {c.case_number: c for c in session.exec(select(Case)).all()}
+    stored_cases = {c.case_number: c for c in store.list_cases(session)}
     for entry in seed["cases"]:
         values = _seed_case_values(entry)
         case = stored_cases.get(entry["case_number"])
@@ -95,7 +96,7 @@ def load_seed_catalog(session: Session, path: Path | None = None) -> LoadSummary
         counts["cases_updated" if changed else "cases_unchanged"] += 1
     session.flush()  # cases first: case_hts refers to them
 
-    stored_hts = {(h.case_number, h.hts): h for h in session.exec(select(CaseHts)).all()}
+    stored_hts = {(h.case_number, h.hts): h for h in store.list_case_hts(session)}
     for listing in seed["hts"]:
         as_of = _as_date(listing["as_of"])
         source = f"{listing['source']}: {listing['method']}"

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from watchers import federal_register
 from watchers.http import Fetcher, RateLimiter, SourceError
@@ -25,9 +24,8 @@ from worker.ingest.federal_register import (
     save_read_notices,
 )
 from worker.ingest.full_text import WAITING_KIND, Waiting, failures_so_far, save_waiting
-from worker.storage import store
+from worker.storage import notice_rows, store
 from worker.storage.db import transaction
-from worker.storage.models import Notice
 
 log = logging.getLogger(__name__)
 BACKFILL_PREFIX = "backfill:federal_register"
@@ -191,7 +189,7 @@ def first_waiting_day(engine: Engine, source: str, *, since: date) -> date | Non
     with transaction(engine) as session:
         days = [
             n.publication_date
-            for n in session.exec(select(Notice).where(Notice.kind == WAITING_KIND, Notice.source == source))
+            for n in notice_rows.list_notices_of_kind(session, kind=WAITING_KIND, source=source)
             if n.publication_date is not None and n.publication_date >= since
         ]
     return min(days) if days else None

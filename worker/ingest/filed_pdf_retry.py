@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from watchers.filed_pdf import FiledPdf, fetch_filed_pdf
 from watchers.http import Fetcher, SourceError
-from worker.storage import store
+from worker.storage import notice_rows, store
 from worker.storage.db import transaction
 from worker.storage.models import Notice
 
@@ -41,7 +41,7 @@ def mark_pdf_failed(session: Session, document_number: str) -> None:
 
 def filings_to_retry(session: Session) -> list[Notice]:
     """Filings still on public inspection whose PDF failed fewer than PDF_ATTEMPTS times."""
-    rows = session.exec(select(Notice).where(col(Notice.on_public_inspection).is_(True)))
+    rows = notice_rows.list_on_public_inspection(session)
     return [n for n in rows if n.pdf_url and 0 < int(n.facts.get(PDF_FAILURES, 0) or 0) < PDF_ATTEMPTS]
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from watchers.case_numbers import extract_case_numbers
 from watchers.classify import classify_notice
@@ -29,7 +29,7 @@ from worker.ingest.filed_pdf_retry import (
     save_retried_copies,
 )
 from worker.ingest.filing_cases import CandidateCase, candidate_cases
-from worker.storage import store
+from worker.storage import outbox_rows, store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice
 
@@ -200,7 +200,7 @@ def follow_withdrawal(session: Session, notice: Notice, *, now: datetime) -> lis
     prefix = f"public_inspection:{notice.document_number}:subscriber:"
     follow_ups: list[Alert] = []
     for key in store.list_alert_keys(session, prefix=prefix):
-        first = session.exec(select(Alert).where(Alert.dedupe_key == key)).first()
+        first = outbox_rows.load_alert_by_key(session, key)
         if first is None or first.status == "digest":
             continue
         follow_up = Alert(

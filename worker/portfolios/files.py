@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from worker.alerts.baseline import queue_baseline_reports
 from worker.alerts.holds import BulkHold, hold_import_if_bulk
@@ -20,7 +20,7 @@ from worker.portfolios.cells import HEADER_VARIANTS, cell_text, header_key, hts_
 from worker.portfolios.reading import PortfolioFileError, read_lines
 from worker.rules.countries import normalize_country
 from worker.rules.hts import normalize_hts
-from worker.storage import store
+from worker.storage import people, store
 from worker.storage.models import Alert, Importer, Product
 
 FIELDS = (
@@ -288,7 +288,7 @@ def save_portfolio(session: Session, rows: list[PortfolioRow]) -> ImportSummary:
     Works in batches: each batch's stored products are loaded, changed or added, flushed, and
     dropped from the session, so a large import does not hold every product object at once.
     """
-    importer_ids: dict[str, int] = {i.name: i.id for i in session.exec(select(Importer)).all() if i.id}
+    importer_ids: dict[str, int] = people.importer_ids_by_name(session)
     created = updated = unchanged = 0
     for start in range(0, len(rows), SAVE_BATCH):
         batch = rows[start : start + SAVE_BATCH]
@@ -302,11 +302,7 @@ def save_portfolio(session: Session, rows: list[PortfolioRow]) -> ImportSummary:
         wanted_ids = {importer_ids[row.importer] for row in batch}
         stored = {
             (p.importer_id, p.sku): p
-            for p in session.exec(
-                select(Product).where(
-                    col(Product.importer_id).in_(wanted_ids), col(Product.sku).in_({row.sku for row in batch})
-                )
-            ).all()
+            for p in people.load_products_by_sku(session, wanted_ids, {row.sku for row in batch})
         }
         for row in batch:
             importer_id = importer_ids[row.importer]
@@ -372,9 +368,6 @@ def import_portfolio(
 
 def list_products(session: Session, importer: str | None = None) -> list[ProductLine]:
     """Portfolio lines, optionally of one importer, ordered by importer and SKU."""
-    statement = select(Product, Importer).where(Product.importer_id == Importer.id)
-    if importer is not None:
-        statement = statement.where(Importer.name == importer)
     lines = [
         ProductLine(
             sku=p.sku,
@@ -386,7 +379,7 @@ def list_products(session: Session, importer: str | None = None) -> list[Product
             annual_entered_value=p.annual_entered_value,
             importer=i.name,
         )
-        for p, i in session.exec(statement).all()
+        for p, i in people.list_products_with_importers(session, importer)
     ]
     return sorted(lines, key=lambda line: (line.importer, line.sku))
 
@@ -399,9 +392,7 @@ def remove_products(session: Session, importer: str, skus: list[str]) -> tuple[l
     wanted = list(dict.fromkeys(sku.strip() for sku in skus))
     found = {
         p.sku: p
-        for p in session.exec(
-            select(Product).where(Product.importer_id == owner.id, col(Product.sku).in_(wanted))
-        ).all()
+        for p in people.load_products_by_sku(session, [owner.id] if owner.id is not None else [], wanted)
     }
     for product in found.values():
         session.delete(product)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from worker.storage.models import Alert, DigestRun, Subscriber
+from worker.storage import people
+from worker.storage.models import Subscriber
 
 
 def normalize_address(text: str) -> str:
@@ -23,23 +23,12 @@ def normalize_address(text: str) -> str:
 
 def find_subscribers(session: Session, email: str, importer_id: int | None = None) -> list[Subscriber]:
     """Subscribers with this address, compared without regard to case; of one importer when given."""
-    query = select(Subscriber).where(func.lower(Subscriber.email) == email.strip().lower())
-    if importer_id is not None:
-        query = query.where(Subscriber.importer_id == importer_id)
-    return list(session.exec(query.order_by(col(Subscriber.id))))
+    return people.find_subscribers(session, email, importer_id)
 
 
 def remove_subscriber(session: Session, subscriber: Subscriber) -> int:
     """Delete the subscriber with their outbox rows and digest runs; returns how many were unsent."""
-    unsent = len(
-        session.exec(
-            select(Alert.id).where(
-                Alert.subscriber_id == subscriber.id, col(Alert.status).in_(("pending", "sending"))
-            )
-        ).all()
-    )
-    session.execute(delete(Alert).where(col(Alert.subscriber_id) == subscriber.id))
-    session.execute(delete(DigestRun).where(col(DigestRun.subscriber_id) == subscriber.id))
+    unsent = people.delete_subscriber_rows(session, subscriber.id)
     session.delete(subscriber)
     session.flush()
     return unsent

@@ -9,9 +9,7 @@ from typing import Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import select
 
 from worker.alerts.matching import ShipmentCandidate, ShipmentCheck, check_shipment, load_catalog_index
 from worker.app.commands.console import table_console
@@ -21,8 +19,8 @@ from worker.rules.cascade import CascadeResult
 from worker.rules.countries import normalize_country
 from worker.rules.exposure import DumpingEstimate, compute_dumping
 from worker.rules.hts import format_hts, normalize_hts
+from worker.storage import notice_rows
 from worker.storage.db import create_schema, transaction
-from worker.storage.models import Case
 
 NO_RATE = "no rate in catalog"
 
@@ -212,7 +210,7 @@ def register(app: typer.Typer) -> None:
         try:
             create_schema(actx.engine)
             with transaction(actx.engine) as session:
-                if not session.exec(select(func.count()).select_from(Case)).one():
+                if not notice_rows.count_cases(session):
                     typer.echo("note: empty case catalog, loading the bundled seed", err=True)
                     load_seed_catalog(session)
             with transaction(actx.engine) as session:

@@ -7,9 +7,7 @@ from contextlib import ExitStack
 from datetime import date, datetime
 
 import typer
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
 from notifier.sender import sender_problem
 from worker.app.commands.console import shown
@@ -20,11 +18,11 @@ from worker.app.scheduler import Job, declare_jobs, run_forever
 from worker.app.sources import SOURCES
 from worker.ingest.federal_register import PollReport
 from worker.outbox.delivery import DeliveryReport
+from worker.storage import outbox_rows
 from worker.storage.catalog_facts import catalog_facts
 from worker.storage.database_url import redacted_url
 from worker.storage.db import current_revision, head_revision, transaction, write_revision
 from worker.storage.locks import LockBusyError, worker_lock
-from worker.storage.models import Alert
 
 ONCE_MAX_RETRIES = 2  # `run --once` and `poll` report a dead network in seconds (1 s + 2 s of backoff)
 
@@ -68,12 +66,7 @@ def describe_delivery(report: DeliveryReport, waiting: int) -> str:
 def waiting_for_retry(engine: Engine, now: datetime) -> int:
     """Pending alerts whose next attempt is later than now (a send failed and backs off)."""
     with transaction(engine) as session:
-        query = (
-            select(func.count())
-            .select_from(Alert)
-            .where(Alert.status == "pending", col(Alert.next_attempt_at) > now, Alert.attempts > 0)
-        )
-        return int(session.exec(query).one())
+        return outbox_rows.count_waiting_retries(session, now=now)
 
 
 async def run_jobs_side_by_side(jobs: list[Job]) -> list[object]:
