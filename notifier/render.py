@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -56,12 +57,13 @@ def _inliner() -> css_inline.CSSInliner:
 
 def render_message(
     template: str,
-    view: dict[str, Any],
+    view: Mapping[str, Any],
     *,
     directory: Path | None = None,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
 ) -> RenderedMessage:
-    """Render `template`.subject.txt/.txt/.html; the subject is one line, the HTML has its CSS inlined.
+    """Render `template`.subject.txt/.txt/.html from a view (notifier.views); the subject is one line,
+    the HTML has its CSS inlined.
 
     Every `*url` value of the view is checked first: only https links to `link_hosts` remain.
     """

@@ -10,10 +10,12 @@ import base64
 import csv
 import gzip
 import io
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from notifier.views import AlertProductFields, ProductView
 
 MAX_PRODUCTS_SHOWN = 25  # products an alert's email lists in full, highest exposure first
 MAX_CSV_BYTES = 2 * 1024 * 1024  # the attached full list, before compression (about 2.7 MB in the email)
@@ -37,7 +39,7 @@ def _decimal(value: object) -> Decimal:
         return Decimal(0)
 
 
-def exposure_of(view: dict[str, Any]) -> Decimal:
+def exposure_of(view: Mapping[str, Any]) -> Decimal:
     """A product view's estimated annual exposure: the largest of its stacked deposits' exposures."""
     return max((_decimal(s.get("exposure")) for s in view.get("stacks", [])), default=Decimal(0))
 
@@ -59,7 +61,8 @@ class ProductLine:
     changed: frozenset[tuple[str, str]]
 
     @classmethod
-    def of(cls, product_id: int, view: dict[str, Any]) -> ProductLine:
+    def of(cls, product_id: int, view: Mapping[str, Any]) -> ProductLine:
+        """The compact line of a product view (or of an unreached product's partial row)."""
         stacks = view.get("stacks", [])
         matches = view.get("matches", [])
         known = any(s.get("exposure") is not None for s in stacks)
@@ -125,13 +128,13 @@ def products_csv(
 
 
 def alert_product_fields(
-    views: Sequence[dict[str, Any]],
+    views: Sequence[ProductView],
     lines: Sequence[ProductLine],
     shown_cases: Collection[str],
     *,
     filename: str,
     limit: int = MAX_PRODUCTS_SHOWN,
-) -> dict[str, Any]:
+) -> AlertProductFields:
     """The payload's product fields. `views` are the full views of products_to_show(lines) (SKU order);
     with more lines than `limit`, they are listed by exposure and every line goes into the CSV."""
     count = len({line.sku for line in lines})

@@ -6,12 +6,13 @@ import base64
 import gzip
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
+from notifier.views import ProductView
 from worker.alerts.alert_products import (
     MAX_PRODUCTS_SHOWN,
     ProductLine,
@@ -31,7 +32,11 @@ DEADLINE_DAYS = 90
 
 
 def bounded_products(
-    products: list[dict[str, Any]], unreached: list[dict[str, str]], case_numbers: list[str], *, importer: str
+    products: Sequence[ProductView],
+    unreached: list[dict[str, str]],
+    case_numbers: list[str],
+    *,
+    importer: str,
 ) -> dict[str, Any]:
     """The report's product fields, bounded like an alert's (worker.alerts.alert_products): a small
     portfolio is listed whole; a big one shows the top reached products by exposure and the first

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from notifier.links import safe_link
+from notifier.views import CalendarEntryView
 from watchers.business_days import add_business_days
 
 # Commerce (ACCESS) and the ITC state filing times in Washington's time ("5:00 p.m. Eastern Time",
@@ -91,7 +91,7 @@ def calendar_entry(
     now: datetime,
     ladder: Sequence[int] = (),
     time_zone: str = "America/New_York",
-) -> dict[str, Any]:
+) -> CalendarEntryView:
     """One deadline as notifier.ics.CalendarEntry.from_view reads it.
 
     The UID names the importer and the deadline (`key`): it stays the same from one file to the

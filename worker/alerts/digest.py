@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from notifier.views import MatchView, ProductView
 from worker.alerts.audience import local_today, switched_off
 from worker.alerts.holds import DISCARDED, HELD
 from worker.alerts.match_level import CONFIDENCE
@@ -115,12 +117,12 @@ def _event_rows(session: Session, subscriber: Subscriber, period: DigestPeriod) 
     return rows
 
 
-def _match_label(match: dict[str, Any]) -> str:
+def _match_label(match: MatchView) -> str:
     level = f"{match['level']}-digit HTS" if match.get("level") else "description"
     return f"{level}, {match.get('standing', 'likely')}, confidence {match.get('confidence', 'high')}"
 
 
-def exposure_rows(products: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def exposure_rows(products: Sequence[ProductView]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """One row per product and AD/CVD stack, and the total of what is known.
 
     The total adds only stacks whose rate and entered value are both known; products with a case

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from notifier.views import MatchView, ProductView, RateStackView
 from worker.alerts.match_level import CONFIDENCE
 from worker.alerts.matching import (
     significant_words,
@@ -72,7 +73,7 @@ def describe_match(
     threshold: int,
     changed_by: str | None = None,
     aliases: Mapping[str, str] | None = None,
-) -> tuple[dict[str, Any], CascadeResult, CascadeResult | None]:
+) -> tuple[MatchView, CascadeResult, CascadeResult | None]:
     """Why a case reaches a product and what it pays today; with `changed_by`, also before that notice."""
     product = reach.product
     result = _cascade(reach, rates, today=today, threshold=threshold, aliases=aliases)
@@ -87,7 +88,7 @@ def describe_match(
     previous_exposure = annual_exposure(product.annual_entered_value, previous_rate)
     # A first rate is not a change: a change needs a rate before this notice.
     changed = before is not None and before.rate is not None and before.rate != result.rate
-    view = {
+    view: MatchView = {
         "case_number": reach.case.case_number,
         "case_type": reach.case.case_type,
         "case_product": reach.case.product,
@@ -194,7 +195,7 @@ def subscriber_product_views(
     today: date,
     threshold: int,
     changed_by: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ProductView]:
     """product_views with the alias table of the importer the subscriber follows."""
     aliases = (
         AliasTable(store.load_aliases(session, subscriber.importer_id)) if subscriber.importer_id else None
@@ -212,7 +213,7 @@ def product_views(
     threshold: int,
     changed_by: str | None = None,
     aliases: Mapping[str, str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ProductView]:
     """One view per product: its matched cases (AD and CVD side by side) and the stacked deposit.
 
     `aliases` is the importer's alias table (worker.rules.names.AliasTable semantics).
@@ -233,7 +234,7 @@ def iter_product_views(
     threshold: int,
     changed_by: str | None = None,
     aliases: Mapping[str, str] | None = None,
-) -> Iterator[tuple[int, dict[str, Any]]]:
+) -> Iterator[tuple[int, ProductView]]:
     """product_views one (product id, view) at a time, in SKU order, so a caller need not hold them all."""
     by_product: dict[int, list[ProductReach]] = defaultdict(list)
     products: dict[int, Product] = {}
@@ -243,7 +244,7 @@ def iter_product_views(
         products[reach.product.id] = reach.product
     for product_id in sorted(by_product, key=lambda i: (products[i].sku, i)):
         product = products[product_id]
-        matches: list[dict[str, Any]] = []
+        matches: list[MatchView] = []
         families: dict[str, dict[str, tuple[CascadeResult, CascadeResult | None, str]]] = defaultdict(dict)
         ordered = sorted(by_product[product_id], key=lambda r: (_family(r.case), r.case.case_type != "AD"))
         for reach in ordered:
@@ -253,7 +254,7 @@ def iter_product_views(
             matches.append(view)
             family = families[_family(reach.case)]
             family.setdefault(reach.case.case_type, (result, before, reach.case.case_number))
-        stacks = []
+        stacks: list[RateStackView] = []
         for members in families.values():
             ad, cvd = members.get("AD"), members.get("CVD")
             stacked = stack_rates(ad[0] if ad else None, cvd[0] if cvd else None)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from notifier.views import CalendarEntryView
 from watchers.business_days import add_business_days, next_business_day_on_or_after
 from worker.alerts.audience import local_today, switched_off, wants
 from worker.alerts.deadline_calendar import calendar_entry
@@ -248,7 +249,7 @@ def deadline_view(item: DeadlineItem, *, today: date) -> dict[str, Any]:
 
 def item_calendar_entry(
     item: DeadlineItem, *, importer: str, now: datetime, time_zone: str, ladder: Sequence[int] = ()
-) -> dict[str, Any]:
+) -> CalendarEntryView:
     """The deadline's calendar event for one importer, with alarms on the business-day ladder."""
     return calendar_entry(
         key=item.key,

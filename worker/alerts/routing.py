@@ -6,10 +6,10 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
+from notifier.views import AlertView, ProductView
 from worker.alerts.alert_products import ProductLine as AlertProductLine
 from worker.alerts.alert_products import alert_product_fields, products_to_show
 from worker.alerts.audience import DIGEST_STATUS, known_from_baseline, local_today, switched_off, wants
@@ -138,32 +138,34 @@ def route_notice_events(
         kind = primary_kind(e.kind for e in shown)
         shown_lines = [line for line in lines if any(c in shown_cases for c in line.cases)]
         full = products_to_show(shown_lines)
-        products_view = [
+        products_view: list[ProductView] = [
             {**p, "matches": [m for m in p["matches"] if m["case_number"] in shown_cases]}
             for _, p in views_for([r for r in importer_reaches if r.product.id in full])
         ]
         shown_views = [event_view(e, today=today) for e in shown]
-        payload: dict[str, Any] = {
+        # At most MAX_PRODUCTS_SHOWN products (top exposure), the count, and the rest as a CSV.
+        product_fields = alert_product_fields(
+            products_view, shown_lines, shown_cases, filename=f"adcvd-products-{notice.document_number}.csv"
+        )
+        payload: AlertView = {
             "template": f"alert_{kind.value}",
             "kind": kind.value,
             "severity": highest_severity(e.severity for e in shown).value,
             "notice": notice_view(notice, citation=citation),
             "events": shown_views,
             "digest_events": [event_view(e, today=today) for e in reaching],
-            "deadlines": [v["deadline"] for v in shown_views if v["deadline"]],
+            "deadlines": [d for v in shown_views if (d := v["deadline"])],
             "cases": [case_view(cases[c]) for c in shown_cases],
-            # At most MAX_PRODUCTS_SHOWN products (top exposure), the count, and the rest as a CSV.
-            **alert_product_fields(
-                products_view,
-                shown_lines,
-                shown_cases,
-                filename=f"adcvd-products-{notice.document_number}.csv",
-            ),
+            "products": product_fields["products"],
+            "skus": product_fields["skus"],
+            "product_count": product_fields["product_count"],
             "importer": importer_name,
             "role": subscriber.role,
             "recipient": recipient_view(subscriber, importer_name),
             "today": today.isoformat(),
         }
+        if "products_csv" in product_fields:
+            payload["products_csv"] = product_fields["products_csv"]
         calendar = [
             calendar_entry(
                 key=deadline_key(e["case_number"], e["deadline"]["kind"], e["deadline"]["due"]),
@@ -198,7 +200,7 @@ def route_notice_events(
             case_number=",".join(shown_cases),
             notice_document_number=notice.document_number,
             thread_key=thread_key,
-            payload=payload,
+            payload=dict(payload),
             status=DIGEST_STATUS if held else "pending",
             created_at=now,
             next_attempt_at=None if held else now,

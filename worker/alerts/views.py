@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
+from notifier.views import CaseView, EventView, NoticeView, RecipientView
 from watchers.business_days import is_business_day
 from worker.catalog.events import Event, EventKind
 from worker.rules.countries import country_name, is_non_market_economy
@@ -62,7 +62,7 @@ def business_days_between(start: date, end: date) -> int:
     return count
 
 
-def notice_view(notice: Notice, *, citation: str | None = None) -> dict[str, Any]:
+def notice_view(notice: Notice, *, citation: str | None = None) -> NoticeView:
     return {
         "document_number": notice.document_number,
         "title": notice.title,
@@ -82,9 +82,9 @@ def deadline_label(kind: str) -> str:
     return DEADLINE_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
-def event_view(event: Event, *, today: date) -> dict[str, Any]:
+def event_view(event: Event, *, today: date) -> EventView:
     details = {k: v for k, v in event.details.items() if k != "key_suffix"}
-    view: dict[str, Any] = {
+    view: EventView = {
         "kind": event.kind.value,
         "severity": event.severity.value,
         "case_number": event.case_number,
@@ -108,7 +108,7 @@ def event_view(event: Event, *, today: date) -> dict[str, Any]:
     return view
 
 
-def case_view(case: Case) -> dict[str, Any]:
+def case_view(case: Case) -> CaseView:
     return {
         "case_number": case.case_number,
         "case_type": case.case_type,
@@ -120,7 +120,7 @@ def case_view(case: Case) -> dict[str, Any]:
     }
 
 
-def recipient_view(subscriber: Subscriber, importer: str) -> dict[str, Any]:
+def recipient_view(subscriber: Subscriber, importer: str) -> RecipientView:
     return {
         "email": subscriber.email,
         "role": subscriber.role,
