@@ -31,6 +31,16 @@ def next_business_day_on_or_after(d: date) -> date:
     return d
 
 
+def business_days_between(start: date, end: date) -> int:
+    """Business days d with start < d <= end: the business days left from `start` until `end`
+    (0 when `end` is not after `start`). For the days strictly between two dates, pass end - 1 day."""
+    count, d = 0, start + timedelta(days=1)
+    while d <= end:
+        count += is_business_day(d)
+        d += timedelta(days=1)
+    return count
+
+
 def add_business_days(d: date, days: int) -> date:
     """d moved by `days` business days (negative moves back); d itself is not counted."""
     step = 1 if days >= 0 else -1

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from worker.alerts.watchdog import business_days_between, check_sources
+from watchers.business_days import business_days_between
+from worker.alerts.watchdog import check_sources
 from worker.app.cli import app
 from worker.storage import store
 from worker.storage.db import transaction
@@ -84,8 +85,13 @@ def test_no_ita_notice_for_two_business_days_alerts_once_then_once_on_recovery(e
 
 
 def test_business_days_skip_weekends_and_federal_holidays() -> None:
-    assert business_days_between(date(2024, 2, 16), date(2024, 2, 21)) == 1  # Sat, Sun, Presidents Day, Tue
-    assert business_days_between(date(2024, 2, 12), date(2024, 2, 13)) == 0
+    # Days after the start through the end: Sat, Sun, Presidents Day (Mon 19) do not count; Tue, Wed do.
+    assert business_days_between(date(2024, 2, 16), date(2024, 2, 21)) == 2
+    # The watchdog's quiet days are those strictly between: through the day before (Tue only).
+    assert business_days_between(date(2024, 2, 16), date(2024, 2, 20)) == 1
+    assert business_days_between(date(2024, 2, 12), date(2024, 2, 13)) == 1
+    assert business_days_between(date(2024, 2, 12), date(2024, 2, 12)) == 0
+    assert business_days_between(date(2024, 2, 13), date(2024, 2, 12)) == 0
 
 
 def test_status_shows_each_source_and_the_outbox_backlog(engine: Engine) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from notifier.views import CalendarEntryView
-from watchers.business_days import add_business_days, next_business_day_on_or_after
+from watchers.business_days import add_business_days, business_days_between, next_business_day_on_or_after
 from worker.alerts.audience import local_today, switched_off, wants
 from worker.alerts.deadline_calendar import calendar_entry
 from worker.alerts.reach import ProductReach, load_reach
@@ -21,7 +21,6 @@ from worker.alerts.views import (
     DEADLINE_ADVICE,
     DEFAULT_ADVICE,
     NME_ONLY_DEADLINES,
-    business_days_between,
     deadline_key,
     deadline_label,
     recipient_view,

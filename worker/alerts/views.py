@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from notifier.views import CaseView, EventView, NoticeView, RecipientView
-from watchers.business_days import is_business_day
+from watchers.business_days import business_days_between
 from worker.catalog.events import Event, EventKind
 from worker.rules.countries import country_name, is_non_market_economy
 from worker.storage.models import Case, Notice, Subscriber
@@ -49,17 +49,6 @@ DEFAULT_ADVICE = "File, or confirm your counsel files, before the due date; the 
 
 
 NME_ONLY_DEADLINES = frozenset({"separate_rate_application", "separate_rate_certification"})
-
-
-def business_days_between(start: date, end: date) -> int:
-    """Business days after `start` up to and including `end` (0 when end is not after start)."""
-    count = 0
-    day = start
-    while day < end:
-        day = date.fromordinal(day.toordinal() + 1)
-        if is_business_day(day):
-            count += 1
-    return count
 
 
 def notice_view(notice: Notice, *, citation: str | None = None) -> NoticeView:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from watchers.business_days import is_business_day
+from watchers.business_days import business_days_between
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, SourceState
@@ -28,15 +28,6 @@ QUIET_SOURCE = "federal_register"
 @dataclass
 class WatchReport:
     alerts: list[str] = field(default_factory=list)  # dedupe keys of the operator alerts created
-
-
-def business_days_between(after: date, before: date) -> int:
-    """Business days d with after < d < before: whole days that passed with nothing published."""
-    days, d = 0, after + timedelta(days=1)
-    while d < before:
-        days += is_business_day(d)
-        d += timedelta(days=1)
-    return days
 
 
 def _operator_alert(
@@ -120,7 +111,7 @@ def _check_quiet(
                 subject="adcvd-watch: ITA notices arriving again",
             ):
                 report.alerts.append(ended)
-    quiet_days = business_days_between(latest, today)
+    quiet_days = business_days_between(latest, today - timedelta(days=1))  # whole days, not today
     if quiet_days >= QUIET_BUSINESS_DAYS:
         key = f"{prefix}{latest.isoformat()}"
         lines = [
