@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from watchers.business_days import next_business_day_on_or_after
-from watchers.notice_text import DASHES, clean_text, last_day_of_month, parse_slash_date
+from watchers.notice_text import DASHES, clean_text, parse_slash_date
 from watchers.rate_tables import Table
 from watchers.records import ReviewInitiation, ReviewOpportunity
+from watchers.review_request import review_request_due
 
 _CASE = rf"\b[AC]\s*[-{DASHES}]\s*\d{{3}}\s*[-{DASHES}]\s*\d{{3}}\b"
 # The case number closes the product, and may be followed by a note of the row's own
@@ -175,8 +175,8 @@ def to_opportunities(
 ) -> list[ReviewOpportunity]:
     """One ReviewOpportunity per listed case.
 
-    19 CFR 351.213(b): a review is requested during the anniversary month; the request is due on
-    its last day, moved to the next business day under 19 CFR 351.303(b).
+    A review is requested during the anniversary month; the request is due on its last day, moved
+    to the next business day (watchers.review_request).
     """
     out = []
     for case in cases:
@@ -184,7 +184,7 @@ def to_opportunities(
         if year_month is None and case.period is not None:
             end = case.period[1]
             year_month = (end.year + 1, 1) if end.month == 12 else (end.year, end.month + 1)
-        due = next_business_day_on_or_after(last_day_of_month(*year_month)) if year_month else None
+        due = review_request_due(*year_month) if year_month else None
         out.append(
             ReviewOpportunity(
                 case_number=case.case_number,

@@ -8,6 +8,7 @@ from watchers.business_days import next_business_day_on_or_after
 from watchers.deadline_text import ROLL_CITATION
 from watchers.notice_text import last_day_of_month
 from watchers.records import DeadlineFact, NoticeKind
+from watchers.review_request import REVIEW_REQUEST_RULE
 
 PER_REGULATION = "per regulation: no sentence of the notice states this deadline"
 
@@ -26,7 +27,6 @@ _AFTER_PUBLICATION: dict[NoticeKind, tuple[tuple[str, int, str], ...]] = {
 }
 _REBUTTAL_DAYS = 5  # 19 CFR 351.309(d)(1): five days after the time limit for case briefs
 _REBUTTAL_CITATION = "19 CFR 351.309(d)(1)"
-_REVIEW_REQUEST_CITATION = "19 CFR 351.213(b)(1)"  # during the anniversary month
 
 
 def _fact(kind: str, raw: date, offset: int | None, citation: str) -> DeadlineFact:
@@ -58,5 +58,5 @@ def regulation_deadlines(
             added.append(_fact("rebuttal_brief", raw, None, _REBUTTAL_CITATION))
     if notice_kind is NoticeKind.REVIEW_OPPORTUNITY and "review_request" not in named:
         raw = last_day_of_month(publication.year, publication.month)
-        added.append(_fact("review_request", raw, None, _REVIEW_REQUEST_CITATION))
+        added.append(_fact("review_request", raw, None, REVIEW_REQUEST_RULE))  # _fact adds the roll
     return added

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.notifier.golden_support import assert_golden, pressure_washer_catalog
+from watchers.review_request import REVIEW_REQUEST_CITATION
 from worker.alerts.baseline import queue_baseline_report
 from worker.alerts.digest import queue_digests
 from worker.alerts.reminders import queue_reminders
@@ -112,7 +113,7 @@ def _events(session: Session, kind: EventKind, number: str) -> list[Event]:
             "due": due.isoformat(),
             "sentence": "Not later than the last day of March 2024, interested parties may request "
             "administrative review of the following orders.",
-            "citation": "19 CFR 351.213(b)",
+            "citation": REVIEW_REQUEST_CITATION,
             "key_suffix": ":review_request:2024-03-29",
         }
         return [

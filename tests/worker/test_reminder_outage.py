@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from tests.support.pipeline import subscribe_sample_portfolio
-from worker.alerts.reminders import reminder_dates, review_request_window, run_reminders
+from watchers.review_request import next_review_request_due
+from worker.alerts.reminders import reminder_dates, run_reminders
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Case, CaseHts
@@ -35,7 +36,7 @@ def order_reaching_the_portfolio(engine: Engine) -> date:
         )
         session.flush()
         session.add(CaseHts(case_number="A-570-148", hts="8424309000", source="test", as_of=date(2023, 3, 8)))
-    return review_request_window(ORDER, today=date(2024, 1, 2))
+    return next_review_request_due(ORDER, today=date(2024, 1, 2))
 
 
 def noon(day: date) -> datetime:

@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from tests.support.pipeline import subscribe_sample_portfolio
-from worker.alerts.reminders import due_rung, reminder_dates, review_request_window
+from watchers.review_request import next_review_request_due
+from worker.alerts.reminders import due_rung, reminder_dates
 from worker.app.cli import app
 from worker.storage import store
 from worker.storage.db import transaction
@@ -34,7 +35,7 @@ LADDER = (30, 14, 7, 2, 0)
 def test_review_request_window_closes_on_the_last_business_day_of_the_anniversary_month(
     order_date: date, today: date, due: date
 ) -> None:
-    assert review_request_window(order_date, today=today) == due
+    assert next_review_request_due(order_date, today=today) == due
 
 
 def test_ladder_counts_business_days_before_the_due_date() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -13,7 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from notifier.views import CalendarEntryView
-from watchers.business_days import add_business_days, business_days_between, next_business_day_on_or_after
+from watchers.business_days import add_business_days, business_days_between
+from watchers.review_request import REVIEW_REQUEST_CITATION, next_review_request_due
 from worker.alerts.audience import local_today, switched_off, wants
 from worker.alerts.deadline_calendar import calendar_entry
 from worker.alerts.reach import ProductReach, load_reach
@@ -32,7 +32,6 @@ from worker.storage.models import Alert, Case, Importer, Subscriber
 
 CLOSED_STATUSES = frozenset({"revoked", "terminated"})
 REVIEW_REQUEST = "review_request"
-REVIEW_REQUEST_CITATION = "19 CFR 351.213(b)(1); 19 CFR 351.303(b)(1)"
 
 
 @dataclass(frozen=True)
@@ -87,23 +86,6 @@ def merge_shared(items: Sequence[DeadlineItem]) -> list[DeadlineItem]:
             )
         )
     return sorted(merged, key=lambda i: (i.due, i.case_number, i.kind))
-
-
-def review_request_window(order_date: date, *, today: date) -> date:
-    """The close of the next review-request window of an order, on or after `today`.
-
-    19 CFR 351.213(b)(1): a review may be requested during the anniversary month of the
-    publication of the order; the window closes on the month's last day, moved to the next
-    business day when that is not one (19 CFR 351.303(b)(1)). The first window is a year after
-    publication.
-    """
-    year = max(today.year, order_date.year + 1)
-    while True:
-        last = date(year, order_date.month, calendar.monthrange(year, order_date.month)[1])
-        due = next_business_day_on_or_after(last)
-        if due >= today:
-            return due
-        year += 1
 
 
 def reminder_dates(due: date, ladder: Sequence[int]) -> list[tuple[int, date]]:
@@ -187,7 +169,7 @@ def collect_deadlines(session: Session, *, importer_id: int, today: date, until:
     for number, case in cases.items():
         if case.status != "order" or case.order_date is None:
             continue
-        due = review_request_window(case.order_date, today=today)
+        due = next_review_request_due(case.order_date, today=today)
         if due > until:
             continue
         month = f"{date(due.year, case.order_date.month, 1):%B %Y}"

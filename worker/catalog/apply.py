@@ -18,6 +18,7 @@ from watchers.records import (
     RateRow,
     Revokes,
 )
+from watchers.review_request import REVIEW_REQUEST_CITATION
 from worker.catalog.events import Event, EventKind, Severity, events_for_notice_kind, rate_change_event
 from worker.rules.countries import case_type_of, country_of_case
 from worker.storage import store
@@ -275,7 +276,7 @@ def apply_notice(
 def review_request_deadlines(facts: NoticeFacts) -> list[DeadlineFact]:
     """Each order listed in a review-opportunity notice: requests close at the end of its anniversary month.
 
-    19 CFR 351.213(b): interested parties may request a review during the anniversary month.
+    Interested parties may request a review during the anniversary month (watchers.review_request).
     """
     return [
         DeadlineFact(
@@ -283,7 +284,7 @@ def review_request_deadlines(facts: NoticeFacts) -> list[DeadlineFact]:
             due=row.request_due,
             sentence=f"Review requests for {row.product} ({row.case_number}) are due by the last day "
             f"of the anniversary month.",
-            citation="19 CFR 351.213(b)",
+            citation=REVIEW_REQUEST_CITATION,
             case_number=row.case_number,
         )
         for row in facts.review_opportunities
