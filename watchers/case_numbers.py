@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from watchers.notice_text import DASHES
+from watchers.dashes import DASHES
 from watchers.records import CaseType
 
 _SEP = rf"\s*[-{DASHES}]\s*"

@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from watchers.dashes import normalize_dashes
 from watchers.records import Agency, CaseType, NoticeKind, Revokes
 
-# GPO switched en dashes to hyphens in March 2024; both forms (and the other dashes) occur.
-_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """Lower-case text with one kind of dash, quote and space, and the spelling variants unified."""
-    text = _DASHES.sub("-", text).replace("\u2019", "'").replace("\u2018", "'")
+    text = normalize_dashes(text).replace("\u2019", "'").replace("\u2018", "'")
     text = _SPACES.sub(" ", text).strip().lower()
     text = re.sub(r"\banti-dumping\b", "antidumping", text)
     text = re.sub(r"\bless[- ]than[- ]fair[- ]value\b", "less than fair value", text)
@@ -33,7 +32,7 @@ def case_types_from_numbers(numbers: Iterable[str], text: str = "") -> tuple[Cas
     kinds: set[CaseType] = set()
     for number in numbers:
         kinds.add(CaseType.AD if number.upper().startswith("A") else CaseType.CVD)
-    for m in ITC_NUMBER.finditer(_DASHES.sub("-", text)):
+    for m in ITC_NUMBER.finditer(normalize_dashes(text)):
         kinds.add(CaseType.AD if m.group(1) == "731" else CaseType.CVD)
     return tuple(k for k in (CaseType.AD, CaseType.CVD) if k in kinds)
 

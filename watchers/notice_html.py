@@ -10,6 +10,7 @@ from typing import cast
 from lxml import etree
 from lxml import html as lxml_html
 
+from watchers.dashes import DASH
 from watchers.notice_text import clean_text
 from watchers.notice_xml import facts_from_element
 from watchers.records import NoticeFacts
@@ -18,10 +19,10 @@ from watchers.xml_safety import MalformedXmlError
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PREAMBLE_LABEL = re.compile(r"^(AGENCY|ACTION|SUMMARY|DATES|ADDRESSES|FOR FURTHER INFORMATION "
                              r"CONTACT|SUPPLEMENTARY INFORMATION):", re.IGNORECASE)  # fmt: skip
-_DEPDOC = re.compile(r"^\[\s*[AC]\s*[-\u2013]\s*\d{3}.*\]$")
+_DEPDOC = re.compile(rf"^\[\s*[AC]\s*{DASH}\s*\d{{3}}.*\]$")
 # Older printed text (GPO renderings) gives the docket line without brackets: 'A-580-836',
 # 'A-570-848; C-570-849'. Only read as the docket while still in the heading, before AGENCY:.
-_CASE_ID = r"[AC]\s*[-\u2010-\u2015]\s*\d{3}\s*[-\u2010-\u2015]\s*\d{3}"
+_CASE_ID = rf"[AC]\s*{DASH}\s*\d{{3}}\s*{DASH}\s*\d{{3}}"
 _BARE_DOCKET = re.compile(rf"^{_CASE_ID}(?:\s*(?:[,;]|and|&)\s*{_CASE_ID})*\.?$")
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)

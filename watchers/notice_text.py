@@ -9,8 +9,10 @@ from datetime import date
 
 from lxml import etree
 
-DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
-_DASH_TABLE = str.maketrans({c: "-" for c in DASHES})
+from watchers.dashes import DASHES, normalize_dashes
+
+__all__ = ["DASHES", "normalize_dashes"]
+
 
 # GPO text renditions write characters as bracketed names ('M[uuml]ller'); only names that
 # cannot be ordinary bracketed words are converted, so '[and]' or '[not]' stay as written.
@@ -100,10 +102,6 @@ _ABBREVIATIONS = frozenset(
     }
 )
 _SENTENCE_END = re.compile(r"(?<=[.?!])[\"”’)]*\s+(?=[“\"(]?[A-Z0-9])")
-
-
-def normalize_dashes(text: str) -> str:
-    return text.translate(_DASH_TABLE)
 
 
 def clean_text(text: str) -> str:

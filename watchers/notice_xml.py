@@ -11,6 +11,7 @@ from lxml import etree
 from watchers.case_numbers import extract_case_numbers
 from watchers.classify import classify_notice
 from watchers.company_prose_rates import extract_company_prose_rates
+from watchers.dashes import DASH
 from watchers.deadline_text import Anchors, extract_deadlines, find_hearing_date
 from watchers.flat_rate_rows import flat_rate_table
 from watchers.hts_codes import extract_hts_codes
@@ -48,7 +49,7 @@ _CONTAINERS = frozenset(
 _PARAGRAPHS = frozenset({"P", "FP", "NOTE", "AMDPAR", "STARS", "EDNOTE"})
 _SKIP = frozenset({"AGENCY", "SUBAGY", "DEPDOC", "SUBJECT", "FRDOC", "BILCOD", "PRTPAGE",
                    "CFR", "RIN", "FTREF", "SU"})  # fmt: skip
-_FRDOC = re.compile(r"FR\s+Doc\.?\s*(?:No\.?\s*)?(?P<num>[A-Z0-9]+(?:\s*[-\u2010-\u2015]\s*\d+)+)")
+_FRDOC = re.compile(rf"FR\s+Doc\.?\s*(?:No\.?\s*)?(?P<num>[A-Z0-9]+(?:\s*{DASH}\s*\d+)+)")
 _COMPOUND_COUNTRIES = (
     "Trinidad and Tobago", "Bosnia and Herzegovina", "Antigua and Barbuda",
     "Saint Kitts and Nevis", "Sao Tome and Principe", "Saint Vincent and the Grenadines",

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from watchers.notice_text import DASHES, clean_text, parse_slash_date
+from watchers.dashes import DASHES
+from watchers.notice_text import clean_text, parse_slash_date
 from watchers.rate_tables import Table
 from watchers.records import ReviewInitiation, ReviewOpportunity
 from watchers.review_request import review_request_due

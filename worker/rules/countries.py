@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import cache
 
+from watchers.dashes import DASH
+
 COUNTRY_NAMES: dict[str, str] = {
     "AE": "United Arab Emirates", "AM": "Armenia", "AR": "Argentina", "AT": "Austria",
     "AU": "Australia", "AZ": "Azerbaijan", "BA": "Bosnia and Herzegovina", "BD": "Bangladesh",
@@ -96,7 +98,7 @@ NON_MARKET_ECONOMIES: frozenset[str] = frozenset(
     {"AM", "AZ", "BY", "CN", "GE", "KG", "MD", "RU", "TJ", "TM", "UZ", "VN"}
 )
 
-_CASE_NUMBER = re.compile(r"^\s*([AC])\s*[-\u2010-\u2015]+\s*(\d{3})\s*[-\u2010-\u2015]+\s*(\d{3})\s*$")
+_CASE_NUMBER = re.compile(rf"^\s*([AC])\s*{DASH}+\s*(\d{{3}})\s*{DASH}+\s*(\d{{3}})\s*$")
 
 
 def _fold(text: str) -> str:
