@@ -29,7 +29,7 @@ from tests.support.pipeline import set_cursor, settings_for
 from watchers.business_days import is_business_day
 from worker.alerts.baseline import queue_baseline_reports
 from worker.alerts.digest import run_digests
-from worker.alerts.reminders import run_reminders
+from worker.alerts.reminder_job import run_reminders
 from worker.app.dbsetup import init_database
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_delivery, run_poll

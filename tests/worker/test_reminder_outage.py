@@ -8,7 +8,8 @@ from sqlalchemy.engine import Engine
 
 from tests.support.pipeline import subscribe_sample_portfolio
 from watchers.review_request import next_review_request_due
-from worker.alerts.reminders import reminder_dates, run_reminders
+from worker.alerts.reminder_job import run_reminders
+from worker.alerts.reminders import reminder_dates
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Case, CaseHts

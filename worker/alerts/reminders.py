@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from notifier.views import CalendarEntryView
@@ -27,7 +26,6 @@ from worker.alerts.views import (
 )
 from worker.rules.countries import country_name, is_non_market_economy
 from worker.storage import store
-from worker.storage.db import transaction
 from worker.storage.models import Alert, Case, Importer, Subscriber
 
 CLOSED_STATUSES = frozenset({"revoked", "terminated"})
@@ -341,15 +339,3 @@ def queue_reminders(session: Session, *, now: datetime, ladder: Sequence[int]) -
             if store.save_alert_if_new(session, alert):
                 queued.append(alert)
     return queued
-
-
-def run_reminders(
-    engine: Engine, *, now: datetime, ladder: Sequence[int], operator_email: str | None = None
-) -> int:
-    """The scheduler's reminder job: queue what is due now (delivery sends it); note missed deadlines."""
-    from worker.alerts.reminder_outage import note_missed_reminders  # it builds on this module
-
-    with transaction(engine) as session:
-        queued = len(queue_reminders(session, now=now, ladder=ladder))
-        note_missed_reminders(session, now=now, ladder=ladder, operator_email=operator_email)
-        return queued

@@ -13,7 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import Engine
 
 from worker.alerts.digest import run_digests
-from worker.alerts.reminders import run_reminders
+from worker.alerts.reminder_job import run_reminders
 from worker.app.runtime import STOPPING, poll_is_due, run_delivery, run_poll, utc_now
 from worker.app.settings import Settings
 from worker.app.sources import ADAPTERS, SourceAdapter
