@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
 from lxml import etree
@@ -13,8 +12,8 @@ from watchers.classify import classify_notice
 from watchers.company_prose_rates import extract_company_prose_rates
 from watchers.dashes import DASH
 from watchers.deadline_text import Anchors, extract_deadlines, find_hearing_date
-from watchers.flat_rate_rows import flat_rate_table
 from watchers.hts_codes import extract_hts_codes
+from watchers.notice_parts import Block, NoticeParts, collect_parts, fold_flat_tables
 from watchers.notice_text import (
     LONG_DATE,
     LONG_DATE_TEXT,
@@ -34,21 +33,12 @@ from watchers.omnibus import (
     to_initiations,
     to_opportunities,
 )
-from watchers.rate_tables import Table, extract_prose_rates, parse_rate_table, read_gpotable
+from watchers.rate_tables import extract_prose_rates, parse_rate_table
 from watchers.records import Agency, Classification, NoticeFacts
 from watchers.regulation_deadlines import regulation_deadlines
 from watchers.xml_safety import parse_xml_safely
 
 DOCUMENT_TAGS = ("NOTICE", "RULE", "PRORULE")
-# Containers whose children are read in order; anything else unknown is read as a paragraph.
-_CONTAINERS = frozenset(
-    {"PREAMB", "SUPLINF", "SUM", "DATES", "FURINF", "ADD", "AGY", "ACT", "EXTRACT", "AUTH",
-     "REGTEXT", "SECTION", "APPENDIX", "LSTSUB", "NOTE", "EFFDATE", "PART", "SUBPART", "CONTENTS",
-     "GPH", "FP-DASH", "PRIACT", "ADDRESS"}
-)  # fmt: skip
-_PARAGRAPHS = frozenset({"P", "FP", "NOTE", "AMDPAR", "STARS", "EDNOTE"})
-_SKIP = frozenset({"AGENCY", "SUBAGY", "DEPDOC", "SUBJECT", "FRDOC", "BILCOD", "PRTPAGE",
-                   "CFR", "RIN", "FTREF", "SU"})  # fmt: skip
 _FRDOC = re.compile(rf"FR\s+Doc\.?\s*(?:No\.?\s*)?(?P<num>[A-Z0-9]+(?:\s*{DASH}\s*\d+)+)")
 _COMPOUND_COUNTRIES = (
     "Trinidad and Tobago", "Bosnia and Herzegovina", "Antigua and Barbuda",
@@ -74,72 +64,6 @@ _CASE_TEXT = r"[AC]-\d{3}-\d{3}"
 _ENTRY_HEAD = re.compile(rf"^\s*{_CASE_TEXT}(?:\s*(?:,|and|&|;)\s*{_CASE_TEXT})*\s*[:;,]")
 _APPENDIX_HEADING = re.compile(r"appendix\b(?![^.]*(?:list of topics|issues|decision))", re.I)
 _HTS_MENTION = re.compile(r"Harmonized Tariff Schedule|\bHTSUS\b", re.IGNORECASE)
-
-
-@dataclass
-class Block:
-    kind: str  # "p", "footnote" or "table"
-    heading: str
-    section: str
-    text: str
-    table: Table | None = None
-
-
-@dataclass
-class NoticeParts:
-    title: str = ""
-    depdoc: str = ""
-    frdoc: str = ""
-    dated: date | None = None
-    agencies: list[str] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
-
-
-def _collect(el: etree._Element, parts: NoticeParts, heading: str, section: str) -> str:
-    """Walk the notice in order; returns the heading in force after el."""
-    for child in el:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        if tag == "HD":
-            heading = element_text(child)
-        elif tag in _CONTAINERS:
-            inner = heading
-            if tag in ("DATES", "SUM", "ADD", "AGY", "ACT"):
-                inner = ""
-            after = _collect(child, parts, inner, tag if tag != "EXTRACT" else section)
-            # A heading inside a section of the preamble does not carry over past its end,
-            # except in notices that print their whole body inside FURINF.
-            heading = after if tag in ("FURINF", "SUPLINF", "EXTRACT", "PREAMB") else heading
-        elif tag == "GPOTABLE":
-            table = read_gpotable(child)
-            text = " ".join(c.text for row in table.rows for c in row)
-            parts.blocks.append(Block("table", heading, section, text, table))
-        elif tag == "FTNT":
-            for p in child.iter("P", "FP"):
-                parts.blocks.append(Block("footnote", heading, section, element_text(p)))
-        elif tag == "SIG":
-            dated = child.find("DATED")
-            if dated is not None:
-                match = LONG_DATE.search(element_text(dated))
-                parts.dated = parse_long_date(match) if match else None
-        elif tag == "SUBJECT":
-            parts.title = parts.title or element_text(child)
-        elif tag == "DEPDOC":
-            parts.depdoc += " " + element_text(child)
-        elif tag == "FRDOC":
-            parts.frdoc = element_text(child)
-        elif tag in ("AGENCY", "SUBAGY"):
-            parts.agencies.append(element_text(child))
-        elif tag in _SKIP:
-            continue
-        elif tag in _PARAGRAPHS or len(child) == 0 or child.find("E") is not None:
-            text = element_text(child)
-            if text:
-                parts.blocks.append(Block("p", heading, section, text))
-        else:
-            heading = _collect(child, parts, heading, section)
-    return heading
 
 
 def document_number_of(frdoc: str) -> str | None:
@@ -188,30 +112,6 @@ def _entry_head_cases(parts: NoticeParts) -> tuple[str, ...]:
         if match:
             heads.update(dict.fromkeys(extract_case_numbers(match.group(0))))
     return tuple(heads)
-
-
-def _fold_flat_tables(blocks: list[Block]) -> list[Block]:
-    """A header paragraph and the 'Name 0.44 percent' paragraphs after it become one table."""
-    out: list[Block] = []
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
-        lower = block.text.lower()
-        header = block.kind == "p" and len(lower) < 120 and ("rate" in lower or "margin" in lower)
-        rows: list[str] = []
-        for after in blocks[i + 1 : i + 41] if header else ():
-            if after.kind != "p":
-                break  # rows are the paragraphs right after the header, nothing in between
-            rows.append(after.text)
-        table = flat_rate_table(block.text, rows) if header else None
-        if table is None:
-            out.append(block)
-            i += 1
-            continue
-        text = " ".join(c.text for r in table.rows for c in r)
-        out.append(Block("table", block.heading, block.section, text, table))
-        i += 1 + len(table.rows)
-    return out
 
 
 def _points_to_appendix(scope: list[Block]) -> bool:
@@ -268,7 +168,7 @@ def facts_from_element(
 ) -> NoticeFacts:
     """NoticeFacts of one parsed NOTICE/RULE/PRORULE element (or its HTML look-alike)."""
     parts = NoticeParts()
-    _collect(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
+    collect_parts(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
     return facts_from_parts(parts, document_number=document_number, publication_date=publication_date)
 
 
@@ -281,7 +181,7 @@ def facts_from_parts(
         publication_date=publication_date,
     )
     own = extract_case_numbers(parts.depdoc)
-    parts.blocks = _fold_flat_tables(parts.blocks)
+    parts.blocks = fold_flat_tables(parts.blocks)
     paragraphs = [b for b in parts.blocks if b.kind == "p"]
     body = [b.text for b in paragraphs]
     facts.product, facts.countries = title_subject(parts.title)
@@ -392,7 +292,7 @@ def classify_notice_xml(xml: bytes) -> Classification | None:
     if notice is None:
         return None
     parts = NoticeParts()
-    _collect(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
+    collect_parts(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
     return classify_parts(parts)
 
 
