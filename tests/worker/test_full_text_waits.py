@@ -16,10 +16,10 @@ from tests.support.pipeline import (
     settings_for,
     subscribe_sample_portfolio,
 )
+from watchers.full_text import FULL_TEXT_ATTEMPTS
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_poll
 from worker.ingest.federal_register import PollReport
-from worker.ingest.full_text import FULL_TEXT_ATTEMPTS
 from worker.storage import store
 from worker.storage.db import transaction
 

@@ -13,17 +13,16 @@ import httpx
 from sqlalchemy.engine import Engine
 
 from watchers import federal_register
+from watchers.full_text import ReadNotice, Waiting, read_documents
 from watchers.http import Fetcher, RateLimiter, SourceError
 from watchers.records import DocumentMeta, SetAside
 from worker.ingest.federal_register import (
     FEDERAL_REGISTER,
     PollReport,
-    ReadNotice,
-    read_documents,
     record_failure,
     save_read_notices,
 )
-from worker.ingest.full_text import WAITING_KIND, Waiting, failures_so_far, save_waiting
+from worker.ingest.full_text import WAITING_KIND, failures_so_far, save_waiting
 from worker.storage import notice_rows, store
 from worker.storage.db import transaction
 

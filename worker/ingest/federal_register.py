@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -15,18 +14,15 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from watchers import federal_register
-from watchers.case_numbers import extract_case_numbers
 from watchers.classify import classify_notice
-from watchers.http import BodyTooLargeError, Fetcher, RateLimiter, SourceError, Validators
-from watchers.notice_html import extract_notice_facts_from_html
-from watchers.notice_xml import extract_notice_facts
-from watchers.records import DocumentMeta, NoticeFacts, SetAside
-from watchers.xml_safety import MalformedXmlError, UnsafeXmlError
+from watchers.full_text import ReadNotice, Waiting, read_documents
+from watchers.http import Fetcher, RateLimiter, SourceError, Validators
+from watchers.records import DocumentMeta, SetAside
 from worker.alerts.holds import BulkHold, hold_if_bulk
 from worker.alerts.routing import route_notice_events
 from worker.catalog.apply import apply_notice
 from worker.ingest.filing_cases import cases_named_by_filing
-from worker.ingest.full_text import Waiting, failures_so_far, malformed_xml, save_waiting
+from worker.ingest.full_text import failures_so_far, save_waiting
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Notice, SourceState
@@ -56,14 +52,6 @@ class PollReport:
     documents_saved: int = 0  # in batches committed by this poll (kept even when a later batch fails)
 
 
-@dataclass(frozen=True)
-class ReadNotice:
-    meta: DocumentMeta
-    facts: NoticeFacts
-    content_hash: str | None
-    full_text: str | None = None  # the body as text, so classification can read the notice's head
-
-
 def jsonable(value: Any) -> Any:
     """Facts as JSON for the notice row: dates ISO, decimals as strings, enums by value."""
     if isinstance(value, dict):
@@ -77,45 +65,6 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     return value
-
-
-def read_full_text(meta: DocumentMeta, body: bytes | None, content_type: str) -> NoticeFacts:
-    """Facts from the XML (or HTML) body; a body that cannot be read gives the metadata and an unread note."""
-    if body is None:
-        facts = NoticeFacts(
-            document_number=meta.document_number, title=meta.title, publication_date=meta.publication_date
-        )
-        facts.unread.append("no full text available; facts from the API metadata only")
-        return facts
-    try:
-        if "html" in content_type and not body.lstrip().startswith(b"<?xml"):
-            return extract_notice_facts_from_html(
-                body,
-                document_number=meta.document_number,
-                publication_date=meta.publication_date,
-                title=meta.title,
-                content_type=content_type,
-            )
-        return extract_notice_facts(
-            body, document_number=meta.document_number, publication_date=meta.publication_date
-        )
-    except (MalformedXmlError, UnsafeXmlError) as exc:
-        facts = NoticeFacts(
-            document_number=meta.document_number, title=meta.title, publication_date=meta.publication_date
-        )
-        facts.unread.append(f"full text refused: {exc}")
-        return facts
-
-
-def merge_metadata(meta: DocumentMeta, facts: NoticeFacts) -> NoticeFacts:
-    """The API's docket ids are the notice's own cases when the full text gave none."""
-    if not facts.case_numbers and meta.docket_ids:
-        facts.case_numbers = extract_case_numbers(" ".join(meta.docket_ids))
-    if not facts.title:
-        facts.title = meta.title
-    if facts.publication_date is None:
-        facts.publication_date = meta.publication_date
-    return facts
 
 
 def poll_window(state: SourceState, *, today: date, prime_days: int, since: date | None) -> tuple[date, bool]:
@@ -138,57 +87,6 @@ def record_failure(engine: Engine, source: str, error: str, now: datetime) -> No
 
 
 SAVE_BATCH = 50  # documents per transaction in one poll: a big day never holds the database for long
-
-
-async def read_documents(
-    fetcher: Fetcher,
-    documents: list[DocumentMeta],
-    *,
-    base_url: str,
-    failures: dict[str, int] | None = None,
-    full_text_limiter: RateLimiter | None = None,
-) -> tuple[list[ReadNotice], list[Waiting]]:
-    """Each document's full text, downloads spaced by `full_text_limiter` (the FR asks for 1 a second).
-
-    One that answered 404 or came malformed waits for the next poll. `failures` holds the polls that
-    already failed on a document's full text: at FULL_TEXT_ATTEMPTS the document is read from its
-    metadata alone (and named in the poll's `gave_up`). Network failures and 5xx answers (after the
-    fetcher's retries) still fail the whole poll: they are the source's, not the document's, and must
-    not use up a document's attempts.
-    """
-    failures = failures or {}
-    read: list[ReadNotice] = []
-    waiting: list[Waiting] = []
-    for meta in documents:
-        if full_text_limiter is not None and (meta.full_text_xml_url or meta.body_html_url):
-            await full_text_limiter.wait()
-        too_large = None
-        try:
-            result = await federal_register.fetch_full_text(fetcher, meta, base_url=base_url)
-        except BodyTooLargeError as exc:
-            # Not transient: the notice is stored from its metadata, marked unread, and the source moves on.
-            result, too_large = None, f"full text not read: {exc}"
-        body = result.body if result else None
-        problem = None
-        if result is None and too_large is None and (meta.full_text_xml_url or meta.body_html_url):
-            problem = "full text answered HTTP 404"
-        elif result is not None and body is not None:
-            problem = malformed_xml(body, result.content_type)
-        if problem is not None:
-            item = Waiting(
-                meta, f"{meta.document_number}: {problem}", failures.get(meta.document_number, 0) + 1
-            )
-            waiting.append(item)
-            if not item.final:
-                continue
-            body = None
-        facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
-        if too_large:
-            facts.unread.append(too_large)
-        digest = hashlib.sha256(body).hexdigest() if body else None
-        text = body.decode("utf-8", "replace") if body else None
-        read.append(ReadNotice(meta=meta, facts=facts, content_hash=digest, full_text=text))
-    return read, waiting
 
 
 def save_read_notices(

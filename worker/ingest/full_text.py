@@ -2,48 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
-from watchers.records import DocumentMeta
-from watchers.xml_safety import MalformedXmlError, UnsafeXmlError, parse_xml_safely
+from watchers.full_text import FULL_TEXT_ATTEMPTS, Waiting
 from worker.storage import store
 from worker.storage.models import Notice
 
-FULL_TEXT_ATTEMPTS = 3  # polls that failed on this document's full text before it is stored without it
 WAITING_KEY = "full_text_failures"  # in a waiting notice's facts: how many polls failed on its full text
 WAITING_KIND = "awaiting_full_text"  # the kind of a notice row that only says "read this again"
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """A document whose full text failed in this poll (404, malformed XML): it is read again next poll."""
-
-    meta: DocumentMeta
-    error: str
-    failures: int  # including this poll's
-
-    @property
-    def final(self) -> bool:
-        return self.failures >= FULL_TEXT_ATTEMPTS
-
-
-def malformed_xml(body: bytes, content_type: str) -> str | None:
-    """Why an XML body cannot be read, most often a truncated download; None when it parses (or is HTML).
-
-    Hostile XML (entity declarations) is not transient: read_full_text refuses it and stores it unread.
-    """
-    if "xml" not in content_type and not body.lstrip().startswith(b"<?xml"):
-        return None
-    try:
-        parse_xml_safely(body)
-    except MalformedXmlError as exc:
-        return f"full text {exc}"
-    except UnsafeXmlError:
-        return None
-    return None
 
 
 def failures_so_far(session: Session, document_number: str) -> int:
