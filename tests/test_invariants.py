@@ -1,4 +1,4 @@
-"""Invariants of the design: imports flow one way; scheduler jobs have stable unique ids."""
+"""Invariants of the design: imports flow one way, rooms are layered, SQL stays in storage, ids are stable."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from worker.app.scheduler import build_scheduler, declare_jobs
 from worker.app.settings import Settings
+from worker.app.sources import SOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +35,150 @@ def test_imports_flow_one_way(package: str, forbidden: set[str]) -> None:
     assert imported_packages(package) & forbidden == set()
 
 
+# The rooms of worker/, bottom to top: each imports only rooms before it (README "The house").
+ROOMS = ("rules", "storage", "catalog", "alerts", "portfolios", "outbox", "ingest", "app")
+# Only the storage room builds or executes SQL: store.py for rows, db.py (engine pragmas, schema
+# revisions) and locks.py (advisory locks). Anything else asks the store.
+SQL_ROOM = "storage"
+SQL_NAMES = {"select", "text", "update", "delete", "insert", "func", "col", "or_", "and_"}
+SQL_PACKAGES = {"sqlalchemy", "sqlmodel"}
+SQL_CALLS = {"exec", "execute", "exec_driver_sql", "query"}
+MAX_MODULE_LINES = 400
+TOO_LONG_TODO = {"worker/storage/store.py", "watchers/trade_gov.py"}
+
+
+def worker_modules() -> list[Path]:
+    return sorted(p for p in (ROOT / "worker").rglob("*.py") if "migrations" not in p.parts)
+
+
+def room_of(path: Path) -> str:
+    return path.relative_to(ROOT / "worker").parts[0]
+
+
+def imported_worker_rooms(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] if node.module != "worker" else [f"worker.{a.name}" for a in node.names]
+        found.update(name.split(".")[1] for name in names if name.startswith("worker."))
+    return found
+
+
+def test_every_worker_module_lives_in_a_room() -> None:
+    loose = [p.name for p in (ROOT / "worker").glob("*.py") if p.name != "__init__.py"]
+    rooms = {p.name for p in (ROOT / "worker").iterdir() if (p / "__init__.py").exists()}
+    assert loose == []
+    assert rooms == set(ROOMS)
+
+
+@pytest.mark.parametrize("room", ROOMS)
+def test_each_room_imports_only_rooms_below_it(room: str) -> None:
+    below = set(ROOMS[: ROOMS.index(room)])
+    wrong = {
+        f"{path.relative_to(ROOT)} imports worker.{other}"
+        for path in worker_modules()
+        if room_of(path) == room
+        for other in imported_worker_rooms(path) - below - {room}
+    }
+    assert wrong == set()
+
+
+def called_name(call: ast.Call) -> str | None:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else None
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def imported_worker_modules(path: Path, known: set[str]) -> set[str]:
+    """worker modules `path` imports, at the top or inside functions (`from pkg import module` too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found & known
+
+
+def test_no_import_cycles_in_worker() -> None:
+    modules = {module_name(path): path for path in worker_modules()}
+    graph = {name: imported_worker_modules(path, set(modules)) - {name} for name, path in modules.items()}
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        if name in trail:
+            cycles.append([*trail[trail.index(name) :], name])
+        elif name not in done:
+            for other in sorted(graph[name]):
+                visit(other, [*trail, name])
+            done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+    assert cycles == []
+
+
+def issues_sql(path: Path) -> bool:
+    """True when the module builds SQL (select, text, func, ...) or executes it (exec, execute)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in SQL_PACKAGES:
+            if any(alias.name in SQL_NAMES for alias in node.names):
+                return True
+        elif isinstance(node, ast.Call) and called_name(node) in SQL_CALLS:
+            return True
+    return False
+
+
+def test_only_storage_issues_sql() -> None:
+    outside = {
+        str(path.relative_to(ROOT))
+        for path in worker_modules()
+        if room_of(path) != SQL_ROOM and issues_sql(path)
+    }
+    assert outside == set()
+
+
+def test_no_module_needs_a_long_scroll() -> None:
+    long = {
+        str(path.relative_to(ROOT))
+        for package in ("worker", "watchers", "notifier")
+        for path in (ROOT / package).rglob("*.py")
+        if len(path.read_text(encoding="utf-8").splitlines()) > MAX_MODULE_LINES
+    }
+    assert long == TOO_LONG_TODO
+
+
+def test_an_unknown_source_is_refused_with_the_known_names() -> None:
+    from worker.app.sources import adapter_for
+
+    known = "known: federal_register, public_inspection, trade_gov"
+    with pytest.raises(ValueError, match=f"unknown source 'nope'; {known}"):
+        adapter_for("nope")
+
+
+def test_every_notice_kind_is_documented_with_the_event_it_raises() -> None:
+    from watchers.records import NoticeKind
+    from worker.catalog.events import KIND_EVENTS
+
+    rows = {
+        cells[1].strip("` "): cells[4].strip()
+        for line in (ROOT / "docs" / "notice_kinds.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `") and len(cells := line.split("|")) >= 6
+    }
+    assert set(rows) == {kind.value for kind in NoticeKind}
+    documented = {kind: event for kind, event in rows.items() if not event.startswith("none")}
+    assert documented == {
+        kind.value: f"`{event.value}` ({severity.value})" for kind, (event, severity) in KIND_EVENTS.items()
+    }
+
+
 async def test_jobs_have_unique_stable_ids_and_are_coalesced(engine: object) -> None:
     from datetime import UTC, datetime
 
@@ -44,6 +189,7 @@ async def test_jobs_have_unique_stable_ids_and_are_coalesced(engine: object) -> 
     ids = [job.job_id for job in jobs]
     assert len(ids) == len(set(ids))
     assert {"poll:federal_register", "poll:public_inspection", "poll:trade_gov", "deliver"} <= set(ids)
+    assert {f"poll:{source}" for source in SOURCES} == {i for i in ids if i.startswith("poll:")}
     scheduler = build_scheduler(jobs, first_run=datetime(2024, 2, 12, tzinfo=UTC))
     scheduler.start(paused=True)
     try:
