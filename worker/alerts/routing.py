@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from notifier.views import AlertView, ProductView
+from notifier.views import AlertView, CalendarEntryView, EventView, ProductView
 from worker.alerts.alert_products import ProductLine as AlertProductLine
 from worker.alerts.alert_products import alert_product_fields, products_to_show
 from worker.alerts.audience import DIGEST_STATUS, known_from_baseline, local_today, switched_off, wants
@@ -28,7 +28,7 @@ from worker.catalog.events import Event, EventKind, highest_severity, primary_ki
 from worker.rules.countries import is_non_market_economy
 from worker.rules.names import AliasTable
 from worker.storage import store
-from worker.storage.models import Alert, Case, Importer, Notice
+from worker.storage.models import Alert, Case, CompanyRate, Importer, Notice, Subscriber
 
 
 def _relevant(event: Event, case: Case | None) -> bool:
@@ -73,6 +73,22 @@ def route_notice_events(
     if not cases:
         return []
     events = [e for e in events if _relevant(e, cases.get(e.case_number))]
+    by_importer = _reaches_by_importer(session, cases)
+    if not by_importer:
+        return []
+    rates = store.list_rates(session, list(cases))
+    alerts: list[Alert] = []
+    for subscriber in store.list_subscribers(session, importer_ids=by_importer):
+        assert subscriber.importer_id is not None
+        audience = _Audience(session, subscriber, notice=notice, now=now, citation=citation)
+        alert = audience.alert(events, cases, by_importer[subscriber.importer_id], rates, threshold=threshold)
+        if alert is not None and store.save_alert_if_new(session, alert) and alert.status != DIGEST_STATUS:
+            alerts.append(alert)
+    return alerts
+
+
+def _reaches_by_importer(session: Session, cases: dict[str, Case]) -> dict[int, list[ProductReach]]:
+    """The portfolio products the notice's cases likely reach (dismissals left out), by importer."""
     hts_by_case: dict[str, list[str]] = defaultdict(list)
     for row in store.list_case_hts(session, list(cases)):
         hts_by_case[row.case_number].append(row.hts)
@@ -80,68 +96,111 @@ def route_notice_events(
     reaches = without_dismissed(
         session, [r for r in find_reach(products, list(cases.values()), hts_by_case) if r.likely]
     )
-    if not reaches:
-        return []
-    rates = store.list_rates(session, list(cases))
     by_importer: dict[int, list[ProductReach]] = defaultdict(list)
     for reach in reaches:
         by_importer[reach.product.importer_id].append(reach)
-    alerts: list[Alert] = []
-    for subscriber in store.list_subscribers(session, importer_ids=by_importer):
+    return by_importer
+
+
+class _Audience:
+    """One subscriber hearing of one notice: what is news to them, and the alert that says it."""
+
+    def __init__(
+        self, session: Session, subscriber: Subscriber, *, notice: Notice, now: datetime, citation: str | None
+    ) -> None:
         assert subscriber.id is not None and subscriber.importer_id is not None
-        today = local_today(now, subscriber.time_zone)
-        importer_reaches = by_importer[subscriber.importer_id]
-        reached_cases = {r.case.case_number for r in importer_reaches}
-        known_deadlines, known_notices = known_from_baseline(session, subscriber.id)
+        self.session = session
+        self.subscriber = subscriber
+        self.notice = notice
+        self.now = now
+        self.citation = citation
+        self.today = local_today(now, subscriber.time_zone)
+        importer = session.get(Importer, subscriber.importer_id)
+        self.importer_name = importer.name if importer else ""
+
+    def alert(
+        self,
+        events: Sequence[Event],
+        cases: dict[str, Case],
+        reaches: Sequence[ProductReach],
+        rates: Sequence[CompanyRate],
+        *,
+        threshold: int,
+    ) -> Alert | None:
+        """Pending if they hear of it now, a digest row if only their weekly digest does, None when
+        nothing in it is news to them."""
+        subscriber = self.subscriber
+        assert subscriber.importer_id is not None
         aliases = (
-            AliasTable(store.load_aliases(session, subscriber.importer_id))
+            AliasTable(store.load_aliases(self.session, subscriber.importer_id))
             if subscriber.importer_id
             else None
         )
         views_for = functools.partial(
             iter_product_views,
             rates=rates,
-            today=today,
+            today=self.today,
             threshold=threshold,
-            changed_by=notice.document_number,
+            changed_by=self.notice.document_number,
             aliases=aliases,
         )
         # One compact line per product; full views only for the few the email shows (alert_products).
-        lines = [AlertProductLine.of(product_id, view) for product_id, view in views_for(importer_reaches)]
-        changed = {pair for line in lines for pair in line.changed}
-        reaching = [
-            e
-            for e in events
-            if e.case_number in reached_cases
-            and f"{notice.document_number}:{e.case_number}" not in known_notices
-            and not (
-                e.kind is EventKind.RATE_CHANGE
-                and (e.case_number, str(e.details.get("company", ""))) not in changed
-            )
-            and not (
-                e.kind is EventKind.NEW_DEADLINE
-                and deadline_key(
-                    e.case_number, str(e.details.get("deadline_kind", "")), e.effective_date or ""
-                )
-                in known_deadlines
-            )
-            and not switched_off(subscriber, e.kind)
-        ]
+        lines = [AlertProductLine.of(product_id, view) for product_id, view in views_for(reaches)]
+        reaching = self._news(events, {r.case.case_number for r in reaches}, lines)
         now_events = [e for e in reaching if wants(subscriber, e.kind)]
         held = not now_events
         if held and not (reaching and subscriber.digest == "weekly"):
-            continue
+            return None
         shown = now_events or reaching
         shown_cases = sorted({e.case_number for e in shown})
-        importer = session.get(Importer, subscriber.importer_id)
-        importer_name = importer.name if importer else ""
-        kind = primary_kind(e.kind for e in shown)
         shown_lines = [line for line in lines if any(c in shown_cases for c in line.cases)]
         full = products_to_show(shown_lines)
         products_view: list[ProductView] = [
             {**p, "matches": [m for m in p["matches"] if m["case_number"] in shown_cases]}
-            for _, p in views_for([r for r in importer_reaches if r.product.id in full])
+            for _, p in views_for([r for r in reaches if r.product.id in full])
         ]
+        payload = self._payload(shown, reaching, cases, products_view, shown_lines)
+        return self._outbox_row(payload, shown_cases, held=held)
+
+    def _news(
+        self, events: Sequence[Event], reached_cases: set[str], lines: Sequence[AlertProductLine]
+    ) -> list[Event]:
+        """Events on the subscriber's cases that are news to them: a rate change only for a company
+        whose rate for their products moved; nothing their baseline report listed; nothing switched off."""
+        assert self.subscriber.id is not None
+        known_deadlines, known_notices = known_from_baseline(self.session, self.subscriber.id)
+        changed = {pair for line in lines for pair in line.changed}
+
+        def is_news(e: Event) -> bool:
+            if e.case_number not in reached_cases:
+                return False
+            if f"{self.notice.document_number}:{e.case_number}" in known_notices:
+                return False
+            if (
+                e.kind is EventKind.RATE_CHANGE
+                and (e.case_number, str(e.details.get("company", ""))) not in changed
+            ):
+                return False
+            if e.kind is EventKind.NEW_DEADLINE:
+                kind = str(e.details.get("deadline_kind", ""))
+                if deadline_key(e.case_number, kind, e.effective_date or "") in known_deadlines:
+                    return False
+            return not switched_off(self.subscriber, e.kind)
+
+        return [e for e in events if is_news(e)]
+
+    def _payload(
+        self,
+        shown: Sequence[Event],
+        reaching: Sequence[Event],
+        cases: dict[str, Case],
+        products_view: list[ProductView],
+        shown_lines: Sequence[AlertProductLine],
+    ) -> AlertView:
+        """The stored alert payload: what the notifier renders (the same JSON the golden emails show)."""
+        notice, today = self.notice, self.today
+        shown_cases = sorted({e.case_number for e in shown})
+        kind = primary_kind(e.kind for e in shown)
         shown_views = [event_view(e, today=today) for e in shown]
         # At most MAX_PRODUCTS_SHOWN products (top exposure), the count, and the rest as a CSV.
         product_fields = alert_product_fields(
@@ -151,7 +210,7 @@ def route_notice_events(
             "template": f"alert_{kind.value}",
             "kind": kind.value,
             "severity": highest_severity(e.severity for e in shown).value,
-            "notice": notice_view(notice, citation=citation),
+            "notice": notice_view(notice, citation=self.citation),
             "events": shown_views,
             "digest_events": [event_view(e, today=today) for e in reaching],
             "deadlines": [d for v in shown_views if (d := v["deadline"])],
@@ -159,44 +218,56 @@ def route_notice_events(
             "products": product_fields["products"],
             "skus": product_fields["skus"],
             "product_count": product_fields["product_count"],
-            "importer": importer_name,
-            "role": subscriber.role,
-            "recipient": recipient_view(subscriber, importer_name),
+            "importer": self.importer_name,
+            "role": self.subscriber.role,
+            "recipient": recipient_view(self.subscriber, self.importer_name),
             "today": today.isoformat(),
         }
         if "products_csv" in product_fields:
             payload["products_csv"] = product_fields["products_csv"]
-        calendar = [
+        calendar = self._calendar(shown_views, cases)
+        if calendar:
+            payload["ics"] = {
+                "filename": f"adcvd-deadlines-{notice.document_number}.ics",
+                "entries": calendar,
+            }
+        return payload
+
+    def _calendar(self, shown_views: Sequence[EventView], cases: dict[str, Case]) -> list[CalendarEntryView]:
+        """One calendar entry per deadline the alert shows, named for the subscriber's importer."""
+        return [
             calendar_entry(
-                key=deadline_key(e["case_number"], e["deadline"]["kind"], e["deadline"]["due"]),
-                label=e["deadline"]["label"],
-                importer=importer_name,
+                key=deadline_key(e["case_number"], deadline["kind"], deadline["due"]),
+                label=deadline["label"],
+                importer=self.importer_name,
                 case_number=e["case_number"],
-                due=e["deadline"]["due"],
+                due=deadline["due"],
                 product=cases[e["case_number"]].product,
-                sentence=e["deadline"]["sentence"],
-                citation=e["deadline"]["citation"],
-                url=notice.html_url or "",
-                now=now,
+                sentence=deadline["sentence"],
+                citation=deadline["citation"],
+                url=self.notice.html_url or "",
+                now=self.now,
             )
             for e in shown_views
-            if e["deadline"]
+            if (deadline := e["deadline"])
         ]
-        if calendar:
-            filename = f"adcvd-deadlines-{notice.document_number}.ics"
-            payload["ics"] = {"filename": filename, "entries": calendar}
-        earlier = _earlier_filing_alert(session, subscriber_id=subscriber.id, notice=notice)
+
+    def _outbox_row(self, payload: AlertView, shown_cases: list[str], *, held: bool) -> Alert:
+        """The alert row; a published notice's alert completes (and threads with) its filing's alert."""
+        notice, subscriber, now = self.notice, self.subscriber, self.now
+        assert subscriber.id is not None
+        earlier = _earlier_filing_alert(self.session, subscriber_id=subscriber.id, notice=notice)
         thread_key = "case:" + shown_cases[0]
         if earlier is not None:
             payload["completes"] = earlier.dedupe_key
             thread_key = earlier.thread_key  # a filing's candidate cases may start with another case
-        alert = Alert(
+        return Alert(
             # A filing's alert has its own key (inspection.public_inspection_key), held or not: the
             # published notice's alert must never collide with it.
             dedupe_key=f"{'public_inspection' if notice.on_public_inspection else 'notice'}"
             f":{notice.document_number}:subscriber:{subscriber.id}",
             subscriber_id=subscriber.id,
-            kind=kind.value,
+            kind=payload["kind"],
             case_number=",".join(shown_cases),
             notice_document_number=notice.document_number,
             thread_key=thread_key,
@@ -205,6 +276,3 @@ def route_notice_events(
             created_at=now,
             next_attempt_at=None if held else now,
         )
-        if store.save_alert_if_new(session, alert) and not held:
-            alerts.append(alert)
-    return alerts
