@@ -1,1 +1,1 @@
-"""The database: tables, engine and schema, locks, and the store (the only SQL)."""
+"""The database: tables, engine and schema, locks, and the queries (store and its siblings: the only SQL)."""

@@ -1,4 +1,4 @@
-"""The only code that issues SQL: loads and saves rows; the caller owns the transaction."""
+"""Loads and saves rows; with people, outbox_rows and notice_rows the only SQL. Caller owns transactions."""
 
 from __future__ import annotations
 
