@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from tests.support.mail import SmtpServer
 from tests.support.pipeline import settings_for, subscribe_sample_portfolio
-from tests.worker.test_announcements import catalog_with_anode_case, mark_watched, routes
-from tests.worker.test_public_inspection_real import (
+from tests.worker.ingest.test_announcements import catalog_with_anode_case, mark_watched, routes
+from tests.worker.ingest.test_public_inspection_real import (
     AT,
     MELAMINE_BUYER,
     catalog_and_portfolio,

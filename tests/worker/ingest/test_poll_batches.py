@@ -20,7 +20,7 @@ from worker.ingest.federal_register import poll_federal_register
 from worker.storage import store
 from worker.storage.db import transaction
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NOW = datetime(2024, 2, 16, 23, 0, tzinfo=UTC)
 
 

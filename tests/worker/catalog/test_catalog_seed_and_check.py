@@ -224,7 +224,7 @@ def test_cli_calc_worked_example(cli: CliRunner) -> None:
 
 
 def test_cli_portfolio_import_and_list(cli: CliRunner) -> None:
-    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "portfolio"
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "portfolio"
     app = _app()
     bad = cli.invoke(app, ["portfolio", "import", str(fixtures / "bad_rows.csv")])
     assert bad.exit_code == 1 and "bad_rows.csv:3: hts" in bad.output and "nothing imported" in bad.output

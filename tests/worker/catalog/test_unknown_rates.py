@@ -17,7 +17,7 @@ from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import CompanyRate, Subscriber
 
-PORTFOLIO = Path(__file__).parents[1] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
+PORTFOLIO = Path(__file__).parents[2] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)
 PERIOD = DigestPeriod(date(2024, 2, 26), date(2024, 3, 4), date(2024, 2, 26))
 TOTAL = "Total estimated annual exposure:"

@@ -8,7 +8,7 @@ from pathlib import Path
 from worker.app.settings import Settings
 from worker.portfolios.files import parse_portfolio
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_every_setting_is_documented_and_nothing_else() -> None:

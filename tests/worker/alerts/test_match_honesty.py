@@ -24,7 +24,7 @@ from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Notice, Subscriber
 
-PORTFOLIO = Path(__file__).parents[1] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
+PORTFOLIO = Path(__file__).parents[2] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
 IMPORTER = "Harbor Home Goods LLC"
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)
 

@@ -14,7 +14,7 @@ from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Deadline, Subscriber
 
-PORTFOLIO = Path(__file__).parents[1] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
+PORTFOLIO = Path(__file__).parents[2] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
 IMPORTER = "Harbor Home Goods LLC"
 LADDER = (30, 14, 7, 2, 0)
 # Steel Nails (A-570-909) was ordered 2008-08-01: the 2024 window closes Saturday Aug 31, so

@@ -12,7 +12,7 @@ from worker.portfolios.files import import_portfolio, list_products, parse_portf
 from worker.storage.db import transaction
 from worker.storage.models import Importer, Product
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "portfolio"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "portfolio"
 
 
 def test_every_bad_row_is_reported_and_nothing_is_imported(engine: Engine) -> None:
