@@ -352,7 +352,19 @@ def count(
     )
 
 
-RESULTS: list[Figures] = []
+RESULTS: list[Figures] = []  # this process's figures; each test's go to the main process in its report
+FIGURES_PROPERTY = "fault figures"
+
+
+def table(rows: list[Figures]) -> list[str]:
+    """The scenario table in Markdown: the baseline rows first, then the scenarios in the order they ran."""
+    ordered = sorted(rows, key=lambda figures: not figures.scenario.startswith("no faults"))
+    return [
+        "| scenario | backend | expected | delivered | duplicated (other Message-ID) "
+        "| resent (same Message-ID) | lost | stuck | unexpected | catalog equal | note |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        *(figures.row() for figures in ordered),
+    ]
 
 
 @contextmanager
