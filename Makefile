@@ -27,8 +27,12 @@ demo: $(STAMP_RUN)
 # Every test on SQLite and on PostgreSQL: tests/support/postgres.py starts a throwaway PostgreSQL server
 # (initdb/pg_ctl from the Debian `postgresql` package) on 127.0.0.1, or uses ADCVD_TEST_POSTGRES_URL.
 # Without PostgreSQL its tests are skipped with the reason, except with CI=true, where they fail.
+# The tests run in TEST_WORKERS processes (pytest-xdist). `--dist loadfile` keeps each file in one process:
+# the fault suite (tests/faults/test_faults.py) then makes its baseline runs once and its SIGKILL scenarios
+# are not crowded by a second fault scenario. `make test TEST_WORKERS=0` runs everything in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest -q --durations=5
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
