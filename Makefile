@@ -29,10 +29,12 @@ demo: $(STAMP_RUN)
 # Without PostgreSQL its tests are skipped with the reason, except with CI=true, where they fail.
 # The tests run in TEST_WORKERS processes (pytest-xdist). `--dist loadfile` keeps each file in one process:
 # the fault suite (tests/faults/test_faults.py) then makes its baseline runs once and its SIGKILL scenarios
-# are not crowded by a second fault scenario. `make test TEST_WORKERS=0` runs everything in one process.
+# are not crowded by a second fault scenario. `make test TEST_WORKERS=0` runs everything in one process;
+# PYTEST_ARGS picks tests (`make test PYTEST_ARGS=tests/watchers`).
 TEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
