@@ -28,8 +28,7 @@ demo: $(STAMP_RUN)
 # (initdb/pg_ctl from the Debian `postgresql` package) on 127.0.0.1, or uses ADCVD_TEST_POSTGRES_URL.
 # Without PostgreSQL its tests are skipped with the reason, except with CI=true, where they fail.
 # The tests run in TEST_WORKERS processes (pytest-xdist). `--dist loadfile` keeps each file in one process:
-# the fault suite (tests/faults/test_faults.py) then makes its baseline runs once and its SIGKILL scenarios
-# are not crowded by a second fault scenario. `make test TEST_WORKERS=0` runs everything in one process;
+# the fault suite's two files (SQLite, PostgreSQL) each make their baseline run once and run side by side. `make test TEST_WORKERS=0` runs everything in one process;
 # PYTEST_ARGS picks tests (`make test PYTEST_ARGS=tests/watchers`).
 TEST_WORKERS ?= 2
 PYTEST_ARGS ?=

@@ -39,11 +39,6 @@ def fresh_url(backend: str, request: pytest.FixtureRequest, directory: Path) -> 
     return server.fresh_database()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def baseline(
     backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

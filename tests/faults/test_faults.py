@@ -38,6 +38,15 @@ from worker.models import Subscriber
 from worker.recorded_site import Route
 
 pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture
+def backend() -> str:
+    """This file runs the scenarios on SQLite; test_faults_postgresql.py runs the same ones on PostgreSQL (two
+    files, so that `make test`, with pytest-xdist's --dist loadfile, runs the two backends side by side)."""
+    return "sqlite"
+
+
 SEED = 20240212
 KILLS = 20
 
@@ -389,24 +398,6 @@ def test_sigkill_twenty_times_during_polling_and_delivery(
     worker.site.xml_delay = 0.0
     finish(engine, [worker], expected)
     record_kills("SIGKILL x20 (poll + delivery)", backend, baseline, engine, worker, phases)
-
-
-@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
-def test_two_workers_on_postgresql_killed_in_turn(
-    backend: str, baseline: Baseline, fault_world: tuple[Any, Worker]
-) -> None:
-    """Two worker loops on one PostgreSQL database, alternately SIGKILLed while the other runs."""
-    engine, worker = fault_world
-    worker.site.xml_delay = 0.06
-    expected = len(baseline.keys)
-    steady = worker.start()  # the second worker: runs throughout, competing for polls and claims
-    try:
-        phases = kill_at_random([worker], engine, random.Random(SEED + 1), expected=expected)
-    finally:
-        stop(steady)
-    worker.site.xml_delay = 0.0
-    finish(engine, [worker, worker], expected)
-    record_kills("2 workers, one SIGKILLed x20", backend, baseline, engine, worker, phases)
 
 
 def record_kills(
