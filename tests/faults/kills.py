@@ -22,9 +22,8 @@ from tests.faults.harness import (
 )
 
 PHASES = ("startup", "poll", "delivery")
-BESIDE = (
-    "poll beside delivery"  # a poll kill while the other job, delivery, was sending (jobs run side by side)
-)
+# A poll kill while the delivery job, which runs beside the poll, was sending (messages came in that run).
+BESIDE = "poll beside delivery"
 MIN_DELIVERY_KILLS = 5
 
 
