@@ -27,8 +27,13 @@ demo: $(STAMP_RUN)
 # Every test on SQLite and on PostgreSQL: tests/support/postgres.py starts a throwaway PostgreSQL server
 # (initdb/pg_ctl from the Debian `postgresql` package) on 127.0.0.1, or uses ADCVD_TEST_POSTGRES_URL.
 # Without PostgreSQL its tests are skipped with the reason, except with CI=true, where they fail.
+# The tests run in TEST_WORKERS processes (pytest-xdist). `--dist loadfile` keeps each file in one process:
+# the fault suite's two files (SQLite, PostgreSQL) each make their baseline run once and run side by side. `make test TEST_WORKERS=0` runs everything in one process;
+# PYTEST_ARGS picks tests (`make test PYTEST_ARGS=tests/watchers`).
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 test: $(STAMP)
-	$(BIN)/python -m pytest -q --durations=5
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

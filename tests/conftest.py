@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from tests.faults.harness import FIGURES_PROPERTY, Figures, table
 from tests.support.mail import SmtpServer
 from tests.support.postgres import PostgresServer, postgres_server, postgres_url  # noqa: F401 (fixtures)
 from worker.storage.db import create_schema, make_engine
@@ -51,3 +53,20 @@ def smtp() -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+_FAULT_FIGURES: list[dict[str, Any]] = []  # gathered from the reports, whichever process ran the test
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "teardown":
+        _FAULT_FIGURES.extend(value for name, value in report.user_properties if name == FIGURES_PROPERTY)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fault suite's table: alerts expected, delivered, duplicated and lost in each scenario."""
+    if not _FAULT_FIGURES:
+        return
+    terminalreporter.write_sep("=", "fault scenarios: alerts expected, delivered, duplicated, lost")
+    for line in table([Figures(**values) for values in _FAULT_FIGURES]):
+        terminalreporter.write_line(line)

@@ -1,15 +1,24 @@
-"""The fault suite's fixtures: a baseline run without faults per backend, and the scenario table printout."""
+"""The fault suite's fixtures: a baseline run without faults per backend; each test's figures reported."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.faults.harness import RESULTS, Worker, alert_keys, catalog_snapshot, count, settle, world
+from tests.faults.harness import (
+    FIGURES_PROPERTY,
+    RESULTS,
+    Worker,
+    alert_keys,
+    catalog_snapshot,
+    count,
+    settle,
+    world,
+)
 from tests.support.postgres import PostgresServer
 
 
@@ -28,11 +37,6 @@ def fresh_url(backend: str, request: pytest.FixtureRequest, directory: Path) -> 
         return f"sqlite:///{directory / 'adcvd.db'}"
     server: PostgresServer = request.getfixturevalue("postgres_server")
     return server.fresh_database()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
 
 
 @pytest.fixture
@@ -65,14 +69,11 @@ def fault_world(backend: str, request: pytest.FixtureRequest, tmp_path: Path) ->
         yield made
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not RESULTS:
-        return
-    terminalreporter.write_sep("=", "fault scenarios: alerts expected, delivered, duplicated, lost")
-    terminalreporter.write_line(
-        "| scenario | backend | expected | delivered | duplicated (other Message-ID) "
-        "| resent (same Message-ID) | lost | stuck | unexpected | catalog equal | note |"
-    )
-    terminalreporter.write_line("|---|---|---|---|---|---|---|---|---|---|---|")
-    for figures in RESULTS:
-        terminalreporter.write_line(figures.row())
+@pytest.fixture(autouse=True)
+def _report_figures(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Attach the figures a test recorded to its report, so the table (tests/conftest.py) sees them even
+    when the test ran in a pytest-xdist worker process."""
+    start = len(RESULTS)
+    yield
+    for figures in RESULTS[start:]:
+        request.node.user_properties.append((FIGURES_PROPERTY, asdict(figures)))

@@ -2,8 +2,9 @@
 a database per run, and real `adcvd` worker processes that the suite starts, kills and restarts.
 
 Nothing here changes how the worker behaves: faults come from the servers (status codes, stalls, broken
-bodies, SMTP replies) and from SIGKILL at random wall-clock offsets; the only clock the suite moves is the
-outbox's retry backoff (`expire_backoff`), standing in for minutes passing.
+bodies, SMTP replies) and from SIGKILL at points the servers observe (a `Gate` holds the n-th search, full
+text or message until the worker is killed); the only clock the suite moves is the outbox's retry backoff
+(`expire_backoff`), standing in for minutes passing.
 """
 
 from __future__ import annotations
@@ -85,6 +86,46 @@ def prepare_database(url: str) -> Engine:
     return engine
 
 
+class Gate:
+    """Holds the n-th request of one kind ("search", "xml", "message") until released, and says it is held.
+
+    The kill suite arms it before starting a worker, waits for `reached`, kills the worker while its request
+    is held (so the kill lands inside that poll or delivery, whatever the machine's load), then releases it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kind: str | None = None
+        self._left = 0
+        self.accept = False  # a held message: the server keeps it first (the worker never hears the 250)
+        self.reached = threading.Event()
+        self._released = threading.Event()
+
+    def arm(self, kind: str, n: int, *, accept: bool = False) -> None:
+        with self._lock:
+            self._kind, self._left, self.accept = kind, n, accept
+            self.reached = threading.Event()
+            self._released = threading.Event()
+
+    def disarm(self) -> None:
+        with self._lock:
+            self._kind = None
+            self._released.set()
+
+    def hold(self, kind: str) -> threading.Event | None:
+        """Called by a server's handler: the event to wait on if this request is the one to hold."""
+        with self._lock:
+            if self._kind != kind:
+                return None
+            self._left -= 1
+            if self._left > 0:
+                return None
+            self._kind = None
+            released = self._released
+        self.reached.set()
+        return released
+
+
 class FaultySite:
     """The constructed register on 127.0.0.1; `faults[kind]` answers (or stalls) the next requests of a kind.
 
@@ -99,6 +140,7 @@ class FaultySite:
         self.release = threading.Event()
         self.xml_delay = 0.0  # seconds each full text takes to arrive (a slow source)
         self.ignore_since = False  # list every notice whatever the window asked (they appear "today")
+        self.gate = Gate()
         self._lock = threading.Lock()
         self.site = RecordedSite()
         self.site.hook = self.hook
@@ -110,6 +152,10 @@ class FaultySite:
         with self._lock:
             self.served[kind] += 1
             fault = self.faults[kind].pop(0) if self.faults[kind] else None
+        held = self.gate.hold(kind)
+        if held is not None:
+            held.wait(timeout=WAIT_SECONDS)  # the suite kills the worker meanwhile, then releases this
+            return Route(path, b"", status=503)
         if fault == "stall":
             self.release.wait(timeout=5)  # the server hangs; the worker's 1 s timeout fires first
             return Route(path, b"", status=503)
@@ -144,6 +190,22 @@ class SlowSink(MailSink):
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         await asyncio.sleep(self.delay)  # server-side slowness, not a test waiting for something
         return await super().handle_DATA(server, session, envelope)
+
+
+class GatedSink(MailSink):
+    """A sink whose `gate` can hold the n-th message of a run, before or after keeping it."""
+
+    def __init__(self, gate: Gate) -> None:
+        super().__init__()
+        self.gate = gate
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        held = self.gate.hold("message")
+        if held is None:
+            return await super().handle_DATA(server, session, envelope)
+        reply = await super().handle_DATA(server, session, envelope) if self.gate.accept else "451 4.3.0 held"
+        await asyncio.to_thread(held.wait, WAIT_SECONDS)  # the worker is killed meanwhile
+        return reply
 
 
 @dataclass
@@ -352,7 +414,19 @@ def count(
     )
 
 
-RESULTS: list[Figures] = []
+RESULTS: list[Figures] = []  # this process's figures; each test's go to the main process in its report
+FIGURES_PROPERTY = "fault figures"
+
+
+def table(rows: list[Figures]) -> list[str]:
+    """The scenario table in Markdown: the baseline rows first, then the scenarios in the order they ran."""
+    ordered = sorted(rows, key=lambda figures: not figures.scenario.startswith("no faults"))
+    return [
+        "| scenario | backend | expected | delivered | duplicated (other Message-ID) "
+        "| resent (same Message-ID) | lost | stuck | unexpected | catalog equal | note |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        *(figures.row() for figures in ordered),
+    ]
 
 
 @contextmanager

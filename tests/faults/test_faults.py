@@ -8,7 +8,6 @@ equal that of the run without faults. The figures of every scenario are printed 
 from __future__ import annotations
 
 import json
-import random
 import signal
 import subprocess
 from collections.abc import Callable
@@ -20,6 +19,7 @@ import pytest
 from tests.faults.conftest import Baseline
 from tests.faults.harness import (
     RESULTS,
+    GatedSink,
     SlowSink,
     Worker,
     catalog_snapshot,
@@ -27,9 +27,9 @@ from tests.faults.harness import (
     kill,
     outbox_counts,
     settle,
-    stop,
     wait_until,
 )
+from tests.faults.kills import SCHEDULE, finish, kill_on_events, record_kills
 from tests.support.fixtures import fixture_bytes
 from tests.support.pipeline import IMPORTER
 from worker.app.recorded_site import Route
@@ -38,8 +38,13 @@ from worker.storage.db import transaction
 from worker.storage.models import Subscriber
 
 pytestmark = pytest.mark.timeout(300)
-SEED = 20240212
-KILLS = 20
+
+
+@pytest.fixture
+def backend() -> str:
+    """This file runs the scenarios on SQLite; test_faults_postgresql.py runs the same ones on PostgreSQL (two
+    files, so that `make test`, with pytest-xdist's --dist loadfile, runs the two backends side by side)."""
+    return "sqlite"
 
 
 def run_once(worker: Worker) -> subprocess.CompletedProcess[str]:
@@ -307,6 +312,8 @@ def test_sigterm_during_delivery_finishes_or_releases_what_is_in_flight(
     assert process.returncode == 0, err[-2000:]
     assert not counts.get("sending"), counts  # released at once, not held for the lease
     sent_before = counts.get("sent", 0)
+    assert isinstance(worker.smtp.sink, SlowSink)
+    worker.smtp.sink.delay = 0.0  # the SIGTERM landed mid-delivery; the rest need not crawl in at 0.3 s each
     settle(engine, worker)
     figures = count(
         "SIGTERM during delivery",
@@ -328,106 +335,21 @@ def notice_count(engine: Any) -> int:
         return len(store.list_notices(session))
 
 
-def phase_of(engine: Any, worker: Worker, *, expected: int, requests_before: int) -> str:
-    """Where the kill landed, from what the servers and the database saw."""
-    if notice_count(engine) == 0:
-        return "poll" if worker.site.served["search"] > requests_before else "startup"
-    if outbox_counts(engine).get("sent", 0) >= expected:
-        return "idle"
-    return "delivery"
-
-
-def kill_at_random(
-    workers: list[Worker],
-    engine: Any,
-    rng: random.Random,
-    *,
-    expected: int,
-    running: list[subprocess.Popen[str]] | None = None,
-) -> dict[str, int]:
-    """KILLS times: start a worker loop, SIGKILL it at a random offset, note the phase it was in."""
-    phases = {"startup": 0, "poll": 0, "delivery": 0, "idle": 0}
-    for i in range(KILLS):
-        worker = workers[i % len(workers)]
-        requests_before = worker.site.served["search"]
-        process = worker.start()
-        offset = rng.uniform(0.7, 2.2)  # startup ~0.8 s, then a slowed poll, then delivery
-        try:
-            process.wait(timeout=offset)
-            pytest.fail(f"the worker exited by itself: {process.stderr.read() if process.stderr else ''}")
-        except subprocess.TimeoutExpired:
-            pass
-        kill(process)
-        phases[phase_of(engine, worker, expected=expected, requests_before=requests_before)] += 1
-    return phases
-
-
-def finish(engine: Any, workers: list[Worker], expected: int) -> None:
-    processes = [worker.start() for worker in workers]
-    try:
-        wait_until(
-            lambda: (
-                outbox_counts(engine).get("sent", 0) >= expected
-                and not outbox_counts(engine).get("sending")
-                and not outbox_counts(engine).get("pending")
-            ),
-            what="every alert sent after the kills",
-        )
-    finally:
-        for process in processes:
-            stop(process)
-
-
 def test_sigkill_twenty_times_during_polling_and_delivery(
     backend: str, baseline: Baseline, fault_world: tuple[Any, Worker]
 ) -> None:
-    """The worker loop (`adcvd run`) is SIGKILLed at random offsets twenty times, then left to finish."""
+    """The worker loop (`adcvd run`) is SIGKILLed twenty times, each on an event the servers observe (at
+    startup, while a search or full text is held, while a message is held), then left to finish."""
     engine, worker = fault_world
-    worker.site.xml_delay = 0.06  # a slow source stretches the poll, so kills land inside it too
-    expected = len(baseline.keys)
-    phases = kill_at_random([worker], engine, random.Random(SEED), expected=expected)
-    worker.site.xml_delay = 0.0
-    finish(engine, [worker], expected)
-    record_kills("SIGKILL x20 (poll + delivery)", backend, baseline, engine, worker, phases)
-
-
-@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
-def test_two_workers_on_postgresql_killed_in_turn(
-    backend: str, baseline: Baseline, fault_world: tuple[Any, Worker]
-) -> None:
-    """Two worker loops on one PostgreSQL database, alternately SIGKILLed while the other runs."""
-    engine, worker = fault_world
-    worker.site.xml_delay = 0.06
-    expected = len(baseline.keys)
-    steady = worker.start()  # the second worker: runs throughout, competing for polls and claims
-    try:
-        phases = kill_at_random([worker], engine, random.Random(SEED + 1), expected=expected)
-    finally:
-        stop(steady)
-    worker.site.xml_delay = 0.0
-    finish(engine, [worker, worker], expected)
-    record_kills("2 workers, one SIGKILLed x20", backend, baseline, engine, worker, phases)
-
-
-def record_kills(
-    name: str, backend: str, baseline: Baseline, engine: Any, worker: Worker, phases: dict[str, int]
-) -> None:
-    note = (
-        f"{KILLS} SIGKILLs, seed {SEED}; killed in startup {phases['startup']}, poll {phases['poll']}, "
-        f"delivery {phases['delivery']}, idle {phases['idle']}"
+    use_gated_sink(worker)
+    phases = kill_on_events(worker, engine, SCHEDULE)
+    finish(engine, [worker], len(baseline.keys))
+    record_kills(
+        "SIGKILL x20 (startup + poll + delivery)", backend, baseline, engine, worker, phases, SCHEDULE
     )
-    figures = count(
-        name,
-        backend,
-        expected=set(baseline.keys),
-        sink=worker.smtp.sink,
-        catalog_equal=catalog_snapshot(engine) == baseline.catalog,
-        note=note,
-    )
-    RESULTS.append(figures)
-    assert figures.catalog_equal
-    assert (figures.lost, figures.unexpected, figures.duplicated) == (0, 0, 0), figures
-    # A kill between the SMTP server's acceptance and the commit marking the alert sent resends that one
-    # message after the lease, under the same Message-ID (counted as resent, apart from duplicates): at
-    # most one per kill that landed in delivery.
-    assert figures.resent <= phases["delivery"], figures
+
+
+def use_gated_sink(worker: Worker) -> None:
+    worker.smtp.stop()
+    worker.smtp.sink = GatedSink(worker.site.gate)
+    worker.smtp.start()
