@@ -65,6 +65,19 @@ class Settings(BaseSettings):
             check_smtp_url(value)
         return value
 
+    @field_validator("operator_email", mode="before")
+    @classmethod
+    def _operator_email(cls, value: object) -> object:
+        """One address, checked as `subscriber add` checks one: a list or a typo fails at start-up,
+        not as an operator alert that can never be sent."""
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            from worker.portfolios.subscribers import normalize_address
+
+            return normalize_address(value)
+        return value
+
     @field_validator("time_zone")
     @classmethod
     def _time_zone(cls, value: str) -> str:

@@ -51,6 +51,12 @@ def env(tmp_path: Path) -> dict[str, str]:
         ("ADCVD_DATABASE_URL", "mysql://db/adcvd", "ADCVD_DATABASE_URL: unsupported database 'mysql'"),
         ("ADCVD_DATABASE_URL", "adcvd.db", "ADCVD_DATABASE_URL: expected a URL such as sqlite:///adcvd.db"),
         ("ADCVD_DELIVER_SECONDS", "soon", "ADCVD_DELIVER_SECONDS"),
+        (
+            "ADCVD_OPERATOR_EMAIL",
+            "ops@example.com, cto@example.com",
+            "ADCVD_OPERATOR_EMAIL: not one email address",
+        ),
+        ("ADCVD_OPERATOR_EMAIL", "ops@@example.com", "ADCVD_OPERATOR_EMAIL: not a valid email address"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it_and_exit_2(
