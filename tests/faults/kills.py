@@ -12,6 +12,7 @@ from tests.faults.conftest import Baseline
 from tests.faults.harness import (
     RESULTS,
     WAIT_SECONDS,
+    GatedSink,
     Worker,
     catalog_snapshot,
     count,
@@ -84,6 +85,15 @@ SCHEDULE: tuple[KillPoint, ...] = (
 )
 
 
+def gate_servers(worker: Worker) -> None:
+    """Give the worker a GatedSink on its site's gate, and timeouts long enough that a held request is still
+    held when the kill lands (with 1 s, a loaded machine could let the worker give up and move on first)."""
+    worker.smtp.stop()
+    worker.smtp.sink = GatedSink(worker.site.gate)
+    worker.smtp.start()
+    worker.extra_env.update({"ADCVD_HTTP_TIMEOUT_SECONDS": "30", "ADCVD_SMTP_TIMEOUT_SECONDS": "30"})
+
+
 def kill_on_events(
     worker: Worker,
     engine: Any,
@@ -93,7 +103,7 @@ def kill_on_events(
 ) -> dict[str, int]:
     """Start `adcvd run` once per point, SIGKILL it where the point says, check where it landed, count phases.
 
-    The worker's SMTP sink must be a GatedSink on `worker.site.gate`. `before_delivery` runs once, before
+    The worker must have been through `gate_servers`. `before_delivery` runs once, before
     the first delivery point.
     """
     gate = worker.site.gate

@@ -19,7 +19,6 @@ import pytest
 from tests.faults.conftest import Baseline
 from tests.faults.harness import (
     RESULTS,
-    GatedSink,
     SlowSink,
     Worker,
     catalog_snapshot,
@@ -29,7 +28,7 @@ from tests.faults.harness import (
     settle,
     wait_until,
 )
-from tests.faults.kills import SCHEDULE, finish, kill_on_events, record_kills
+from tests.faults.kills import SCHEDULE, finish, gate_servers, kill_on_events, record_kills
 from tests.support.fixtures import fixture_bytes
 from tests.support.pipeline import IMPORTER
 from worker.app.recorded_site import Route
@@ -341,15 +340,9 @@ def test_sigkill_twenty_times_during_polling_and_delivery(
     """The worker loop (`adcvd run`) is SIGKILLed twenty times, each on an event the servers observe (at
     startup, while a search or full text is held, while a message is held), then left to finish."""
     engine, worker = fault_world
-    use_gated_sink(worker)
+    gate_servers(worker)
     phases = kill_on_events(worker, engine, SCHEDULE)
     finish(engine, [worker], len(baseline.keys))
     record_kills(
         "SIGKILL x20 (startup + poll + delivery)", backend, baseline, engine, worker, phases, SCHEDULE
     )
-
-
-def use_gated_sink(worker: Worker) -> None:
-    worker.smtp.stop()
-    worker.smtp.sink = GatedSink(worker.site.gate)
-    worker.smtp.start()

@@ -12,12 +12,11 @@ import pytest
 
 from tests.faults.conftest import Baseline
 from tests.faults.harness import FaultySite, SlowSink, Worker, stop
-from tests.faults.kills import SCHEDULE, finish, kill_on_events, record_kills
+from tests.faults.kills import SCHEDULE, finish, gate_servers, kill_on_events, record_kills
 from tests.faults.test_faults import (
     test_fault_scenario,
     test_sigkill_twenty_times_during_polling_and_delivery,
     test_sigterm_during_delivery_finishes_or_releases_what_is_in_flight,
-    use_gated_sink,
 )
 from tests.support.mail import SmtpServer
 
@@ -46,7 +45,7 @@ def test_two_workers_on_postgresql_killed_in_turn(
     server, so the killed worker still finds alerts to send.
     """
     engine, worker = fault_world
-    use_gated_sink(worker)
+    gate_servers(worker)
     steady_smtp = SmtpServer()
     steady_sink = SlowSink(0.5)
     steady_sink.messages, steady_sink.raw = worker.smtp.sink.messages, worker.smtp.sink.raw
