@@ -4,36 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from notifier.summary import alert_summary
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
+from notifier.summary import alert_summary, as_decimal
 
 
 def format_percent(value: Any) -> str:
     """A rate in percent; 'unknown' when there is none (never 0%)."""
-    number = _decimal(value)
+    number = as_decimal(value)
     return "unknown" if number is None else f"{number.quantize(Decimal('0.01'))}%"
 
 
 def format_usd(value: Any) -> str:
     """Dollars, rounded; 'unknown' when the amount is not known (never $0)."""
-    number = _decimal(value)
+    number = as_decimal(value)
     return "unknown" if number is None else f"${number.quantize(Decimal('1')):,}"
 
 
 def format_signed_usd(value: Any) -> str:
     """A change in money: '+$1,200' or '-$1,200' ('no change' for zero)."""
-    number = _decimal(value)
+    number = as_decimal(value)
     if number is None:
         return "n/a"
     if number == 0:

@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
-def _decimal(value: Any) -> Decimal | None:
+def as_decimal(value: Any) -> Decimal | None:
+    """A view value (Decimal, number or its text) as a Decimal; None when empty or not a number."""
     if value is None or value == "":
         return None
     try:
@@ -22,10 +23,10 @@ def product_summary(product: Mapping[str, Any]) -> dict[str, Any]:
     Exposure is the sum over the product's case families; None when any family's is unknown.
     """
     stacks = list(product.get("stacks") or ())
-    rates = [(_decimal(s.get("total_rate")), s) for s in stacks]
+    rates = [(as_decimal(s.get("total_rate")), s) for s in stacks]
     known = [(rate, s) for rate, s in rates if rate is not None]
     top = max(known, key=lambda pair: pair[0], default=None)
-    exposures = [_decimal(s.get("exposure")) for s in stacks]
+    exposures = [as_decimal(s.get("exposure")) for s in stacks]
     exposure = sum((e for e in exposures if e is not None), Decimal(0)) if exposures else None
     if any(e is None for e in exposures):
         exposure = None

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from watchers.case_numbers import case_type_of
-from watchers.rate_tables import Table, table_case_type
+from watchers.rate_tables import prose_rate_row
 from watchers.records import RateBasis, RateRow
 
 _QUOTE = "[\"'\u201c\u201d\u2018\u2019]?"
@@ -59,18 +58,5 @@ def extract_company_prose_rates(
                 if (name.lower(), rate) in known:
                     continue
                 known.add((name.lower(), rate))
-                case_type = table_case_type(Table([], []), sentence, cases)
-                typed = [c for c in cases if case_type is not None and case_type_of(c) == case_type]
-                out.append(
-                    RateRow(
-                        case_type=case_type,
-                        case_number=typed[0] if len(typed) == 1 else None,
-                        exporter=name,
-                        producer=None,
-                        rate=rate,
-                        cash_deposit=None,
-                        basis=RateBasis.COMPANY,
-                        source_text=sentence,
-                    )
-                )
+                out.append(prose_rate_row(sentence, cases, rate=rate, basis=RateBasis.COMPANY, exporter=name))
     return out

@@ -307,18 +307,23 @@ def extract_prose_rates(
             if (basis, rate) in known:
                 continue
             known.add((basis, rate))
-            case_type = table_case_type(Table([], []), sentence, cases)
-            typed = [c for c in cases if case_type is not None and case_type_of(c) == case_type]
-            out.append(
-                RateRow(
-                    case_type=case_type,
-                    case_number=typed[0] if len(typed) == 1 else None,
-                    exporter=None,
-                    producer=None,
-                    rate=rate,
-                    cash_deposit=None,
-                    basis=basis,
-                    source_text=sentence,
-                )
-            )
+            out.append(prose_rate_row(sentence, cases, rate=rate, basis=basis))
     return out
+
+
+def prose_rate_row(
+    sentence: str, cases: tuple[str, ...], *, rate: Decimal, basis: RateBasis, exporter: str | None = None
+) -> RateRow:
+    """A rate read from a sentence, on the case of the type the sentence names (when one fits)."""
+    case_type = table_case_type(Table([], []), sentence, cases)
+    typed = [c for c in cases if case_type is not None and case_type_of(c) == case_type]
+    return RateRow(
+        case_type=case_type,
+        case_number=typed[0] if len(typed) == 1 else None,
+        exporter=exporter,
+        producer=None,
+        rate=rate,
+        cash_deposit=None,
+        basis=basis,
+        source_text=sentence,
+    )

@@ -213,7 +213,9 @@ def xml_route(body: bytes) -> Route:
 
 def not_found_route() -> Route:
     """The site's real HTML 404 page (recorded from federalregister.gov), where a full text should be."""
-    body = fixture_bytes("fr_api", "fr_404_html_body.html")
+    body = fixture_bytes(
+        "fr_api", "fr_api_recorded_2026-10-02_documents_2026-99999_NEGATIVE_404_html_body.html"
+    )
     return Route("/xml", body, content_type="text/html", status=404, etag=False)
 
 

@@ -24,7 +24,11 @@ from worker.storage import store
 from worker.storage.db import transaction
 
 NOT_FOUND = Route(
-    XML_PATH, fixture_bytes("fr_api", "fr_404_html_body.html"), "text/html", status=404, etag=False
+    XML_PATH,
+    fixture_bytes("fr_api", "fr_api_recorded_2026-10-02_documents_2026-99999_NEGATIVE_404_html_body.html"),
+    "text/html",
+    status=404,
+    etag=False,
 )
 TRUNCATED = Route(
     XML_PATH, fixture("fr_api", "2024-02902.xml").read_bytes()[:3000], "application/xml", etag=False
