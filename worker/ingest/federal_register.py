@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from watchers import federal_register
-from watchers.classify import classify_notice
 from watchers.full_text import ReadNotice, Waiting, read_documents
 from watchers.http import Fetcher, RateLimiter, SourceError, Validators
 from watchers.records import DocumentMeta, SetAside
@@ -109,16 +108,7 @@ def save_read_notices(
     """
     with transaction(engine) as session:
         for item in read:
-            meta, facts = item.meta, item.facts
-            classification = classify_notice(
-                title=meta.title,
-                abstract=meta.abstract,
-                agencies=meta.agencies,
-                docket_ids=meta.docket_ids,
-                action=meta.action,
-                full_text=item.full_text,
-                document_number=meta.document_number,
-            )
+            meta, facts, classification = item.meta, item.facts, item.classification
             if not facts.case_numbers:  # a filing seen on public inspection knows its cases
                 facts.case_numbers = cases_named_by_filing(session, meta.document_number, classification)
             values = {

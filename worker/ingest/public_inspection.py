@@ -11,12 +11,17 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from watchers.case_numbers import extract_case_numbers
-from watchers.classify import classify_notice
 from watchers.federal_register import body_hash, server_validators
 from watchers.filed_pdf import FiledPdf, fetch_filed_pdf
 from watchers.http import Fetcher, SourceError
-from watchers.public_inspection import Filing, fetch_public_inspection, parse_filings, select_agency_filings
+from watchers.public_inspection import (
+    Filing,
+    fetch_public_inspection,
+    filing_classification,
+    filing_facts,
+    parse_filings,
+    select_agency_filings,
+)
 from watchers.records import Classification, DocumentMeta, NoticeFacts
 from worker.alerts.holds import BulkHold, hold_if_bulk
 from worker.alerts.routing import route_notice_events
@@ -35,11 +40,6 @@ from worker.storage.models import Alert, Notice
 
 log = logging.getLogger(__name__)
 PUBLIC_INSPECTION = "public_inspection"
-FILING_NOTE = "on public inspection: cases from the docket numbers only; publication completes the facts"
-CANDIDATE_NOTE = (
-    "on public inspection: the kind of notice and its cases are not known yet; candidate cases are the "
-    "catalog's cases of the filed product and country"
-)
 WITHDRAWAL_FLAG = "withdrawal_requested"
 
 
@@ -50,37 +50,6 @@ def public_inspection_key(document_number: str, subscriber_id: int) -> str:
 
 def withdrawal_key(document_number: str, subscriber_id: int) -> str:
     return f"public_inspection:{document_number}:withdrawal:subscriber:{subscriber_id}"
-
-
-PDF_NOTE = "on public inspection: cases and kind from the filed PDF; publication completes the facts"
-
-
-def filing_facts(filing: Filing, pdf: FiledPdf | None = None) -> NoticeFacts:
-    meta, subject = filing.meta, filing.subject
-    case_numbers = extract_case_numbers(" ".join(meta.docket_ids))
-    if pdf is not None and pdf.case_numbers:
-        case_numbers = pdf.case_numbers
-    facts = NoticeFacts(
-        document_number=meta.document_number,
-        title=meta.title,
-        publication_date=meta.publication_date,
-        case_numbers=case_numbers,
-        countries=subject.country_names,
-        product=subject.product or None,
-    )
-    if pdf is not None and pdf.case_numbers:
-        facts.unread.append(PDF_NOTE)
-    else:
-        facts.unread.append(FILING_NOTE if case_numbers else CANDIDATE_NOTE)
-    return facts
-
-
-def filing_classification(filing: Filing, pdf: FiledPdf | None) -> Classification:
-    """The filed PDF's classification when it named the cases; else the desk title's (usually other)."""
-    if pdf is not None and pdf.case_numbers:
-        return pdf.classification
-    meta = filing.meta
-    return classify_notice(title=meta.title, agencies=meta.agencies, docket_ids=meta.docket_ids)
 
 
 def filing_events(meta: DocumentMeta, kind_events: list[Event]) -> list[Event]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 
 from watchers import trade_gov
 from watchers.http import Fetcher, SourceError, Validators
-from watchers.records import Agency, CaseType, Classification, NoticeFacts, NoticeKind, Revokes
+from watchers.records import Agency, Classification, NoticeKind, Revokes
 from watchers.trade_gov import Announcement
+from watchers.trade_gov_records import announcement_facts, announcement_number, classification_of
 from worker.alerts.holds import BulkHold, hold_if_bulk
 from worker.alerts.routing import route_notice_events
 from worker.catalog.apply import apply_notice
@@ -24,28 +24,6 @@ from worker.storage.models import Notice
 
 log = logging.getLogger(__name__)
 TRADE_GOV = "trade_gov"
-
-
-def announcement_number(url: str) -> str:
-    """The stable identity of an announcement: its page path on trade.gov."""
-    return "trade.gov" + urlsplit(url).path.rstrip("/")
-
-
-def announcement_facts(announcement: Announcement) -> NoticeFacts:
-    """What the catalog may take from an announcement: the cases, product and country, no rates.
-
-    Deposits start with the Federal Register notice, not the announcement, so announced rates are
-    shown in the alert but never stored as catalog rates.
-    """
-    return NoticeFacts(
-        document_number=announcement_number(announcement.url),
-        title=announcement.title,
-        publication_date=announcement.announced,
-        case_numbers=announcement.case_numbers,
-        countries=(announcement.country,) if announcement.country else (),
-        product=announcement.product,
-        unread=list(announcement.unread),
-    )
 
 
 def early_signal_events(announcement: Announcement, *, document_number: str) -> list[Event]:
@@ -77,17 +55,6 @@ def early_signal_events(announcement: Announcement, *, document_number: str) -> 
         )
         for case_number in announcement.case_numbers
     ]
-
-
-def classification_of(announcement: Announcement) -> Classification:
-    types = {CaseType.AD if n.startswith("A") else CaseType.CVD for n in announcement.case_numbers}
-    return Classification(
-        kind=announcement.kind or NoticeKind.OTHER,
-        agency=Agency.ITA,
-        case_types=tuple(sorted(types)),
-        is_correction=False,
-        revokes=Revokes.NONE,
-    )
 
 
 async def poll_trade_gov(
