@@ -16,8 +16,9 @@ from sqlalchemy.engine import Engine
 from watchers.http import Fetcher, RateLimiter
 from worker.alerts.holds import BulkHold
 from worker.app.settings import Settings
-from worker.ingest.federal_register import PollReport, poll_federal_register
+from worker.ingest.federal_register import poll_federal_register
 from worker.ingest.public_inspection import poll_public_inspection
+from worker.ingest.save import PollReport
 from worker.ingest.trade_gov import poll_trade_gov
 
 

@@ -26,7 +26,6 @@ from watchers.records import Classification, DocumentMeta, NoticeFacts
 from worker.alerts.holds import BulkHold, hold_if_bulk
 from worker.alerts.routing import route_notice_events
 from worker.catalog.events import Event, EventKind, Severity, events_for_notice_kind
-from worker.ingest.federal_register import PollReport, jsonable, record_failure
 from worker.ingest.filed_pdf_retry import (
     RetriedCopies,
     mark_pdf_failed,
@@ -34,6 +33,7 @@ from worker.ingest.filed_pdf_retry import (
     save_retried_copies,
 )
 from worker.ingest.filing_cases import CandidateCase, candidate_cases
+from worker.ingest.save import PollReport, jsonable, record_failure
 from worker.storage import outbox_rows, store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice

@@ -7,17 +7,25 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from watchers import trade_gov
 from watchers.http import Fetcher, SourceError, Validators
 from watchers.records import Agency, Classification, NoticeKind, Revokes
 from watchers.trade_gov import Announcement
 from watchers.trade_gov_records import announcement_facts, announcement_number, classification_of
-from worker.alerts.holds import BulkHold, hold_if_bulk
-from worker.alerts.routing import route_notice_events
-from worker.catalog.apply import apply_notice
+from worker.alerts.holds import BulkHold
+from worker.catalog.apply import CatalogChange
 from worker.catalog.events import Event, EventKind, Severity
-from worker.ingest.federal_register import PollReport, jsonable, record_failure
+from worker.ingest.save import (
+    CatalogEntry,
+    EventHook,
+    NoticeRecord,
+    PollReport,
+    ingest_record,
+    jsonable,
+    record_failure,
+)
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Notice
@@ -55,6 +63,43 @@ def early_signal_events(announcement: Announcement, *, document_number: str) -> 
         )
         for case_number in announcement.case_numbers
     ]
+
+
+def early_signal_hook(announcement: Announcement) -> EventHook:
+    """The events of a saved announcement: its early signal, not the catalog's change."""
+
+    def events(session: Session, notice: Notice, change: CatalogChange) -> list[Event]:
+        return early_signal_events(announcement, document_number=notice.document_number)
+
+    return events
+
+
+def notice_record(announcement: Announcement, *, now: datetime) -> NoticeRecord:
+    """An announcement as the one record every source hands to ingest_record.
+
+    Only its cases go to the catalog: a stage is set by the published notice, so the catalog sees an
+    "other" notice; the stored kind is the announced one, and the whole announcement is kept as facts.
+    """
+    classification = classification_of(announcement)
+    columns = {
+        "source": TRADE_GOV,
+        "publication_date": announcement.announced,
+        "title": announcement.title,
+        "kind": classification.kind.value,
+        "agency": "ita",
+        "case_types": [t.value for t in classification.case_types],
+        "html_url": announcement.url,
+        "facts": jsonable(asdict(announcement)),
+        "unread": list(announcement.unread),
+        "updated_at": now,
+    }
+    cases_only = Classification(NoticeKind.OTHER, Agency.ITA, (), False, Revokes.NONE)
+    return NoticeRecord(
+        document_number=announcement_number(announcement.url),
+        title=announcement.title,
+        columns=columns,
+        catalog=CatalogEntry(cases_only, announcement_facts(announcement), announcement.announced),
+    )
 
 
 async def poll_trade_gov(
@@ -108,52 +153,17 @@ async def poll_trade_gov(
     report.documents_new = len(announcements)
     with transaction(engine) as session:
         for announcement in announcements:
-            number = announcement_number(announcement.url)
-            facts = announcement_facts(announcement)
-            classification = classification_of(announcement)
-            notice = Notice(
-                document_number=number,
-                source=TRADE_GOV,
-                publication_date=announcement.announced,
-                title=announcement.title,
-                kind=classification.kind.value,
-                agency="ita",
-                case_types=[t.value for t in classification.case_types],
-                html_url=announcement.url,
-                facts=jsonable(asdict(announcement)),
-                unread=list(announcement.unread),
-                first_seen_at=now,
-                updated_at=now,
-            )
-            session.add(notice)
-            session.flush()
-            # Only the cases: a stage is set by the published notice, so the classification is "other".
-            change = apply_notice(
+            ingest_record(
                 session,
-                document_number=number,
-                title=announcement.title,
-                published=announcement.announced,
-                classification=Classification(NoticeKind.OTHER, Agency.ITA, (), False, Revokes.NONE),
-                facts=facts,
+                notice_record(announcement, now=now),
                 source=TRADE_GOV,
+                now=now,
+                primed=primed,
+                threshold=name_threshold,
+                report=report,
+                bulk_hold=bulk_hold,
+                events=early_signal_hook(announcement),
             )
-            report.cases_touched += len(change.cases_touched)
-            if announcement.unread:
-                report.unread[number] = list(announcement.unread)
-            if not primed:
-                alerts = route_notice_events(
-                    session,
-                    notice=notice,
-                    events=early_signal_events(announcement, document_number=number),
-                    now=now,
-                    threshold=name_threshold,
-                )
-                if bulk_hold and hold_if_bulk(
-                    session, alerts, document_number=number, title=announcement.title, rule=bulk_hold, now=now
-                ):
-                    report.alerts_held += len(alerts)
-                    continue
-                report.alerts_created += len(alerts)
         # With a page still to fetch, the next poll must see the listing again, not a 304.
         store.save_poll_success(
             session,
