@@ -231,3 +231,27 @@ def test_worker_reads_no_document_itself() -> None:
         if str(path.relative_to(ROOT)) not in PARSER_FRONT_ENDS and parsing_imports(path)
     }
     assert wrong == {}
+
+
+# One way in: every source's records are saved, applied to the catalog and routed by one function.
+ONE_WAY_IN = "worker/ingest/save.py"
+INGEST_STEPS = {"apply_notice", "route_notice_events", "hold_if_bulk"}
+
+
+def called_names(path: Path) -> set[str]:
+    calls = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            calls.add(func.id if isinstance(func, ast.Name) else getattr(func, "attr", ""))
+    return calls
+
+
+def test_every_source_comes_in_one_way() -> None:
+    elsewhere = {
+        str(path.relative_to(ROOT)): sorted(called_names(path) & INGEST_STEPS)
+        for path in (ROOT / "worker" / "ingest").rglob("*.py")
+        if str(path.relative_to(ROOT)) != ONE_WAY_IN and called_names(path) & INGEST_STEPS
+    }
+    assert elsewhere == {}
+    assert called_names(ROOT / ONE_WAY_IN) >= INGEST_STEPS
