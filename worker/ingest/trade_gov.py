@@ -9,11 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from watchers import trade_gov
 from watchers.http import Fetcher, SourceError, Validators
 from watchers.records import Agency, Classification, NoticeKind, Revokes
 from watchers.trade_gov import Announcement
-from watchers.trade_gov_records import announcement_facts, announcement_number, classification_of
+from watchers.trade_gov_records import announcement_facts, announcement_number, classification_of, read_new
 from worker.alerts.holds import BulkHold
 from worker.catalog.apply import CatalogChange
 from worker.catalog.events import Event, EventKind, Severity
@@ -102,6 +101,11 @@ def notice_record(announcement: Announcement, *, now: datetime) -> NoticeRecord:
     )
 
 
+def _known(engine: Engine, numbers: list[str]) -> set[str]:
+    with transaction(engine) as session:
+        return store.known_document_numbers(session, numbers)
+
+
 async def poll_trade_gov(
     engine: Engine,
     fetcher: Fetcher,
@@ -120,39 +124,23 @@ async def poll_trade_gov(
     report.primed = primed
     before = fetcher.requests_made
     try:
-        listing = await trade_gov.fetch_listing(fetcher, base_url=base_url, validators=validators)
-        links = (
-            []
-            if listing.not_modified
-            else trade_gov.parse_announcement_listing(
-                listing.body or b"", base_url=base_url, content_type=listing.content_type
-            )
+        new = await read_new(
+            fetcher, base_url=base_url, validators=validators, known=lambda numbers: _known(engine, numbers)
         )
-        report.not_modified = listing.not_modified
-        report.documents_seen = len(links)
-        with transaction(engine) as session:
-            known = store.known_document_numbers(session, (announcement_number(li.url) for li in links))
-        new_links = [li for li in links if announcement_number(li.url) not in known]
     except (SourceError, ValueError) as exc:
         report.ok, report.error = False, str(exc)
         report.requests = fetcher.requests_made - before
         log.warning("poll %s failed: %s", TRADE_GOV, exc)
         record_failure(engine, TRADE_GOV, str(exc), now)
         return report
-    announcements: list[Announcement] = []
-    failed: list[str] = []
-    for link in new_links:
-        # One broken page does not hold back the others; it is not stored, so the next poll retries it.
-        try:
-            announcements.append(await trade_gov.fetch_announcement(fetcher, link))
-        except SourceError as exc:
-            failed.append(link.url)
-            report.unread[announcement_number(link.url)] = [f"not fetched, will retry: {exc}"]
-            log.warning("trade.gov announcement %s not read: %s", link.url, exc)
+    report.not_modified = new.not_modified
+    report.documents_seen = new.seen
+    for number, error in new.not_fetched.items():
+        report.unread[number] = [f"not fetched, will retry: {error}"]
     report.requests = fetcher.requests_made - before
-    report.documents_new = len(announcements)
+    report.documents_new = len(new.announcements)
     with transaction(engine) as session:
-        for announcement in announcements:
+        for announcement in new.announcements:
             ingest_record(
                 session,
                 notice_record(announcement, now=now),
@@ -164,14 +152,14 @@ async def poll_trade_gov(
                 bulk_hold=bulk_hold,
                 events=early_signal_hook(announcement),
             )
-        # With a page still to fetch, the next poll must see the listing again, not a 304.
+        # With a page still to fetch, the validators are empty: the next poll sees the listing again.
         store.save_poll_success(
             session,
             TRADE_GOV,
             now=now,
             cursor=now.astimezone(UTC).date().isoformat(),
-            etag=None if failed else listing.headers.get("etag"),
-            last_modified=None if failed else listing.headers.get("last-modified"),
-            keep_validators=listing.not_modified,
+            etag=new.validators.etag,
+            last_modified=new.validators.last_modified,
+            keep_validators=new.not_modified,
         )
     return report
