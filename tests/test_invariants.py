@@ -199,3 +199,59 @@ async def test_jobs_have_unique_stable_ids_and_are_coalesced(engine: object) -> 
             assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time >= 600
     finally:
         scheduler.shutdown(wait=False)
+
+
+# Parsing belongs to the watchers (issue 13, "one way in"): the worker takes finished records (facts
+# and classification read by the watcher) and never parses or classifies a document itself.
+PARSING_MODULES = {"watchers.classify", "watchers.notice_xml", "watchers.notice_html"}
+PARSING_FUNCTIONS = {"watchers.full_text": {"read_full_text", "merge_metadata", "malformed_xml"}}
+# `adcvd notices classify|parse` exists to run the parsers by hand on a file: it is their front end.
+PARSER_FRONT_ENDS = {"worker/app/commands/notices.py"}
+
+
+def parsing_imports(path: Path) -> list[str]:
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if alias.name in PARSING_MODULES]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module in PARSING_MODULES:
+                found.append(node.module)
+            elif node.module == "watchers":
+                found += [f"watchers.{a.name}" for a in node.names if f"watchers.{a.name}" in PARSING_MODULES]
+            forbidden = PARSING_FUNCTIONS.get(node.module, set())
+            found += [f"{node.module}.{a.name}" for a in node.names if a.name in forbidden]
+    return found
+
+
+def test_worker_reads_no_document_itself() -> None:
+    wrong = {
+        str(path.relative_to(ROOT)): parsing_imports(path)
+        for path in worker_modules()
+        if str(path.relative_to(ROOT)) not in PARSER_FRONT_ENDS and parsing_imports(path)
+    }
+    assert wrong == {}
+
+
+# One way in: every source's records are saved, applied to the catalog and routed by one function.
+ONE_WAY_IN = "worker/ingest/save.py"
+INGEST_STEPS = {"apply_notice", "route_notice_events", "hold_if_bulk"}
+
+
+def called_names(path: Path) -> set[str]:
+    calls = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            calls.add(func.id if isinstance(func, ast.Name) else getattr(func, "attr", ""))
+    return calls
+
+
+def test_every_source_comes_in_one_way() -> None:
+    elsewhere = {
+        str(path.relative_to(ROOT)): sorted(called_names(path) & INGEST_STEPS)
+        for path in (ROOT / "worker" / "ingest").rglob("*.py")
+        if str(path.relative_to(ROOT)) != ONE_WAY_IN and called_names(path) & INGEST_STEPS
+    }
+    assert elsewhere == {}
+    assert called_names(ROOT / ONE_WAY_IN) >= INGEST_STEPS

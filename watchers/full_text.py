@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from watchers import federal_register
 from watchers.case_numbers import extract_case_numbers
+from watchers.classify import classify_notice
 from watchers.http import BodyTooLargeError, Fetcher, RateLimiter
 from watchers.notice_html import extract_notice_facts_from_html
 from watchers.notice_xml import extract_notice_facts
-from watchers.records import DocumentMeta, NoticeFacts
+from watchers.records import Classification, DocumentMeta, NoticeFacts
 from watchers.xml_safety import MalformedXmlError, UnsafeXmlError, parse_xml_safely
 
 FULL_TEXT_ATTEMPTS = 3  # polls that failed on this document's full text before it is stored without it
@@ -52,10 +53,26 @@ def malformed_xml(body: bytes, content_type: str) -> str | None:
 
 @dataclass(frozen=True)
 class ReadNotice:
+    """A finished record of one document: metadata, the facts read from it, and its classification."""
+
     meta: DocumentMeta
     facts: NoticeFacts
+    classification: Classification
     content_hash: str | None
-    full_text: str | None = None  # the body as text, so classification can read the notice's head
+    full_text: str | None = None  # the body as text (the classification read the notice's head)
+
+
+def classify_read(meta: DocumentMeta, full_text: str | None) -> Classification:
+    """What kind of notice a document is, from its metadata and the head of its full text."""
+    return classify_notice(
+        title=meta.title,
+        abstract=meta.abstract,
+        agencies=meta.agencies,
+        docket_ids=meta.docket_ids,
+        action=meta.action,
+        full_text=full_text,
+        document_number=meta.document_number,
+    )
 
 
 def read_full_text(meta: DocumentMeta, body: bytes | None, content_type: str) -> NoticeFacts:
@@ -144,5 +161,13 @@ async def read_documents(
             facts.unread.append(too_large)
         digest = hashlib.sha256(body).hexdigest() if body else None
         text = body.decode("utf-8", "replace") if body else None
-        read.append(ReadNotice(meta=meta, facts=facts, content_hash=digest, full_text=text))
+        read.append(
+            ReadNotice(
+                meta=meta,
+                facts=facts,
+                classification=classify_read(meta, text),
+                content_hash=digest,
+                full_text=text,
+            )
+        )
     return read, waiting

@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from watchers.case_numbers import extract_case_numbers
+from watchers.classify import classify_notice
 from watchers.federal_register import (
     ITA_AGENCY_SLUG,
     cache_buster_params,
@@ -15,9 +17,10 @@ from watchers.federal_register import (
     error_message,
     parse_document,
 )
+from watchers.filed_pdf import FiledPdf
 from watchers.http import Fetcher, FetchResult, SourceError, Validators, describe_body
 from watchers.pi_filing import FilingSubject, parse_filing_subject
-from watchers.records import DocumentMeta
+from watchers.records import Classification, DocumentMeta, NoticeFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,3 +116,42 @@ def select_agency(documents: list[DocumentMeta], agency: str = ITA_AGENCY_SLUG) 
 
 def select_agency_filings(filings: list[Filing], agency: str = ITA_AGENCY_SLUG) -> list[Filing]:
     return [f for f in filings if agency in f.meta.agencies]
+
+
+# --- a filing as a finished record: its facts and classification -----------------------------
+
+FILING_NOTE = "on public inspection: cases from the docket numbers only; publication completes the facts"
+CANDIDATE_NOTE = (
+    "on public inspection: the kind of notice and its cases are not known yet; candidate cases are the "
+    "catalog's cases of the filed product and country"
+)
+PDF_NOTE = "on public inspection: cases and kind from the filed PDF; publication completes the facts"
+
+
+def filing_facts(filing: Filing, pdf: FiledPdf | None = None) -> NoticeFacts:
+    """Cases from the filed PDF, else the docket numbers; product and country from the heading."""
+    meta, subject = filing.meta, filing.subject
+    case_numbers = extract_case_numbers(" ".join(meta.docket_ids))
+    if pdf is not None and pdf.case_numbers:
+        case_numbers = pdf.case_numbers
+    facts = NoticeFacts(
+        document_number=meta.document_number,
+        title=meta.title,
+        publication_date=meta.publication_date,
+        case_numbers=case_numbers,
+        countries=subject.country_names,
+        product=subject.product or None,
+    )
+    if pdf is not None and pdf.case_numbers:
+        facts.unread.append(PDF_NOTE)
+    else:
+        facts.unread.append(FILING_NOTE if case_numbers else CANDIDATE_NOTE)
+    return facts
+
+
+def filing_classification(filing: Filing, pdf: FiledPdf | None) -> Classification:
+    """The filed PDF's classification when it named the cases; else the desk title's (usually other)."""
+    if pdf is not None and pdf.case_numbers:
+        return pdf.classification
+    meta = filing.meta
+    return classify_notice(title=meta.title, agencies=meta.agencies, docket_ids=meta.docket_ids)

@@ -18,8 +18,8 @@ from watchers.http import Fetcher, FetchResult, RateLimiter, origin_of
 from worker.alerts.watchdog import WatchReport, check_sources, note_set_aside
 from worker.app.settings import Settings
 from worker.app.sources import PollRequest, adapter_for
-from worker.ingest.federal_register import PollReport
 from worker.ingest.recording import Recorder
+from worker.ingest.save import PollReport
 from worker.outbox.delivery import DeliveryReport, deliver_due_alerts
 from worker.storage import store
 from worker.storage.db import transaction

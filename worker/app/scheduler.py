@@ -17,7 +17,7 @@ from worker.alerts.reminder_job import run_reminders
 from worker.app.runtime import STOPPING, poll_is_due, run_delivery, run_poll, utc_now
 from worker.app.settings import Settings
 from worker.app.sources import ADAPTERS, SourceAdapter
-from worker.ingest.federal_register import PollReport
+from worker.ingest.save import PollReport
 
 log = logging.getLogger(__name__)
 # Reminders and digests are due by the subscriber's local day (digests from Monday 07:00): checking

@@ -1,8 +1,9 @@
 """The source registry: one adapter entry per source, the only place that names them.
 
-Adding a source is one watcher module (fetch + parse), one ingest poll, one setting for its URL or
-interval, and one `SourceAdapter` in ADAPTERS; the CLI (`adcvd poll NAME`), the runtime and the
-scheduler (`poll:NAME`) take it from here.
+Adding a source is one watcher module (fetch, parse, records with their classification), a small ingest
+module (its poll, record and event hook; saving goes through worker/ingest/save.py), one setting for its
+URL or interval, and one `SourceAdapter` in ADAPTERS (README "Adding a source"); the CLI
+(`adcvd poll NAME`), the runtime and the scheduler (`poll:NAME`) take it from here.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from sqlalchemy.engine import Engine
 from watchers.http import Fetcher, RateLimiter
 from worker.alerts.holds import BulkHold
 from worker.app.settings import Settings
-from worker.ingest.federal_register import PollReport, poll_federal_register
+from worker.ingest.federal_register import poll_federal_register
 from worker.ingest.public_inspection import poll_public_inspection
+from worker.ingest.save import PollReport
 from worker.ingest.trade_gov import poll_trade_gov
 
 

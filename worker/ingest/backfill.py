@@ -16,13 +16,9 @@ from watchers import federal_register
 from watchers.full_text import ReadNotice, Waiting, read_documents
 from watchers.http import Fetcher, RateLimiter, SourceError
 from watchers.records import DocumentMeta, SetAside
-from worker.ingest.federal_register import (
-    FEDERAL_REGISTER,
-    PollReport,
-    record_failure,
-    save_read_notices,
-)
+from worker.ingest.federal_register import FEDERAL_REGISTER, save_read_notices
 from worker.ingest.full_text import WAITING_KIND, failures_so_far, save_waiting
+from worker.ingest.save import PollReport, record_failure
 from worker.storage import notice_rows, store
 from worker.storage.db import transaction
 

@@ -5,66 +5,25 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
-from enum import Enum
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from watchers import federal_register
-from watchers.classify import classify_notice
 from watchers.full_text import ReadNotice, Waiting, read_documents
 from watchers.http import Fetcher, RateLimiter, SourceError, Validators
 from watchers.records import DocumentMeta, SetAside
-from worker.alerts.holds import BulkHold, hold_if_bulk
-from worker.alerts.routing import route_notice_events
-from worker.catalog.apply import apply_notice
+from worker.alerts.holds import BulkHold
 from worker.ingest.filing_cases import cases_named_by_filing
 from worker.ingest.full_text import failures_so_far, save_waiting
+from worker.ingest.save import CatalogEntry, NoticeRecord, PollReport, ingest_record, jsonable, record_failure
 from worker.storage import store
 from worker.storage.db import transaction
-from worker.storage.models import Notice, SourceState
+from worker.storage.models import SourceState
 
 log = logging.getLogger(__name__)
 FEDERAL_REGISTER = "federal_register"
-
-
-@dataclass
-class PollReport:
-    source: str
-    ok: bool = True
-    primed: bool = False
-    not_modified: bool = False
-    documents_seen: int = 0
-    documents_new: int = 0
-    cases_touched: int = 0
-    rates_added: int = 0
-    alerts_created: int = 0
-    alerts_held: int = 0  # held for the operator by the bulk-alert circuit breaker (worker.alerts.holds)
-    requests: int = 0
-    error: str | None = None
-    unread: dict[str, list[str]] = field(default_factory=dict)
-    skipped: str | None = None  # why this poll did nothing (another worker holds the source's poll lock)
-    set_aside: dict[str, str] = field(default_factory=dict)  # unreadable search results, with the reason
-    gave_up: dict[str, str] = field(default_factory=dict)  # full texts that never came: metadata only
-    documents_saved: int = 0  # in batches committed by this poll (kept even when a later batch fails)
-
-
-def jsonable(value: Any) -> Any:
-    """Facts as JSON for the notice row: dates ISO, decimals as strings, enums by value."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Enum):
-        return value.value
-    return value
 
 
 def poll_window(state: SourceState, *, today: date, prime_days: int, since: date | None) -> tuple[date, bool]:
@@ -77,16 +36,38 @@ def poll_window(state: SourceState, *, today: date, prime_days: int, since: date
     return date.fromisoformat(state.cursor), False
 
 
-def record_failure(engine: Engine, source: str, error: str, now: datetime) -> None:
-    with transaction(engine) as session:
-        state = store.load_source_state(session, source)
-        state.consecutive_failures += 1
-        state.last_error = error[:500]
-        state.last_attempt_at = now
-        session.add(state)
-
-
 SAVE_BATCH = 50  # documents per transaction in one poll: a big day never holds the database for long
+
+
+def notice_record(item: ReadNotice, *, source: str, now: datetime) -> NoticeRecord:
+    """A read Federal Register document as the one record every source hands to ingest_record."""
+    meta, facts, classification = item.meta, item.facts, item.classification
+    columns = {
+        "source": source,
+        "publication_date": meta.publication_date,
+        "effective_date": facts.effective_date,
+        "title": meta.title,
+        "kind": classification.kind.value,
+        "agency": classification.agency.value,
+        "case_types": [c.value for c in classification.case_types],
+        "is_correction": classification.is_correction,
+        "revokes": classification.revokes.value,
+        "html_url": meta.html_url,
+        "pdf_url": meta.pdf_url,
+        "xml_url": meta.full_text_xml_url,
+        "content_hash": item.content_hash,
+        "on_public_inspection": False,
+        "facts": jsonable(asdict(facts)),
+        "unread": list(facts.unread),
+        "updated_at": now,
+    }
+    return NoticeRecord(
+        document_number=meta.document_number,
+        title=meta.title,
+        columns=columns,
+        catalog=CatalogEntry(classification, facts, meta.publication_date),
+        citation=meta.citation,
+    )
 
 
 def save_read_notices(
@@ -109,79 +90,19 @@ def save_read_notices(
     """
     with transaction(engine) as session:
         for item in read:
-            meta, facts = item.meta, item.facts
-            classification = classify_notice(
-                title=meta.title,
-                abstract=meta.abstract,
-                agencies=meta.agencies,
-                docket_ids=meta.docket_ids,
-                action=meta.action,
-                full_text=item.full_text,
-                document_number=meta.document_number,
-            )
+            meta, facts, classification = item.meta, item.facts, item.classification
             if not facts.case_numbers:  # a filing seen on public inspection knows its cases
                 facts.case_numbers = cases_named_by_filing(session, meta.document_number, classification)
-            values = {
-                "source": source,
-                "publication_date": meta.publication_date,
-                "effective_date": facts.effective_date,
-                "title": meta.title,
-                "kind": classification.kind.value,
-                "agency": classification.agency.value,
-                "case_types": [c.value for c in classification.case_types],
-                "is_correction": classification.is_correction,
-                "revokes": classification.revokes.value,
-                "html_url": meta.html_url,
-                "pdf_url": meta.pdf_url,
-                "xml_url": meta.full_text_xml_url,
-                "content_hash": item.content_hash,
-                "on_public_inspection": False,
-                "facts": jsonable(asdict(facts)),
-                "unread": list(facts.unread),
-                "updated_at": now,
-            }
-            # A filing seen on public inspection becomes the published notice: same row, same thread.
-            notice = store.load_notice(session, meta.document_number) or Notice(
-                document_number=meta.document_number, first_seen_at=now, **values
-            )
-            for name, value in values.items():
-                setattr(notice, name, value)
-            session.add(notice)
-            session.flush()
-            change = apply_notice(
+            ingest_record(
                 session,
-                document_number=meta.document_number,
-                title=meta.title,
-                published=meta.publication_date,
-                classification=classification,
-                facts=facts,
+                notice_record(item, source=source, now=now),
                 source=source,
+                now=now,
+                primed=primed,
+                threshold=threshold,
+                report=report,
+                bulk_hold=bulk_hold,
             )
-            notice.unread = list(facts.unread)
-            report.cases_touched += len(change.cases_touched)
-            report.rates_added += change.rates_added
-            if facts.unread:
-                report.unread[meta.document_number] = list(facts.unread)
-            if not primed:
-                alerts = route_notice_events(
-                    session,
-                    notice=notice,
-                    events=change.events,
-                    now=now,
-                    threshold=threshold,
-                    citation=meta.citation,
-                )
-                if bulk_hold and hold_if_bulk(
-                    session,
-                    alerts,
-                    document_number=meta.document_number,
-                    title=meta.title,
-                    rule=bulk_hold,
-                    now=now,
-                ):
-                    report.alerts_held += len(alerts)
-                    alerts = []
-                report.alerts_created += len(alerts)
         store.save_poll_success(
             session,
             source,

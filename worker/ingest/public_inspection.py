@@ -11,17 +11,21 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from watchers.case_numbers import extract_case_numbers
-from watchers.classify import classify_notice
 from watchers.federal_register import body_hash, server_validators
 from watchers.filed_pdf import FiledPdf, fetch_filed_pdf
 from watchers.http import Fetcher, SourceError
-from watchers.public_inspection import Filing, fetch_public_inspection, parse_filings, select_agency_filings
+from watchers.public_inspection import (
+    Filing,
+    fetch_public_inspection,
+    filing_classification,
+    filing_facts,
+    parse_filings,
+    select_agency_filings,
+)
 from watchers.records import Classification, DocumentMeta, NoticeFacts
-from worker.alerts.holds import BulkHold, hold_if_bulk
-from worker.alerts.routing import route_notice_events
+from worker.alerts.holds import BulkHold
+from worker.catalog.apply import CatalogChange
 from worker.catalog.events import Event, EventKind, Severity, events_for_notice_kind
-from worker.ingest.federal_register import PollReport, jsonable, record_failure
 from worker.ingest.filed_pdf_retry import (
     RetriedCopies,
     mark_pdf_failed,
@@ -29,17 +33,13 @@ from worker.ingest.filed_pdf_retry import (
     save_retried_copies,
 )
 from worker.ingest.filing_cases import CandidateCase, candidate_cases
+from worker.ingest.save import EventHook, NoticeRecord, PollReport, ingest_record, jsonable, record_failure
 from worker.storage import outbox_rows, store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice
 
 log = logging.getLogger(__name__)
 PUBLIC_INSPECTION = "public_inspection"
-FILING_NOTE = "on public inspection: cases from the docket numbers only; publication completes the facts"
-CANDIDATE_NOTE = (
-    "on public inspection: the kind of notice and its cases are not known yet; candidate cases are the "
-    "catalog's cases of the filed product and country"
-)
 WITHDRAWAL_FLAG = "withdrawal_requested"
 
 
@@ -50,37 +50,6 @@ def public_inspection_key(document_number: str, subscriber_id: int) -> str:
 
 def withdrawal_key(document_number: str, subscriber_id: int) -> str:
     return f"public_inspection:{document_number}:withdrawal:subscriber:{subscriber_id}"
-
-
-PDF_NOTE = "on public inspection: cases and kind from the filed PDF; publication completes the facts"
-
-
-def filing_facts(filing: Filing, pdf: FiledPdf | None = None) -> NoticeFacts:
-    meta, subject = filing.meta, filing.subject
-    case_numbers = extract_case_numbers(" ".join(meta.docket_ids))
-    if pdf is not None and pdf.case_numbers:
-        case_numbers = pdf.case_numbers
-    facts = NoticeFacts(
-        document_number=meta.document_number,
-        title=meta.title,
-        publication_date=meta.publication_date,
-        case_numbers=case_numbers,
-        countries=subject.country_names,
-        product=subject.product or None,
-    )
-    if pdf is not None and pdf.case_numbers:
-        facts.unread.append(PDF_NOTE)
-    else:
-        facts.unread.append(FILING_NOTE if case_numbers else CANDIDATE_NOTE)
-    return facts
-
-
-def filing_classification(filing: Filing, pdf: FiledPdf | None) -> Classification:
-    """The filed PDF's classification when it named the cases; else the desk title's (usually other)."""
-    if pdf is not None and pdf.case_numbers:
-        return pdf.classification
-    meta = filing.meta
-    return classify_notice(title=meta.title, agencies=meta.agencies, docket_ids=meta.docket_ids)
 
 
 def filing_events(meta: DocumentMeta, kind_events: list[Event]) -> list[Event]:
@@ -118,28 +87,39 @@ def candidate_events(filing: Filing, candidates: list[CandidateCase]) -> list[Ev
     ]
 
 
-def _notice(filing: Filing, facts: NoticeFacts, classification: Classification, now: datetime) -> Notice:
+def notice_record(
+    filing: Filing, facts: NoticeFacts, classification: Classification, now: datetime
+) -> NoticeRecord:
+    """A filing as the one record every source hands to ingest_record; a filing is not law: no catalog."""
     meta = filing.meta
     facts_json: dict[str, Any] = jsonable(dataclasses.asdict(facts))
     facts_json[WITHDRAWAL_FLAG] = filing.subject.withdrawal_requested
-    return Notice(
-        document_number=meta.document_number,
-        source=PUBLIC_INSPECTION,
-        publication_date=meta.publication_date,  # scheduled, not yet published
-        title=meta.title,
-        kind=classification.kind.value,
-        agency=classification.agency.value,
-        case_types=[c.value for c in classification.case_types],
-        is_correction=classification.is_correction or filing.subject.is_correction,
-        revokes=classification.revokes.value,
-        html_url=meta.html_url,
-        pdf_url=meta.pdf_url,
-        on_public_inspection=True,
-        facts=facts_json,
-        unread=list(facts.unread),
-        first_seen_at=now,
-        updated_at=now,
-    )
+    columns = {
+        "source": PUBLIC_INSPECTION,
+        "publication_date": meta.publication_date,  # scheduled, not yet published
+        "title": meta.title,
+        "kind": classification.kind.value,
+        "agency": classification.agency.value,
+        "case_types": [c.value for c in classification.case_types],
+        "is_correction": classification.is_correction or filing.subject.is_correction,
+        "revokes": classification.revokes.value,
+        "html_url": meta.html_url,
+        "pdf_url": meta.pdf_url,
+        "on_public_inspection": True,
+        "facts": facts_json,
+        "unread": list(facts.unread),
+        "updated_at": now,
+    }
+    return NoticeRecord(document_number=meta.document_number, title=meta.title, columns=columns, catalog=None)
+
+
+def filing_hook(filing: Filing, facts: NoticeFacts, classification: Classification) -> EventHook:
+    """The events of a saved filing: its stage events, or early signals to its candidate cases."""
+
+    def events(session: Session, notice: Notice, change: CatalogChange) -> list[Event]:
+        return _events(session, filing, notice, facts, classification)
+
+    return events
 
 
 def _events(
@@ -169,25 +149,37 @@ def save_new_filing(
     *,
     now: datetime,
     threshold: int,
+    report: PollReport,
     pdf: FiledPdf | None = None,
     pdf_problem: str | None = None,
+    bulk_hold: BulkHold | None = None,
 ) -> list[Alert]:
-    """Store the filing and route its alerts; the catalog is not changed (a filing is not law)."""
+    """Store the filing and route its alerts, each its own outbox item; the catalog is not changed."""
     facts = filing_facts(filing, pdf)
     if pdf_problem:
         facts.unread.append(pdf_problem)
     classification = filing_classification(filing, pdf)
-    notice = _notice(filing, facts, classification, now)
-    session.add(notice)
-    session.flush()
-    events = _events(session, filing, notice, facts, classification)
-    alerts = route_notice_events(session, notice=notice, events=events, now=now, threshold=threshold)
-    for alert in alerts:
-        alert.dedupe_key = public_inspection_key(filing.meta.document_number, alert.subscriber_id)
-        if filing.subject.withdrawal_requested:
-            alert.payload = {**alert.payload, "withdrawal": True}
-        session.add(alert)
-    return alerts
+    number = filing.meta.document_number
+
+    def own_outbox_items(alerts: list[Alert]) -> None:
+        for alert in alerts:
+            alert.dedupe_key = public_inspection_key(number, alert.subscriber_id)
+            if filing.subject.withdrawal_requested:
+                alert.payload = {**alert.payload, "withdrawal": True}
+            session.add(alert)
+
+    return ingest_record(
+        session,
+        notice_record(filing, facts, classification, now),
+        source=PUBLIC_INSPECTION,
+        now=now,
+        primed=False,
+        threshold=threshold,
+        report=report,
+        bulk_hold=bulk_hold,
+        events=filing_hook(filing, facts, classification),
+        dress_alerts=own_outbox_items,
+    )
 
 
 def follow_withdrawal(session: Session, notice: Notice, *, now: datetime) -> list[Alert]:
@@ -275,22 +267,18 @@ def save_filings(
             continue
         report.documents_new += 1
         copies = copies or FiledCopies()
-        alerts = save_new_filing(
+        save_new_filing(
             session,
             filing,
             now=now,
             threshold=threshold,
+            report=report,
             pdf=copies.read.get(number),
             pdf_problem=copies.problems.get(number),
+            bulk_hold=bulk_hold,
         )
         if number in copies.transient:
             mark_pdf_failed(session, number)
-        if bulk_hold and hold_if_bulk(
-            session, alerts, document_number=number, title=filing.meta.title, rule=bulk_hold, now=now
-        ):
-            report.alerts_held += len(alerts)
-            continue
-        report.alerts_created += len(alerts)
 
 
 async def poll_public_inspection(

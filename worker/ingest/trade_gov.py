@@ -5,47 +5,32 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from watchers import trade_gov
 from watchers.http import Fetcher, SourceError, Validators
-from watchers.records import Agency, CaseType, Classification, NoticeFacts, NoticeKind, Revokes
+from watchers.records import Agency, Classification, NoticeKind, Revokes
 from watchers.trade_gov import Announcement
-from worker.alerts.holds import BulkHold, hold_if_bulk
-from worker.alerts.routing import route_notice_events
-from worker.catalog.apply import apply_notice
+from watchers.trade_gov_records import announcement_facts, announcement_number, classification_of, read_new
+from worker.alerts.holds import BulkHold
+from worker.catalog.apply import CatalogChange
 from worker.catalog.events import Event, EventKind, Severity
-from worker.ingest.federal_register import PollReport, jsonable, record_failure
+from worker.ingest.save import (
+    CatalogEntry,
+    EventHook,
+    NoticeRecord,
+    PollReport,
+    ingest_record,
+    jsonable,
+    record_failure,
+)
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Notice
 
 log = logging.getLogger(__name__)
 TRADE_GOV = "trade_gov"
-
-
-def announcement_number(url: str) -> str:
-    """The stable identity of an announcement: its page path on trade.gov."""
-    return "trade.gov" + urlsplit(url).path.rstrip("/")
-
-
-def announcement_facts(announcement: Announcement) -> NoticeFacts:
-    """What the catalog may take from an announcement: the cases, product and country, no rates.
-
-    Deposits start with the Federal Register notice, not the announcement, so announced rates are
-    shown in the alert but never stored as catalog rates.
-    """
-    return NoticeFacts(
-        document_number=announcement_number(announcement.url),
-        title=announcement.title,
-        publication_date=announcement.announced,
-        case_numbers=announcement.case_numbers,
-        countries=(announcement.country,) if announcement.country else (),
-        product=announcement.product,
-        unread=list(announcement.unread),
-    )
 
 
 def early_signal_events(announcement: Announcement, *, document_number: str) -> list[Event]:
@@ -79,15 +64,46 @@ def early_signal_events(announcement: Announcement, *, document_number: str) -> 
     ]
 
 
-def classification_of(announcement: Announcement) -> Classification:
-    types = {CaseType.AD if n.startswith("A") else CaseType.CVD for n in announcement.case_numbers}
-    return Classification(
-        kind=announcement.kind or NoticeKind.OTHER,
-        agency=Agency.ITA,
-        case_types=tuple(sorted(types)),
-        is_correction=False,
-        revokes=Revokes.NONE,
+def early_signal_hook(announcement: Announcement) -> EventHook:
+    """The events of a saved announcement: its early signal, not the catalog's change."""
+
+    def events(session: Session, notice: Notice, change: CatalogChange) -> list[Event]:
+        return early_signal_events(announcement, document_number=notice.document_number)
+
+    return events
+
+
+def notice_record(announcement: Announcement, *, now: datetime) -> NoticeRecord:
+    """An announcement as the one record every source hands to ingest_record.
+
+    Only its cases go to the catalog: a stage is set by the published notice, so the catalog sees an
+    "other" notice; the stored kind is the announced one, and the whole announcement is kept as facts.
+    """
+    classification = classification_of(announcement)
+    columns = {
+        "source": TRADE_GOV,
+        "publication_date": announcement.announced,
+        "title": announcement.title,
+        "kind": classification.kind.value,
+        "agency": "ita",
+        "case_types": [t.value for t in classification.case_types],
+        "html_url": announcement.url,
+        "facts": jsonable(asdict(announcement)),
+        "unread": list(announcement.unread),
+        "updated_at": now,
+    }
+    cases_only = Classification(NoticeKind.OTHER, Agency.ITA, (), False, Revokes.NONE)
+    return NoticeRecord(
+        document_number=announcement_number(announcement.url),
+        title=announcement.title,
+        columns=columns,
+        catalog=CatalogEntry(cases_only, announcement_facts(announcement), announcement.announced),
     )
+
+
+def _known(engine: Engine, numbers: list[str]) -> set[str]:
+    with transaction(engine) as session:
+        return store.known_document_numbers(session, numbers)
 
 
 async def poll_trade_gov(
@@ -108,93 +124,42 @@ async def poll_trade_gov(
     report.primed = primed
     before = fetcher.requests_made
     try:
-        listing = await trade_gov.fetch_listing(fetcher, base_url=base_url, validators=validators)
-        links = (
-            []
-            if listing.not_modified
-            else trade_gov.parse_announcement_listing(
-                listing.body or b"", base_url=base_url, content_type=listing.content_type
-            )
+        new = await read_new(
+            fetcher, base_url=base_url, validators=validators, known=lambda numbers: _known(engine, numbers)
         )
-        report.not_modified = listing.not_modified
-        report.documents_seen = len(links)
-        with transaction(engine) as session:
-            known = store.known_document_numbers(session, (announcement_number(li.url) for li in links))
-        new_links = [li for li in links if announcement_number(li.url) not in known]
     except (SourceError, ValueError) as exc:
         report.ok, report.error = False, str(exc)
         report.requests = fetcher.requests_made - before
         log.warning("poll %s failed: %s", TRADE_GOV, exc)
         record_failure(engine, TRADE_GOV, str(exc), now)
         return report
-    announcements: list[Announcement] = []
-    failed: list[str] = []
-    for link in new_links:
-        # One broken page does not hold back the others; it is not stored, so the next poll retries it.
-        try:
-            announcements.append(await trade_gov.fetch_announcement(fetcher, link))
-        except SourceError as exc:
-            failed.append(link.url)
-            report.unread[announcement_number(link.url)] = [f"not fetched, will retry: {exc}"]
-            log.warning("trade.gov announcement %s not read: %s", link.url, exc)
+    report.not_modified = new.not_modified
+    report.documents_seen = new.seen
+    for number, error in new.not_fetched.items():
+        report.unread[number] = [f"not fetched, will retry: {error}"]
     report.requests = fetcher.requests_made - before
-    report.documents_new = len(announcements)
+    report.documents_new = len(new.announcements)
     with transaction(engine) as session:
-        for announcement in announcements:
-            number = announcement_number(announcement.url)
-            facts = announcement_facts(announcement)
-            classification = classification_of(announcement)
-            notice = Notice(
-                document_number=number,
-                source=TRADE_GOV,
-                publication_date=announcement.announced,
-                title=announcement.title,
-                kind=classification.kind.value,
-                agency="ita",
-                case_types=[t.value for t in classification.case_types],
-                html_url=announcement.url,
-                facts=jsonable(asdict(announcement)),
-                unread=list(announcement.unread),
-                first_seen_at=now,
-                updated_at=now,
-            )
-            session.add(notice)
-            session.flush()
-            # Only the cases: a stage is set by the published notice, so the classification is "other".
-            change = apply_notice(
+        for announcement in new.announcements:
+            ingest_record(
                 session,
-                document_number=number,
-                title=announcement.title,
-                published=announcement.announced,
-                classification=Classification(NoticeKind.OTHER, Agency.ITA, (), False, Revokes.NONE),
-                facts=facts,
+                notice_record(announcement, now=now),
                 source=TRADE_GOV,
+                now=now,
+                primed=primed,
+                threshold=name_threshold,
+                report=report,
+                bulk_hold=bulk_hold,
+                events=early_signal_hook(announcement),
             )
-            report.cases_touched += len(change.cases_touched)
-            if announcement.unread:
-                report.unread[number] = list(announcement.unread)
-            if not primed:
-                alerts = route_notice_events(
-                    session,
-                    notice=notice,
-                    events=early_signal_events(announcement, document_number=number),
-                    now=now,
-                    threshold=name_threshold,
-                )
-                if bulk_hold and hold_if_bulk(
-                    session, alerts, document_number=number, title=announcement.title, rule=bulk_hold, now=now
-                ):
-                    report.alerts_held += len(alerts)
-                    continue
-                report.alerts_created += len(alerts)
-        # With a page still to fetch, the next poll must see the listing again, not a 304.
+        # With a page still to fetch, the validators are empty: the next poll sees the listing again.
         store.save_poll_success(
             session,
             TRADE_GOV,
             now=now,
             cursor=now.astimezone(UTC).date().isoformat(),
-            etag=None if failed else listing.headers.get("etag"),
-            last_modified=None if failed else listing.headers.get("last-modified"),
-            keep_validators=listing.not_modified,
+            etag=new.validators.etag,
+            last_modified=new.validators.last_modified,
+            keep_validators=new.not_modified,
         )
     return report

@@ -19,7 +19,7 @@ from tests.support.pipeline import (
 from watchers.full_text import FULL_TEXT_ATTEMPTS
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_poll
-from worker.ingest.federal_register import PollReport
+from worker.ingest.save import PollReport
 from worker.storage import store
 from worker.storage.db import transaction
 

@@ -20,9 +20,9 @@ from tests.support.pipeline import (
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import open_fetcher, run_delivery, run_poll
 from worker.app.settings import Settings
-from worker.ingest.federal_register import PollReport
 from worker.ingest.filed_pdf_retry import PDF_ATTEMPTS
 from worker.ingest.public_inspection import PUBLIC_INSPECTION, poll_public_inspection
+from worker.ingest.save import PollReport
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Case, CaseHts, Notice

@@ -17,8 +17,8 @@ from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import open_fetcher, run_delivery, run_poll
 from worker.app.settings import Settings
 from worker.catalog.seed import load_seed_catalog
-from worker.ingest.federal_register import PollReport
 from worker.ingest.public_inspection import poll_public_inspection
+from worker.ingest.save import PollReport
 from worker.portfolios.files import import_portfolio
 from worker.storage import store
 from worker.storage.db import transaction

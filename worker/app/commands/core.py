@@ -16,7 +16,7 @@ from worker.app.dbsetup import init_database
 from worker.app.runtime import run_delivery, run_poll, utc_now
 from worker.app.scheduler import Job, declare_jobs, run_forever
 from worker.app.sources import SOURCES
-from worker.ingest.federal_register import PollReport
+from worker.ingest.save import PollReport
 from worker.outbox.delivery import DeliveryReport
 from worker.storage import outbox_rows
 from worker.storage.catalog_facts import catalog_facts

@@ -21,7 +21,7 @@ from watchers.notice_xml import (
 )
 from watchers.records import NoticeFacts
 from watchers.xml_safety import MalformedXmlError, UnsafeXmlError
-from worker.ingest.federal_register import jsonable
+from worker.ingest.save import jsonable
 
 
 def register(app: typer.Typer) -> None:
