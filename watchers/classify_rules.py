@@ -41,8 +41,16 @@ _AD_WORDS = re.compile(r"\bantidumping\b|\bdumping\b|less than fair value|\bltfv
 _CVD_WORDS = re.compile(r"\bcountervailing\b|\bcountervailable\b")
 
 
+# "... CVD Determination and Alignment of Final Determination With Final Antidumping Duty Determination":
+# the determination it is aligned with belongs to the other case, not to this notice.
+_ALIGNED_WITH = re.compile(
+    r"(alignment of (?:the )?final [^;,]*?determinations?) with (?:the )?final [^;,]*?determinations?"
+)
+
+
 def case_types_from_words(text: str) -> tuple[CaseType, ...]:
     """The case types the words name; text must be normalised."""
+    text = _ALIGNED_WITH.sub(r"\1", text)
     kinds: list[CaseType] = []
     if _AD_WORDS.search(text):
         kinds.append(CaseType.AD)

@@ -194,6 +194,14 @@ TRAPS = [
     ("omnibus-rescission-has-no-case-type", "2025-13416", {"kind": K.REVIEW_RESCISSION, "case_types": ()}),
     ("omnibus-scope-list-has-no-case-type", "2020-00637", {"kind": K.SCOPE, "case_types": ()}),
     ("orders-ad-and-cvd", "2022-04505", {"kind": K.ORDER, "case_types": (AD, CVD)}),
+    # "...Countervailing Duty Determination and Alignment of Final Determination With Final Antidumping
+    # Duty Determination": the AD determination it is aligned with is the other case's.
+    ("cvd-aligned-with-ad-is-cvd", "2021-04566", {"kind": K.PRELIMINARY_DETERMINATION, "case_types": (CVD,)}),
+    (
+        "cvd-aligned-with-the-ad-is-cvd",
+        "2023-28843",
+        {"kind": K.PRELIMINARY_DETERMINATION, "case_types": (CVD,)},
+    ),
     ("review-of-orders-is-not-an-order", "2026-01389", {"kind": K.REVIEW_FINAL_RESULTS}),
     ("correction-tail", "2025-04287", {"kind": K.CIRCUMVENTION, "is_correction": True}),
     ("correction-to-head", "2020-00051", {"kind": K.CIRCUMVENTION, "is_correction": True}),
