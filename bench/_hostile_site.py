@@ -35,7 +35,7 @@ class Endless:
 
 @dataclass(frozen=True)
 class Bomb:
-    """A small gzip body (Content-Encoding: gzip) that unpacks to `unpacked` bytes."""
+    """A gzip body sent as is (Content-Encoding: gzip); gzip_bomb makes one that unpacks far larger."""
 
     packed: bytes
 

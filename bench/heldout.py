@@ -7,7 +7,7 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -33,13 +33,6 @@ class Excerpt:
     title: str
     text: str
     expected: dict[str, set[str]]
-
-
-@dataclass
-class Tally:
-    """True hits, facts found and facts expected, per fact, over one set."""
-
-    counts: dict[str, list[int]] = field(default_factory=lambda: {f: [0, 0, 0] for f in FACTS})
 
 
 def excerpt_html(text: str, *, meta_charset: bool = True) -> bytes:
@@ -114,7 +107,7 @@ def report(split: str, excerpts: list[Excerpt], *, fragment: bool = False) -> No
     chosen = [e for e in excerpts if e.split == split]
     shape = " (bare fragments, no charset in the body; response Content-Type text/html)" if fragment else ""
     print(f"{split}: {len(chosen)} excerpts{shape}")
-    tally = Tally()
+    tally = {f: [0, 0, 0] for f in FACTS}  # per fact: true hits, facts found, facts expected
     for excerpt in chosen:
         facts = extract_notice_facts_from_html(
             excerpt_html(excerpt.text, meta_charset=not fragment), document_number=None,
@@ -123,7 +116,7 @@ def report(split: str, excerpts: list[Excerpt], *, fragment: bool = False) -> No
         found, unscored = observed(facts)
         for name in FACTS:
             want, have = excerpt.expected[name], found[name]
-            counts = tally.counts[name]
+            counts = tally[name]
             counts[0] += len(want & have)
             counts[1] += len(have)
             counts[2] += len(want)
@@ -133,7 +126,7 @@ def report(split: str, excerpts: list[Excerpt], *, fragment: bool = False) -> No
                 print(f"  spurious {excerpt.ident} {name}: {extra}")
         for note in unscored:
             print(f"  not scored {excerpt.ident} deadlines: {note}")
-    for name, (hits, found_n, want_n) in tally.counts.items():
+    for name, (hits, found_n, want_n) in tally.items():
         precision = f"{hits / found_n:.3f}" if found_n else "  -  "
         recall = f"{hits / want_n:.3f}" if want_n else "  -  "
         print(f"  {name:10s} precision {precision}  recall {recall}  (hits {hits} / found {found_n} "

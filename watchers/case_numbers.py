@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from watchers.dashes import DASHES
+from watchers.dashes import DASH
 from watchers.records import CaseType
 
-_SEP = rf"\s*[-{DASHES}]\s*"
+_SEP = rf"\s*{DASH}\s*"
 # Letter, country group, sequence; whitespace alone also separates the groups in some docket ids
 # ('A 570 148'), but only with a capital letter so prose such as 'a 100 200' stays out.
 _CASE = re.compile(

@@ -1,4 +1,4 @@
-"""Text helpers for notice full text: element text, dashes, GPO bracket entities, dates, sentences."""
+"""Text helpers for notice full text: element text, GPO bracket entities, dates, sentences."""
 
 from __future__ import annotations
 
@@ -8,11 +8,6 @@ from collections.abc import Iterator
 from datetime import date
 
 from lxml import etree
-
-from watchers.dashes import DASHES, normalize_dashes
-
-__all__ = ["DASHES", "normalize_dashes"]
-
 
 # GPO text renditions write characters as bracketed names ('M[uuml]ller'); only names that
 # cannot be ordinary bracketed words are converted, so '[and]' or '[not]' stay as written.

@@ -10,7 +10,7 @@ from lxml import etree
 from watchers.case_numbers import extract_case_numbers
 from watchers.classify import classify_notice
 from watchers.company_prose_rates import extract_company_prose_rates
-from watchers.dashes import DASH
+from watchers.dashes import DASH, normalize_dashes
 from watchers.deadline_text import Anchors, extract_deadlines, find_hearing_date
 from watchers.hts_codes import extract_hts_codes
 from watchers.notice_parts import Block, NoticeParts, collect_parts, fold_flat_tables
@@ -21,7 +21,6 @@ from watchers.notice_text import (
     MONTHS,
     clean_text,
     element_text,
-    normalize_dashes,
     parse_long_date,
     split_sentences,
 )

@@ -6,22 +6,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from watchers.dashes import DASHES
+from watchers.dashes import DASH
 from watchers.notice_text import clean_text, parse_slash_date
 from watchers.rate_tables import Table
 from watchers.records import ReviewInitiation, ReviewOpportunity
 from watchers.review_request import review_request_due
 
-_CASE = rf"\b[AC]\s*[-{DASHES}]\s*\d{{3}}\s*[-{DASHES}]\s*\d{{3}}\b"
+_CASE = rf"\b[AC]\s*{DASH}\s*\d{{3}}\s*{DASH}\s*\d{{3}}\b"
 # The case number closes the product, and may be followed by a note of the row's own
 # ('A-475-059 (Revoked in part)', 'C-570-980 *', 'A-570-836 see footnote 3') but never by
 # another case number.
 _CASE_AT_END = re.compile(rf"^(?P<head>.*?)[,\s]*(?P<case>{_CASE})(?P<tail>(?:(?!{_CASE}).)*)$")
 # 'ITALY: Pressure ...' or 'Italy: Pressure ...': the row names its own country.
 _OWN_COUNTRY = re.compile(r"^[A-Z][A-Za-z.'’ ,()-]{1,60}:")
-_PERIOD = re.compile(
-    rf"(\d{{1,2}})/(\d{{1,2}})/(\d{{2,4}})\s*[-{DASHES}]\s*(\d{{1,2}})/(\d{{1,2}})/(\d{{2,4}})"
-)
+_PERIOD = re.compile(rf"(\d{{1,2}})/(\d{{1,2}})/(\d{{2,4}})\s*{DASH}\s*(\d{{1,2}})/(\d{{1,2}})/(\d{{2,4}})")
 _DOT_LEADER = re.compile(r"\s*(?:\.\s*){3,}")
 _SECTION = re.compile(r"antidumping duty proceedings|countervailing duty proceedings|"
                       r"suspension agreements?|suspended investigations?", re.IGNORECASE)  # fmt: skip
@@ -117,7 +115,7 @@ def read_case_list(lines: list[tuple[str, str]]) -> tuple[list[ListedCase], list
         else:
             country_part, product = head.split(":", 1)
             country = country_name(country_part)
-        number = re.sub(rf"\s*[-{DASHES}]\s*", "-", case)
+        number = re.sub(rf"\s*{DASH}\s*", "-", case)
         period = _period(rest) or _period(stub)
         if period is None:
             unread.append(f"review list: no period read for {number}")

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from watchers.classify_rules import case_types_from_numbers
 from watchers.http import Fetcher, SourceError, Validators
-from watchers.records import Agency, CaseType, Classification, NoticeFacts, NoticeKind, Revokes
+from watchers.records import Agency, Classification, NoticeFacts, NoticeKind, Revokes
 from watchers.trade_gov import Announcement, fetch_announcement, fetch_listing, parse_announcement_listing
 
 log = logging.getLogger(__name__)
@@ -38,11 +39,10 @@ def announcement_facts(announcement: Announcement) -> NoticeFacts:
 
 def classification_of(announcement: Announcement) -> Classification:
     """The stage it announces (other when unknown), from ITA, AD or CVD by its case numbers."""
-    types = {CaseType.AD if n.startswith("A") else CaseType.CVD for n in announcement.case_numbers}
     return Classification(
         kind=announcement.kind or NoticeKind.OTHER,
         agency=Agency.ITA,
-        case_types=tuple(sorted(types)),
+        case_types=case_types_from_numbers(announcement.case_numbers),
         is_correction=False,
         revokes=Revokes.NONE,
     )
