@@ -27,9 +27,8 @@ def product_summary(product: Mapping[str, Any]) -> dict[str, Any]:
     known = [(rate, s) for rate, s in rates if rate is not None]
     top = max(known, key=lambda pair: pair[0], default=None)
     exposures = [as_decimal(s.get("exposure")) for s in stacks]
-    exposure = sum((e for e in exposures if e is not None), Decimal(0)) if exposures else None
-    if any(e is None for e in exposures):
-        exposure = None
+    known_all = bool(exposures) and all(e is not None for e in exposures)
+    exposure = sum((e for e in exposures if e is not None), Decimal(0)) if known_all else None
     return {
         "sku": product.get("sku", ""),
         "rate": str(top[0]) if top else None,

@@ -166,7 +166,7 @@ class AlertProductFields(TypedDict):
     products_csv: NotRequired[ProductsCsvView]
 
 
-class AlertView(TypedDict):
+class AlertView(AlertProductFields):
     """One alert about one notice to one subscriber: the payload alert_<kind> templates render."""
 
     template: str
@@ -177,10 +177,6 @@ class AlertView(TypedDict):
     digest_events: list[EventView]
     deadlines: list[DeadlineView]
     cases: list[CaseView]
-    products: list[ProductView]
-    skus: list[str]
-    product_count: int
-    products_csv: NotRequired[ProductsCsvView]
     importer: str
     role: str
     recipient: RecipientView

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,16 @@ from worker.app.sources import SOURCES
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@cache
+def nodes(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of a module's syntax tree, parsed once for all the invariants below."""
+    return tuple(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+
+
 def imported_packages(package: str) -> set[str]:
     found: set[str] = set()
     for path in (ROOT / package).rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        for node in nodes(path):
             if isinstance(node, ast.Import):
                 found.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -57,7 +63,7 @@ def room_of(path: Path) -> str:
 
 def imported_worker_rooms(path: Path) -> set[str]:
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in nodes(path):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
@@ -97,7 +103,7 @@ def module_name(path: Path) -> str:
 def imported_worker_modules(path: Path, known: set[str]) -> set[str]:
     """worker modules `path` imports, at the top or inside functions (`from pkg import module` too)."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in nodes(path):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -127,7 +133,7 @@ def test_no_import_cycles_in_worker() -> None:
 
 def issues_sql(path: Path) -> bool:
     """True when the module builds SQL (select, text, func, ...) or executes it (exec, execute)."""
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in nodes(path):
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in SQL_PACKAGES:
             if any(alias.name in SQL_NAMES for alias in node.names):
                 return True
@@ -211,7 +217,7 @@ PARSER_FRONT_ENDS = {"worker/app/commands/notices.py"}
 
 def parsing_imports(path: Path) -> list[str]:
     found: list[str] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in nodes(path):
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names if alias.name in PARSING_MODULES]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -240,7 +246,7 @@ INGEST_STEPS = {"apply_notice", "route_notice_events", "hold_if_bulk"}
 
 def called_names(path: Path) -> set[str]:
     calls = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in nodes(path):
         if isinstance(node, ast.Call):
             func = node.func
             calls.add(func.id if isinstance(func, ast.Name) else getattr(func, "attr", ""))

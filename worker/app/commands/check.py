@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from worker.alerts.matching import ShipmentCandidate, ShipmentCheck, check_shipment, load_catalog_index
-from worker.app.commands.console import table_console
+from worker.app.commands.console import fail, table_console
 from worker.app.context import app_context
 from worker.catalog.seed import load_seed_catalog
 from worker.rules.cascade import CascadeResult
@@ -25,20 +25,15 @@ from worker.storage.db import create_schema, transaction
 NO_RATE = "no rate in catalog"
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(1)
-
-
 def _decimal(option: str, text: str | None, *, positive: bool = False) -> Decimal | None:
     if text is None:
         return None
     try:
         value = Decimal(text.replace(",", "").replace("$", "").strip())
     except InvalidOperation:
-        raise _fail(f"{option} must be a number, not {text!r}") from None
+        raise fail(f"{option} must be a number, not {text!r}") from None
     if not value.is_finite() or value < 0 or (positive and value == 0):
-        raise _fail(f"{option} must be {'greater than zero' if positive else 'zero or more'}")
+        raise fail(f"{option} must be {'greater than zero' if positive else 'zero or more'}")
     return value
 
 
@@ -200,11 +195,11 @@ def register(app: typer.Typer) -> None:
             code = normalize_hts(hts)
             origin = normalize_country(country)
         except ValueError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         try:
             entry_date = date.fromisoformat(entry) if entry else date.today()
         except ValueError:
-            raise _fail(f"--date must be a date as YYYY-MM-DD, not {entry!r}") from None
+            raise fail(f"--date must be a date as YYYY-MM-DD, not {entry!r}") from None
         amount = _decimal("--value", value)
         actx = app_context(ctx)
         try:
@@ -216,7 +211,7 @@ def register(app: typer.Typer) -> None:
             with transaction(actx.engine) as session:
                 catalog = load_catalog_index(session)
         except SQLAlchemyError as exc:
-            raise _fail(f"database: {exc.__class__.__name__}: {exc}") from None
+            raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
         result = check_shipment(
             catalog,
             hts=code,

@@ -1,10 +1,12 @@
-"""One rich console for tables: as wide as the terminal, and wide enough to read when piped."""
+"""Command output: one rich console for tables (as wide as the terminal, and wide enough to read when
+piped), safe text, and the error line a failed command ends with."""
 
 from __future__ import annotations
 
 import re
 import shutil
 
+import typer
 from rich.console import Console
 from rich.markup import escape
 
@@ -23,3 +25,9 @@ def shown(text: str, *, markup: bool = False) -> str:
     visible \\xNN, and with `markup` rich's [tags] are escaped so they print as written."""
     safe = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     return escape(safe) if markup else safe
+
+
+def fail(message: str) -> typer.Exit:
+    """Print `error: message` to stderr; the Exit(1) to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)

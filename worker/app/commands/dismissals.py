@@ -9,7 +9,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from worker.alerts.dismissals import DismissalError, dismiss, list_dismissals, undo_dismissal
-from worker.app.commands.console import table_console
+from worker.app.commands.console import fail, table_console
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
 from worker.storage.db import create_schema, transaction
@@ -17,11 +17,6 @@ from worker.storage.db import create_schema, transaction
 SKU = Annotated[str, typer.Argument(help="The SKU, as in the portfolio.")]
 CASE = Annotated[str, typer.Argument(help="The case number, e.g. A-570-890.")]
 IMPORTER = Annotated[str, typer.Option("--importer", help="The importer whose SKU it is.")]
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(1)
 
 
 def register_dismissals(sub: typer.Typer) -> None:
@@ -36,9 +31,9 @@ def register_dismissals(sub: typer.Typer) -> None:
             with transaction(actx.engine) as session:
                 new = dismiss(session, importer=importer, sku=sku, case_number=case, now=utc_now())
         except DismissalError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         except SQLAlchemyError as exc:
-            raise _fail(f"database: {exc.__class__.__name__}: {exc}") from None
+            raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
         number = case.strip().upper()
         if new:
             typer.echo(f"dismissed {number} for {sku} ({importer}); undo with `adcvd portfolio undismiss`")
@@ -54,12 +49,12 @@ def register_dismissals(sub: typer.Typer) -> None:
             with transaction(actx.engine) as session:
                 removed = undo_dismissal(session, importer=importer, sku=sku, case_number=case)
         except DismissalError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         except SQLAlchemyError as exc:
-            raise _fail(f"database: {exc.__class__.__name__}: {exc}") from None
+            raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
         number = case.strip().upper()
         if not removed:
-            raise _fail(f"{number} is not dismissed for {sku} ({importer})")
+            raise fail(f"{number} is not dismissed for {sku} ({importer})")
         typer.echo(f"{number} is alerted for {sku} ({importer}) again")
 
     @sub.command("dismissed")
@@ -74,9 +69,9 @@ def register_dismissals(sub: typer.Typer) -> None:
             with transaction(actx.engine) as session:
                 lines = list_dismissals(session, importer)
         except DismissalError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         except SQLAlchemyError as exc:
-            raise _fail(f"database: {exc.__class__.__name__}: {exc}") from None
+            raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
         if not lines:
             typer.echo("no dismissals" + (f" for importer {importer!r}" if importer else ""))
             return
