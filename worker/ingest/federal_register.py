@@ -167,8 +167,7 @@ async def poll_federal_register(
         return failed_poll(
             engine, report, exc, fetcher=fetcher, since=requests_before, dry_run=dry_run, now=now
         )
-    dates = [d.publication_date for d in documents if d.publication_date]
-    new_cursor = min(max(dates), today).isoformat() if dates else None
+    new_cursor = batch_cursor(documents, today)
     if primed and new_cursor is None and not report.not_modified:
         # Priming read its whole window and found nothing: it is done all the same, or every later poll
         # would prime again and store the first real notice without alerting anyone.
