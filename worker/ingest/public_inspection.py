@@ -258,15 +258,16 @@ def save_filings(
     """Each filing not yet known is stored and routed, once; a known one may only add a withdrawal."""
     numbers = [f.meta.document_number for f in filings]
     known = store.known_document_numbers(session, numbers)
+    copies = copies or FiledCopies()
     for filing in filings:
         number = filing.meta.document_number
         if number in known:
-            notice = store.load_notice(session, number)
-            if notice is not None and filing.subject.withdrawal_requested:
+            # Only a withdrawal request needs the known row: most filings are seen again every poll.
+            notice = store.load_notice(session, number) if filing.subject.withdrawal_requested else None
+            if notice is not None:
                 report.alerts_created += len(follow_withdrawal(session, notice, now=now))
             continue
         report.documents_new += 1
-        copies = copies or FiledCopies()
         save_new_filing(
             session,
             filing,
