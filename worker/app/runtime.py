@@ -30,15 +30,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def source_urls(settings: Settings) -> tuple[str, ...]:
+    """The configured sources' base URLs."""
+    return (settings.federal_register_url, settings.trade_gov_url, settings.public_inspection_pdf_url)
+
+
 def source_hosts(settings: Settings) -> frozenset[str]:
     """The configured sources' origins (scheme, host and port): the only places the worker fetches from."""
-    urls = (settings.federal_register_url, settings.trade_gov_url, settings.public_inspection_pdf_url)
-    return frozenset(origin_of(u) for u in urls)
+    return frozenset(origin_of(u) for u in source_urls(settings))
 
 
 def link_hosts(settings: Settings) -> frozenset[str]:
     """Hosts an email may link to: the official sources' and the configured ones served over https."""
-    urls = (settings.federal_register_url, settings.trade_gov_url, settings.public_inspection_pdf_url)
+    urls = source_urls(settings)
     configured = {urlsplit(u).hostname or "" for u in urls if urlsplit(u).scheme == "https"}
     return SOURCE_LINK_HOSTS | {host.lower() for host in configured if host}
 
@@ -131,11 +135,11 @@ async def _poll_source(
     since: date | None,
     dry_run: bool,
     record_dir: str | None,
-    now: datetime | None,
+    now: datetime,
 ) -> PollReport:
     adapter = adapter_for(source)
     async with open_fetcher(settings, record_dir=record_dir) as fetcher:
-        request = PollRequest(now=now or utc_now(), since=since, dry_run=dry_run)
+        request = PollRequest(now=now, since=since, dry_run=dry_run)
         return await adapter.poll(settings, engine, fetcher, request)
 
 

@@ -93,18 +93,6 @@ def declare_jobs(settings: Settings, engine: Engine, *, force: bool = False) -> 
     ]
 
 
-async def run_jobs_once(jobs: list[Job]) -> list[object]:
-    """Each job once, in order; one failing job does not stop the rest."""
-    results: list[object] = []
-    for job in jobs:
-        try:
-            results.append(await job.run())
-        except Exception as exc:
-            log.exception("job %s failed", job.job_id)
-            results.append(exc)
-    return results
-
-
 STOP_GRACE_SECONDS = 60.0  # how long in-flight jobs may take to finish after SIGTERM
 
 

@@ -17,7 +17,7 @@ from watchers.records import DocumentMeta, SetAside
 from worker.alerts.holds import BulkHold
 from worker.ingest.filing_cases import cases_named_by_filing
 from worker.ingest.full_text import failures_so_far, save_waiting
-from worker.ingest.save import CatalogEntry, NoticeRecord, PollReport, ingest_record, jsonable, record_failure
+from worker.ingest.save import CatalogEntry, NoticeRecord, PollReport, failed_poll, ingest_record, jsonable
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import SourceState
@@ -165,10 +165,9 @@ async def poll_federal_register(
             report.documents_new = len(new_documents)
     except SourceError as exc:
         return failed_poll(
-            engine, report, exc, fetcher=fetcher, since=requests_before, dry_run=dry_run, now=now
+            engine, report, exc, requests=fetcher.requests_made - requests_before, now=now, dry_run=dry_run
         )
-    dates = [d.publication_date for d in documents if d.publication_date]
-    new_cursor = min(max(dates), today).isoformat() if dates else None
+    new_cursor = batch_cursor(documents, today)
     if primed and new_cursor is None and not report.not_modified:
         # Priming read its whole window and found nothing: it is done all the same, or every later poll
         # would prime again and store the first real notice without alerting anyone.
@@ -186,7 +185,12 @@ async def poll_federal_register(
         except SourceError as exc:
             # The batches saved so far stay saved, with their alerts and cursor; this one is read again.
             return failed_poll(
-                engine, report, exc, fetcher=fetcher, since=requests_before, dry_run=dry_run, now=now
+                engine,
+                report,
+                exc,
+                requests=fetcher.requests_made - requests_before,
+                now=now,
+                dry_run=dry_run,
             )
         if dry_run:
             continue
@@ -237,25 +241,6 @@ def batch_cursor(saved: Sequence[DocumentMeta], today: date) -> str | None:
     """The cursor after saving `saved`: their latest date (that day is read again by the next poll)."""
     dates = [d.publication_date for d in saved if d.publication_date]
     return min(max(dates), today).isoformat() if dates else None
-
-
-def failed_poll(
-    engine: Engine,
-    report: PollReport,
-    exc: SourceError,
-    *,
-    fetcher: Fetcher,
-    since: int,
-    dry_run: bool,
-    now: datetime,
-) -> PollReport:
-    report.ok = False
-    report.error = str(exc)
-    report.requests = fetcher.requests_made - since
-    log.warning("poll %s failed: %s", FEDERAL_REGISTER, exc)
-    if not dry_run:
-        record_failure(engine, FEDERAL_REGISTER, str(exc), now)
-    return report
 
 
 PUBLICATION_HORIZON = timedelta(days=31)  # public inspection runs days ahead; years ahead is a broken record

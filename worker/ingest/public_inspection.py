@@ -33,7 +33,7 @@ from worker.ingest.filed_pdf_retry import (
     save_retried_copies,
 )
 from worker.ingest.filing_cases import CandidateCase, candidate_cases
-from worker.ingest.save import EventHook, NoticeRecord, PollReport, ingest_record, jsonable, record_failure
+from worker.ingest.save import EventHook, NoticeRecord, PollReport, failed_poll, ingest_record, jsonable
 from worker.storage import outbox_rows, store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice
@@ -258,15 +258,16 @@ def save_filings(
     """Each filing not yet known is stored and routed, once; a known one may only add a withdrawal."""
     numbers = [f.meta.document_number for f in filings]
     known = store.known_document_numbers(session, numbers)
+    copies = copies or FiledCopies()
     for filing in filings:
         number = filing.meta.document_number
         if number in known:
-            notice = store.load_notice(session, number)
-            if notice is not None and filing.subject.withdrawal_requested:
+            # Only a withdrawal request needs the known row: most filings are seen again every poll.
+            notice = store.load_notice(session, number) if filing.subject.withdrawal_requested else None
+            if notice is not None:
                 report.alerts_created += len(follow_withdrawal(session, notice, now=now))
             continue
         report.documents_new += 1
-        copies = copies or FiledCopies()
         save_new_filing(
             session,
             filing,
@@ -318,12 +319,9 @@ async def poll_public_inspection(
         if pdf_base_url and not dry_run:
             retried = await retry_filed_copies(engine, fetcher, pdf_base_url=pdf_base_url)
     except SourceError as exc:
-        report.ok, report.error = False, str(exc)
-        report.requests = fetcher.requests_made - requests_before
-        log.warning("poll %s failed: %s", PUBLIC_INSPECTION, exc)
-        if not dry_run:
-            record_failure(engine, PUBLIC_INSPECTION, str(exc), now)
-        return report
+        return failed_poll(
+            engine, report, exc, requests=fetcher.requests_made - requests_before, now=now, dry_run=dry_run
+        )
     report.requests = fetcher.requests_made - requests_before
     report.not_modified = unchanged
     report.documents_seen = len(filings)

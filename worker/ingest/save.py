@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +21,8 @@ from worker.catalog.events import Event
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -65,6 +68,24 @@ def record_failure(engine: Engine, source: str, error: str, now: datetime) -> No
         state.last_error = error[:500]
         state.last_attempt_at = now
         session.add(state)
+
+
+def failed_poll(
+    engine: Engine,
+    report: PollReport,
+    error: Exception,
+    *,
+    requests: int,
+    now: datetime,
+    dry_run: bool = False,
+) -> PollReport:
+    """A poll that failed: the report says why, the log warns, and the source counts one more failure."""
+    report.ok, report.error = False, str(error)
+    report.requests = requests
+    log.warning("poll %s failed: %s", report.source, error)
+    if not dry_run:
+        record_failure(engine, report.source, str(error), now)
+    return report
 
 
 @dataclass(frozen=True)

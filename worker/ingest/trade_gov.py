@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -21,15 +20,14 @@ from worker.ingest.save import (
     EventHook,
     NoticeRecord,
     PollReport,
+    failed_poll,
     ingest_record,
     jsonable,
-    record_failure,
 )
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Notice
 
-log = logging.getLogger(__name__)
 TRADE_GOV = "trade_gov"
 
 
@@ -128,11 +126,7 @@ async def poll_trade_gov(
             fetcher, base_url=base_url, validators=validators, known=lambda numbers: _known(engine, numbers)
         )
     except (SourceError, ValueError) as exc:
-        report.ok, report.error = False, str(exc)
-        report.requests = fetcher.requests_made - before
-        log.warning("poll %s failed: %s", TRADE_GOV, exc)
-        record_failure(engine, TRADE_GOV, str(exc), now)
-        return report
+        return failed_poll(engine, report, exc, requests=fetcher.requests_made - before, now=now)
     report.not_modified = new.not_modified
     report.documents_seen = new.seen
     for number, error in new.not_fetched.items():

@@ -339,12 +339,6 @@ def count_alerts_by_status(session: Session) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
-def load_digest_run(session: Session, *, subscriber_id: int, week_start: date) -> DigestRun | None:
-    return session.exec(
-        select(DigestRun).where(DigestRun.subscriber_id == subscriber_id, DigestRun.week_start == week_start)
-    ).first()
-
-
 def list_notices(
     session: Session, *, since: date | None = None, kinds: Sequence[str] | None = None
 ) -> list[Notice]:
