@@ -91,6 +91,7 @@ async def _poll_trade_gov(
         now=request.now,
         name_threshold=settings.name_match_threshold,
         bulk_hold=_bulk_hold(settings),
+        dry_run=request.dry_run,
     )
 
 

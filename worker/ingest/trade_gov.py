@@ -112,8 +112,11 @@ async def poll_trade_gov(
     now: datetime,
     name_threshold: int = 90,
     bulk_hold: BulkHold | None = None,
+    dry_run: bool = False,
 ) -> PollReport:
-    """Read new announcements; the first poll primes (stores what is listed, alerts nothing)."""
+    """Read new announcements; the first poll primes (stores what is listed, alerts nothing).
+
+    With `dry_run`, what is new is read and reported, and nothing is stored."""
     report = PollReport(source=TRADE_GOV)
     with transaction(engine) as session:
         state = store.load_source_state(session, TRADE_GOV)
@@ -126,13 +129,17 @@ async def poll_trade_gov(
             fetcher, base_url=base_url, validators=validators, known=lambda numbers: _known(engine, numbers)
         )
     except (SourceError, ValueError) as exc:
-        return failed_poll(engine, report, exc, requests=fetcher.requests_made - before, now=now)
+        return failed_poll(
+            engine, report, exc, requests=fetcher.requests_made - before, now=now, dry_run=dry_run
+        )
     report.not_modified = new.not_modified
     report.documents_seen = new.seen
     for number, error in new.not_fetched.items():
         report.unread[number] = [f"not fetched, will retry: {error}"]
     report.requests = fetcher.requests_made - before
     report.documents_new = len(new.announcements)
+    if dry_run:
+        return report
     with transaction(engine) as session:
         for announcement in new.announcements:
             ingest_record(

@@ -111,3 +111,20 @@ async def test_first_poll_primes_without_alerts(engine: Engine, tmp_path: Path) 
         notice = store.load_notice(session, "trade.gov" + AD_PATH)
         assert notice is not None and notice.kind == "preliminary_determination"
         assert notice.publication_date == date(2025, 7, 17)
+
+
+async def test_dry_run_reads_the_announcements_and_stores_nothing(engine: Engine, tmp_path: Path) -> None:
+    """`adcvd poll trade_gov --dry-run` says what is new; the catalog, the outbox and the cursor stay."""
+    subscribe_sample_portfolio(engine)
+    catalog_with_anode_case(engine)
+    mark_watched(engine)
+    with RecordedSite(routes()) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=None, outbox=tmp_path / "o", database_url=str(engine.url)
+        )
+        report = await run_poll(settings, engine, "trade_gov", now=NOW, dry_run=True)
+    assert report.ok and report.documents_new == 1
+    with transaction(engine) as session:
+        assert store.load_notice(session, "trade.gov" + AD_PATH) is None
+        assert store.list_alerts(session) == []
+        assert store.load_source_state(session, "trade_gov").cursor == "2025-07-16"
