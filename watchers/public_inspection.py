@@ -44,7 +44,7 @@ def build_available_on_params(
     available_on: date, *, agency: str = ITA_AGENCY_SLUG
 ) -> list[tuple[str, str | int | float | bool | None]]:
     """The issue of one day. api-core's render_date ignores every condition but available_on, so the
-    agency is sent for intent and filtered again by the parser's caller (see select_agency)."""
+    agency is sent for intent and filtered again by the parser's caller (see select_agency_filings)."""
     return [
         ("conditions[available_on]", available_on.isoformat()),
         ("conditions[agencies][]", agency),
@@ -87,14 +87,10 @@ def _document(item: Any) -> DocumentMeta:
     )
 
 
-def parse_public_inspection(result: FetchResult) -> list[DocumentMeta]:
-    """current.json or an available_on page: `{count, results[]}` (results may be empty, never absent
-    in api-core, but tolerated); error and HTML bodies raise SourceError."""
-    return [filing.meta for filing in parse_filings(result)]
-
-
 def parse_filings(result: FetchResult) -> list[Filing]:
-    """As parse_public_inspection, each document with its heading read (product, countries, ...)."""
+    """current.json or an available_on page: `{count, results[]}` (results may be empty, never absent
+    in api-core, but tolerated), each document with its heading read (product, countries, ...);
+    error and HTML bodies raise SourceError."""
     payload = decode_json(result)
     if result.status != 200:
         raise SourceError(
@@ -108,10 +104,6 @@ def parse_filings(result: FetchResult) -> list[Filing]:
     if not isinstance(raw_results, list):
         raise SourceError("Federal Register public-inspection body: results is not a list")
     return [Filing(_document(item), parse_filing_subject(item)) for item in raw_results]
-
-
-def select_agency(documents: list[DocumentMeta], agency: str = ITA_AGENCY_SLUG) -> list[DocumentMeta]:
-    return [d for d in documents if agency in d.agencies]
 
 
 def select_agency_filings(filings: list[Filing], agency: str = ITA_AGENCY_SLUG) -> list[Filing]:

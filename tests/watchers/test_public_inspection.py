@@ -25,9 +25,9 @@ def result(body: bytes, status: int = 200, content_type: str = "application/json
 
 def test_filing_parses_title_agency_dockets_pdf_and_scheduled_date() -> None:
     body = fixture_bytes("fr_api", "constructed_pi_current_2024-02-09.json")
-    documents = pi.parse_public_inspection(result(body))
-    assert [d.document_number for d in documents] == ["2024-02900", "2024-02902"]
-    [filing] = pi.select_agency(documents)
+    filings = pi.parse_filings(result(body))
+    assert [f.meta.document_number for f in filings] == ["2024-02900", "2024-02902"]
+    [filing] = [f.meta for f in pi.select_agency_filings(filings)]
     assert filing.on_public_inspection
     assert filing.title == (
         "Gas Powered Pressure Washers From the People's Republic of China: "
@@ -43,8 +43,8 @@ def test_filing_parses_title_agency_dockets_pdf_and_scheduled_date() -> None:
 
 def test_day_without_issue_is_an_empty_list() -> None:
     body = fixture_bytes("fr_api", "constructed_pi_available_on_zero.json")
-    assert pi.parse_public_inspection(result(body)) == []
-    assert pi.parse_public_inspection(result(b'{"count": 0}')) == []
+    assert pi.parse_filings(result(body)) == []
+    assert pi.parse_filings(result(b'{"count": 0}')) == []
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,7 @@ def test_day_without_issue_is_an_empty_list() -> None:
 )
 def test_bad_bodies_are_source_errors(body: bytes, status: int, match: str) -> None:
     with pytest.raises(SourceError, match=match):
-        pi.parse_public_inspection(result(body, status=status))
+        pi.parse_filings(result(body, status=status))
 
 
 def test_available_on_request_names_day_and_agency() -> None:
