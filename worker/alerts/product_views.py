@@ -13,9 +13,10 @@ from sqlmodel import Session
 from notifier.views import MatchView, ProductView, RateStackView
 from worker.alerts.match_level import CONFIDENCE
 from worker.alerts.matching import (
+    rate_options,
     significant_words,
 )
-from worker.alerts.reach import ProductReach, rate_options
+from worker.alerts.reach import ProductReach
 from worker.rules.cascade import CITATIONS, CascadeResult, RateOption, resolve_deposit_rate, stack_rates
 from worker.rules.countries import country_name
 from worker.rules.exposure import annual_exposure

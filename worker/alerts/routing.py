@@ -89,12 +89,10 @@ def route_notice_events(
 
 def _reaches_by_importer(session: Session, cases: dict[str, Case]) -> dict[int, list[ProductReach]]:
     """The portfolio products the notice's cases likely reach (dismissals left out), by importer."""
-    hts_by_case: dict[str, list[str]] = defaultdict(list)
-    for row in store.list_case_hts(session, list(cases)):
-        hts_by_case[row.case_number].append(row.hts)
+    hts_rows = store.list_case_hts(session, list(cases))
     products = store.list_products_in_countries(session, {c.country for c in cases.values()})
     reaches = without_dismissed(
-        session, [r for r in find_reach(products, list(cases.values()), hts_by_case) if r.likely]
+        session, [r for r in find_reach(products, list(cases.values()), hts_rows) if r.likely]
     )
     by_importer: dict[int, list[ProductReach]] = defaultdict(list)
     for reach in reaches:
