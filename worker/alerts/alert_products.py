@@ -12,9 +12,10 @@ import gzip
 import io
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from notifier.summary import as_decimal
 from notifier.views import AlertProductFields, ProductView
 
 MAX_PRODUCTS_SHOWN = 25  # products an alert's email lists in full, highest exposure first
@@ -32,16 +33,11 @@ CSV_COLUMNS = (
 )
 
 
-def _decimal(value: object) -> Decimal:
-    try:
-        return Decimal(str(value)) if value is not None else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
-
-
 def exposure_of(view: Mapping[str, Any]) -> Decimal:
-    """A product view's estimated annual exposure: the largest of its stacked deposits' exposures."""
-    return max((_decimal(s.get("exposure")) for s in view.get("stacks", [])), default=Decimal(0))
+    """A product view's estimated annual exposure: the largest of its stacked deposits' exposures
+    (one that is empty or not a number counts as 0)."""
+    found = (as_decimal(s.get("exposure")) for s in view.get("stacks", []))
+    return max((Decimal(0) if d is None else d for d in found), default=Decimal(0))
 
 
 @dataclass(frozen=True, slots=True)
