@@ -17,15 +17,14 @@ from worker.alerts.deadline_calendar import calendar_entry
 from worker.alerts.product_views import iter_product_views
 from worker.alerts.reach import ProductReach, find_reach, without_dismissed
 from worker.alerts.views import (
-    NME_ONLY_DEADLINES,
     case_view,
+    deadline_applies,
     deadline_key,
     event_view,
     notice_view,
     recipient_view,
 )
 from worker.catalog.events import Event, EventKind, highest_severity, primary_kind
-from worker.rules.countries import is_non_market_economy
 from worker.rules.names import AliasTable
 from worker.storage import store
 from worker.storage.models import Alert, Case, CompanyRate, Importer, Notice, Subscriber
@@ -35,9 +34,7 @@ def _relevant(event: Event, case: Case | None) -> bool:
     """Separate-rate deadlines matter only in non-market-economy proceedings (19 CFR 351.107(d))."""
     if event.kind is not EventKind.NEW_DEADLINE or case is None:
         return True
-    return str(event.details.get("deadline_kind", "")) not in NME_ONLY_DEADLINES or is_non_market_economy(
-        case.country
-    )
+    return deadline_applies(str(event.details.get("deadline_kind", "")), case.country)
 
 
 def _earlier_filing_alert(session: Session, *, subscriber_id: int, notice: Notice) -> Alert | None:
