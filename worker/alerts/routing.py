@@ -14,7 +14,7 @@ from worker.alerts.alert_products import ProductLine as AlertProductLine
 from worker.alerts.alert_products import alert_product_fields, products_to_show
 from worker.alerts.audience import DIGEST_STATUS, known_from_baseline, local_today, switched_off, wants
 from worker.alerts.deadline_calendar import calendar_entry
-from worker.alerts.product_views import iter_product_views
+from worker.alerts.product_views import iter_product_views, subscriber_aliases
 from worker.alerts.reach import ProductReach, find_reach, without_dismissed
 from worker.alerts.views import (
     case_view,
@@ -25,7 +25,6 @@ from worker.alerts.views import (
     recipient_view,
 )
 from worker.catalog.events import Event, EventKind, highest_severity, primary_kind
-from worker.rules.names import AliasTable
 from worker.storage import store
 from worker.storage.models import Alert, Case, CompanyRate, Importer, Notice, Subscriber
 
@@ -126,18 +125,13 @@ class _Audience:
         nothing in it is news to them."""
         subscriber = self.subscriber
         assert subscriber.importer_id is not None
-        aliases = (
-            AliasTable(store.load_aliases(self.session, subscriber.importer_id))
-            if subscriber.importer_id
-            else None
-        )
         views_for = functools.partial(
             iter_product_views,
             rates=rates,
             today=self.today,
             threshold=threshold,
             changed_by=self.notice.document_number,
-            aliases=aliases,
+            aliases=subscriber_aliases(self.session, subscriber),
         )
         # One compact line per product; full views only for the few the email shows (alert_products).
         lines = [AlertProductLine.of(product_id, view) for product_id, view in views_for(reaches)]
