@@ -10,12 +10,13 @@ import base64
 import csv
 import gzip
 import io
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from notifier.views import AlertProductFields, ProductView
+from notifier.summary import as_decimal
+from notifier.views import AlertProductFields, ProductsCsvView, ProductView
 
 MAX_PRODUCTS_SHOWN = 25  # products an alert's email lists in full, highest exposure first
 MAX_CSV_BYTES = 2 * 1024 * 1024  # the attached full list, before compression (about 2.7 MB in the email)
@@ -32,16 +33,11 @@ CSV_COLUMNS = (
 )
 
 
-def _decimal(value: object) -> Decimal:
-    try:
-        return Decimal(str(value)) if value is not None else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
-
-
 def exposure_of(view: Mapping[str, Any]) -> Decimal:
-    """A product view's estimated annual exposure: the largest of its stacked deposits' exposures."""
-    return max((_decimal(s.get("exposure")) for s in view.get("stacks", [])), default=Decimal(0))
+    """A product view's estimated annual exposure: the largest of its stacked deposits' exposures
+    (one that is empty or not a number counts as 0)."""
+    found = (as_decimal(s.get("exposure")) for s in view.get("stacks", []))
+    return max((Decimal(0) if d is None else d for d in found), default=Decimal(0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,16 +136,27 @@ def alert_product_fields(
     count = len({line.sku for line in lines})
     if len(lines) <= limit:
         return {"products": list(views), "skus": sorted({v["sku"] for v in views}), "product_count": count}
-    ranked = sorted(lines, key=ProductLine.rank)
-    content, left_out = products_csv(ranked, shown_cases)
     return {
-        "products": sorted(views, key=lambda v: (-exposure_of(v), str(v["sku"]))),
+        "products": by_exposure(views),
         "skus": sorted({v["sku"] for v in views}),
         "product_count": count,
-        "products_csv": {
-            "filename": filename,
-            "gzip_base64": base64.b64encode(gzip.compress(content, mtime=0)).decode("ascii"),
-            "rows": len(ranked) - left_out,
-            "left_out": left_out,
-        },
+        "products_csv": csv_attachment(sorted(lines, key=ProductLine.rank), shown_cases, filename=filename),
+    }
+
+
+def by_exposure(views: Iterable[ProductView]) -> list[ProductView]:
+    """Product views by estimated annual exposure, highest first, then by SKU."""
+    return sorted(views, key=lambda v: (-exposure_of(v), str(v["sku"])))
+
+
+def csv_attachment(
+    lines: Sequence[ProductLine], shown_cases: Collection[str], *, filename: str
+) -> ProductsCsvView:
+    """The lines as a capped CSV (products_csv), gzip-compressed in base64, with how many rows it holds."""
+    content, left_out = products_csv(lines, shown_cases)
+    return {
+        "filename": filename,
+        "gzip_base64": base64.b64encode(gzip.compress(content, mtime=0)).decode("ascii"),
+        "rows": len(lines) - left_out,
+        "left_out": left_out,
     }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import gzip
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -16,8 +14,8 @@ from notifier.views import ProductView
 from worker.alerts.alert_products import (
     MAX_PRODUCTS_SHOWN,
     ProductLine,
-    exposure_of,
-    products_csv,
+    by_exposure,
+    csv_attachment,
     products_to_show,
 )
 from worker.alerts.audience import local_today
@@ -49,17 +47,9 @@ def bounded_products(
     ranked = sorted(lines, key=ProductLine.rank) + [
         ProductLine.of(len(products) + i, dict(view)) for i, view in enumerate(unreached)
     ]
-    content, left_out = products_csv(ranked, case_numbers)
     fields: dict[str, Any] = {
-        "products": sorted(
-            (v for i, v in enumerate(products) if i in shown), key=lambda v: (-exposure_of(v), str(v["sku"]))
-        ),
-        "products_csv": {
-            "filename": f"adcvd-baseline-{slug(importer)}.csv",
-            "gzip_base64": base64.b64encode(gzip.compress(content, mtime=0)).decode("ascii"),
-            "rows": len(ranked) - left_out,
-            "left_out": left_out,
-        },
+        "products": by_exposure(v for i, v in enumerate(products) if i in shown),
+        "products_csv": csv_attachment(ranked, case_numbers, filename=f"adcvd-baseline-{slug(importer)}.csv"),
     }
     fields["reached_count"] = len(products)
     fields["unreached"] = unreached[:MAX_PRODUCTS_SHOWN]

@@ -108,6 +108,23 @@ class CatalogIndex:
     position: dict[str, int] = field(default_factory=dict)
 
 
+def rate_options(rates: Iterable[CompanyRate]) -> list[RateOption]:
+    """Stored company rates as the 19 CFR 351.107 cascade reads them."""
+    return [
+        RateOption(
+            case_number=r.case_number,
+            exporter=r.exporter,
+            producer=r.producer,
+            rate=r.rate,
+            cash_deposit=r.cash_deposit,
+            basis=r.basis,
+            effective_date=r.effective_date,
+            notice_document_number=r.notice_document_number,
+        )
+        for r in rates
+    ]
+
+
 def build_catalog_index(
     cases: Iterable[Case], hts_rows: Iterable[CaseHts | ListedCode], rates: Iterable[CompanyRate]
 ) -> CatalogIndex:
@@ -146,19 +163,8 @@ def build_catalog_index(
         for word in words:
             by_word[(infos[index].country, word)].append(index)
     by_case: dict[str, list[RateOption]] = defaultdict(list)
-    for rate in rates:
-        by_case[rate.case_number].append(
-            RateOption(
-                rate.case_number,
-                rate.exporter,
-                rate.producer,
-                rate.rate,
-                rate.cash_deposit,
-                rate.basis,
-                rate.effective_date,
-                rate.notice_document_number,
-            )
-        )
+    for option in rate_options(rates):
+        by_case[option.case_number].append(option)
     return CatalogIndex(infos, by_parent, dict(by_word), case_words, dict(by_case), hts_sources, position)
 
 

@@ -13,9 +13,10 @@ from sqlmodel import Session
 from notifier.views import MatchView, ProductView, RateStackView
 from worker.alerts.match_level import CONFIDENCE
 from worker.alerts.matching import (
+    rate_options,
     significant_words,
 )
-from worker.alerts.reach import ProductReach, rate_options
+from worker.alerts.reach import ProductReach
 from worker.rules.cascade import CITATIONS, CascadeResult, RateOption, resolve_deposit_rate, stack_rates
 from worker.rules.countries import country_name
 from worker.rules.exposure import annual_exposure
@@ -197,12 +198,19 @@ def subscriber_product_views(
     changed_by: str | None = None,
 ) -> list[ProductView]:
     """product_views with the alias table of the importer the subscriber follows."""
-    aliases = (
-        AliasTable(store.load_aliases(session, subscriber.importer_id)) if subscriber.importer_id else None
-    )
     return product_views(
-        reaches, rates, today=today, threshold=threshold, changed_by=changed_by, aliases=aliases
+        reaches,
+        rates,
+        today=today,
+        threshold=threshold,
+        changed_by=changed_by,
+        aliases=subscriber_aliases(session, subscriber),
     )
+
+
+def subscriber_aliases(session: Session, subscriber: Subscriber) -> AliasTable | None:
+    """The alias table of the importer the subscriber follows (None without one)."""
+    return AliasTable(store.load_aliases(session, subscriber.importer_id)) if subscriber.importer_id else None
 
 
 def product_views(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,15 +10,9 @@ from sqlmodel import Session
 
 from worker.alerts.dismissals import dismissed_pairs
 from worker.alerts.match_level import LIKELY
-from worker.alerts.matching import (
-    ListedCode,
-    ProductLine,
-    build_catalog_index,
-    match_product,
-)
-from worker.rules.cascade import RateOption
+from worker.alerts.matching import ProductLine, build_catalog_index, match_product
 from worker.storage import store
-from worker.storage.models import Case, CompanyRate, Product
+from worker.storage.models import Case, CaseHts, Product
 
 
 @dataclass(frozen=True)
@@ -40,32 +33,15 @@ class ProductReach:
         return self.standing == LIKELY
 
 
-def rate_options(rates: Sequence[CompanyRate]) -> list[RateOption]:
-    return [
-        RateOption(
-            case_number=r.case_number,
-            exporter=r.exporter,
-            producer=r.producer,
-            rate=r.rate,
-            cash_deposit=r.cash_deposit,
-            basis=r.basis,
-            effective_date=r.effective_date,
-            notice_document_number=r.notice_document_number,
-        )
-        for r in rates
-    ]
-
-
 def find_reach(
-    products: Sequence[Product], cases: Sequence[Case], hts_by_case: dict[str, list[str]]
+    products: Sequence[Product], cases: Sequence[Case], hts_rows: Iterable[CaseHts]
 ) -> list[ProductReach]:
     """Every case of a product's country that its HTS code or description points at, graded.
 
     The same matching as `adcvd check` (worker.alerts.matching): one code the other's prefix, a shared
     parent (sibling), or description words; worker.alerts.match_level says which are likely.
     """
-    listed = [ListedCode(number, code) for number, codes in hts_by_case.items() for code in codes]
-    catalog = build_catalog_index(cases, listed, ())
+    catalog = build_catalog_index(cases, hts_rows, ())
     by_number = {c.case_number: c for c in cases}
     memo: dict[tuple[str, str], Any] = {}
     reach: list[ProductReach] = []
@@ -105,10 +81,8 @@ def load_reach(
     cases = store.list_cases_in_countries(session, {p.country for p in products})
     if statuses is not None:
         cases = [c for c in cases if c.status in statuses]
-    hts_by_case: dict[str, list[str]] = defaultdict(list)
-    for row in store.list_case_hts(session, [c.case_number for c in cases]):
-        hts_by_case[row.case_number].append(row.hts)
-    reaches = find_reach(products, cases, hts_by_case)
+    hts_rows = store.list_case_hts(session, [c.case_number for c in cases])
+    reaches = find_reach(products, cases, hts_rows)
     return without_dismissed(session, [r for r in reaches if possible or r.likely])
 
 

@@ -31,6 +31,7 @@ def note_missed_reminders(
         return []
     missed: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
+    sent = set(store.list_alert_keys(session, prefix="reminder:"))  # nothing below queues a reminder
     for subscriber in store.list_subscribers(session):
         if subscriber.importer_id is None or subscriber.id is None or not wants(subscriber, "reminder"):
             continue
@@ -42,7 +43,6 @@ def note_missed_reminders(
             today=today - timedelta(days=LOOKBACK_DAYS),
             until=today - timedelta(days=1),
         )
-        sent = set(store.list_alert_keys(session, prefix="reminder:"))
         for item in items:
             if item.due >= today:
                 continue

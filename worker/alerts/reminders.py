@@ -19,12 +19,12 @@ from worker.alerts.reach import ProductReach, load_reach
 from worker.alerts.views import (
     DEADLINE_ADVICE,
     DEFAULT_ADVICE,
-    NME_ONLY_DEADLINES,
+    deadline_applies,
     deadline_key,
     deadline_label,
     recipient_view,
 )
-from worker.rules.countries import country_name, is_non_market_economy
+from worker.rules.countries import country_name
 from worker.storage import store
 from worker.storage.models import Alert, Case, Importer, Subscriber
 
@@ -144,7 +144,7 @@ def collect_deadlines(session: Session, *, importer_id: int, today: date, until:
     notices = store.load_notices(session, (d.notice_document_number for d in stored))
     for row in stored:
         case = cases[row.case_number]
-        if row.kind in NME_ONLY_DEADLINES and not is_non_market_economy(case.country):
+        if not deadline_applies(row.kind, case.country):
             continue  # separate rates exist only in non-market-economy proceedings (19 CFR 351.107(d))
         notice = notices.get(row.notice_document_number)
         seen = notice.first_seen_at.date() if notice is not None and notice.first_seen_at else None

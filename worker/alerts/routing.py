@@ -14,19 +14,17 @@ from worker.alerts.alert_products import ProductLine as AlertProductLine
 from worker.alerts.alert_products import alert_product_fields, products_to_show
 from worker.alerts.audience import DIGEST_STATUS, known_from_baseline, local_today, switched_off, wants
 from worker.alerts.deadline_calendar import calendar_entry
-from worker.alerts.product_views import iter_product_views
+from worker.alerts.product_views import iter_product_views, subscriber_aliases
 from worker.alerts.reach import ProductReach, find_reach, without_dismissed
 from worker.alerts.views import (
-    NME_ONLY_DEADLINES,
     case_view,
+    deadline_applies,
     deadline_key,
     event_view,
     notice_view,
     recipient_view,
 )
 from worker.catalog.events import Event, EventKind, highest_severity, primary_kind
-from worker.rules.countries import is_non_market_economy
-from worker.rules.names import AliasTable
 from worker.storage import store
 from worker.storage.models import Alert, Case, CompanyRate, Importer, Notice, Subscriber
 
@@ -35,9 +33,7 @@ def _relevant(event: Event, case: Case | None) -> bool:
     """Separate-rate deadlines matter only in non-market-economy proceedings (19 CFR 351.107(d))."""
     if event.kind is not EventKind.NEW_DEADLINE or case is None:
         return True
-    return str(event.details.get("deadline_kind", "")) not in NME_ONLY_DEADLINES or is_non_market_economy(
-        case.country
-    )
+    return deadline_applies(str(event.details.get("deadline_kind", "")), case.country)
 
 
 def _earlier_filing_alert(session: Session, *, subscriber_id: int, notice: Notice) -> Alert | None:
@@ -89,12 +85,10 @@ def route_notice_events(
 
 def _reaches_by_importer(session: Session, cases: dict[str, Case]) -> dict[int, list[ProductReach]]:
     """The portfolio products the notice's cases likely reach (dismissals left out), by importer."""
-    hts_by_case: dict[str, list[str]] = defaultdict(list)
-    for row in store.list_case_hts(session, list(cases)):
-        hts_by_case[row.case_number].append(row.hts)
+    hts_rows = store.list_case_hts(session, list(cases))
     products = store.list_products_in_countries(session, {c.country for c in cases.values()})
     reaches = without_dismissed(
-        session, [r for r in find_reach(products, list(cases.values()), hts_by_case) if r.likely]
+        session, [r for r in find_reach(products, list(cases.values()), hts_rows) if r.likely]
     )
     by_importer: dict[int, list[ProductReach]] = defaultdict(list)
     for reach in reaches:
@@ -131,18 +125,13 @@ class _Audience:
         nothing in it is news to them."""
         subscriber = self.subscriber
         assert subscriber.importer_id is not None
-        aliases = (
-            AliasTable(store.load_aliases(self.session, subscriber.importer_id))
-            if subscriber.importer_id
-            else None
-        )
         views_for = functools.partial(
             iter_product_views,
             rates=rates,
             today=self.today,
             threshold=threshold,
             changed_by=self.notice.document_number,
-            aliases=aliases,
+            aliases=subscriber_aliases(self.session, subscriber),
         )
         # One compact line per product; full views only for the few the email shows (alert_products).
         lines = [AlertProductLine.of(product_id, view) for product_id, view in views_for(reaches)]

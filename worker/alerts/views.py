@@ -51,6 +51,11 @@ DEFAULT_ADVICE = "File, or confirm your counsel files, before the due date; the 
 NME_ONLY_DEADLINES = frozenset({"separate_rate_application", "separate_rate_certification"})
 
 
+def deadline_applies(kind: str, country: str) -> bool:
+    """Separate-rate deadlines matter only in non-market-economy proceedings (19 CFR 351.107(d))."""
+    return kind not in NME_ONLY_DEADLINES or is_non_market_economy(country)
+
+
 def notice_view(notice: Notice, *, citation: str | None = None) -> NoticeView:
     return {
         "document_number": notice.document_number,

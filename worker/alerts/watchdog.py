@@ -30,9 +30,10 @@ class WatchReport:
     alerts: list[str] = field(default_factory=list)  # dedupe keys of the operator alerts created
 
 
-def _operator_alert(
+def operator_alert(
     session: Session, *, operator_email: str, key: str, subject: str, lines: list[str], now: datetime
 ) -> bool:
+    """Queue one note to the operator under `key` (once); True when new. Other jobs use it too."""
     subscriber = store.load_operator_subscriber(session, operator_email)
     assert subscriber.id is not None
     alert = Alert(
@@ -46,9 +47,6 @@ def _operator_alert(
     if created:
         log.warning("operator alert: %s", subject)
     return created
-
-
-operator_alert = _operator_alert  # for other jobs' notes to the operator (worker.alerts.reminder_outage)
 
 
 def _check_failures(
@@ -70,7 +68,7 @@ def _check_failures(
             f"Last error: {state.last_error or 'unknown'}",
             "Alerts from this source are delayed until it recovers; nothing is lost meanwhile.",
         ]
-        if _operator_alert(
+        if operator_alert(
             session, operator_email=operator_email, key=key, subject=subject, lines=lines, now=now
         ):
             report.alerts.append(key)
@@ -80,7 +78,7 @@ def _check_failures(
         key = f"operator:{state.name}:recovered:{since}"
         subject = f"adcvd-watch: source {state.name} recovered"
         lines = [f"The source {state.name} was read successfully again at {since}."]
-        if _operator_alert(
+        if operator_alert(
             session, operator_email=operator_email, key=key, subject=subject, lines=lines, now=now
         ):
             report.alerts.append(key)
@@ -102,7 +100,7 @@ def _check_quiet(
         ended = f"operator:{QUIET_SOURCE}:quiet-ended:{since}"
         if ended not in recovered and latest > date.fromisoformat(since):
             lines = [f"ITA notices arrive again: the newest is dated {latest.isoformat()}."]
-            if _operator_alert(
+            if operator_alert(
                 session,
                 operator_email=operator_email,
                 key=ended,
@@ -119,7 +117,7 @@ def _check_quiet(
             f"(the newest is dated {latest.isoformat()}).",
             "ITA publishes in almost every daily issue: check the source and the worker.",
         ]
-        if _operator_alert(
+        if operator_alert(
             session,
             operator_email=operator_email,
             key=key,
@@ -189,7 +187,7 @@ def note_set_aside(
                 f"Reason: {reason}",
                 "The other documents of the poll were saved.",
             ]
-            if _operator_alert(
+            if operator_alert(
                 session, operator_email=operator_email, key=key, subject=subject, lines=lines, now=now
             ):
                 created.append(key)

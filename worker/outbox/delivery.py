@@ -7,7 +7,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
@@ -36,7 +36,7 @@ class DeliveryReport:
     failed: int = 0
     released: int = 0  # claimed, then put back unsent because the worker is stopping
     server_error: str | None = None  # the mail server failed (login, connection): the batch waits
-    errors: list[str] | None = None
+    errors: list[str] = field(default_factory=list)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -70,7 +70,7 @@ async def deliver_due_alerts(
     stopping: Callable[[], bool] = lambda: False,
 ) -> DeliveryReport:
     """Claim due alerts and send them one by one; `stopping` (SIGTERM) releases what is not sent yet."""
-    report = DeliveryReport(errors=[])
+    report = DeliveryReport()
     if stopping():
         return report
     with transaction(engine) as session:
@@ -167,7 +167,7 @@ async def _send_claimed(
             release = [item[0] for item in work[position + 1 :]]
             with suppress(SQLAlchemyError):
                 release_claims(engine, release, now=now, delay=None)
-            report.errors = [*(report.errors or []), f"alert {alert_id} sent but not recorded as sent"]
+            report.errors.append(f"alert {alert_id} sent but not recorded as sent")
             return
         report.sent += 1
 
@@ -250,8 +250,7 @@ def _server_fault(
         store.record_mail_blocked(session, error, now)
     report.retried += len(remaining)
     report.server_error = error
-    if report.errors is not None:
-        report.errors.append(error)
+    report.errors.append(error)
     log.warning(
         "mail server failed (%s): %d alerts wait and are tried again in %s", error, len(remaining), delay
     )
@@ -343,8 +342,7 @@ def _record_failure(
 ) -> None:
     """Retry later or fail for good; `counted` when record_attempt already counted this try."""
     log.warning("alert %s not delivered: %s", alert_id, error)
-    if report.errors is not None:
-        report.errors.append(error)
+    report.errors.append(error)
     with transaction(engine) as session:
         row = store.load_alert(session, alert_id)
         if row is None:
