@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from worker.alerts.audience import SWITCHABLE_KINDS, switches, wants
+from worker.alerts.audience import SWITCHABLE_KINDS, stopped, switches, wants
 from worker.alerts.link_mail import queue_preferences_link
 from worker.storage import people
 from worker.storage.db import transaction
@@ -25,6 +25,8 @@ from worker.web.context import WebContext, web
 from worker.web.subscriber_links import kind_label, masked, open_link
 
 DIGESTS = ("weekly", "none")
+BASELINE = "baseline"  # the report of what already reaches their products, after a portfolio import
+PAGE_KINDS = (*SWITCHABLE_KINDS, BASELINE)
 FORM_LIMITS = {"max_files": 0, "max_fields": 100, "max_part_size": 4096}
 
 
@@ -43,7 +45,10 @@ class Choices:
 
 def current_choices(subscriber: Subscriber) -> Choices:
     return Choices(
-        kinds={kind: wants(subscriber, kind) for kind in SWITCHABLE_KINDS},
+        kinds={
+            **{kind: wants(subscriber, kind) for kind in SWITCHABLE_KINDS},
+            BASELINE: not stopped(subscriber, BASELINE),  # sent to every role unless stopped
+        },
         digest=subscriber.digest,
         time_zone=subscriber.time_zone,
     )
@@ -54,8 +59,8 @@ def read_choices(form: FormData) -> Choices:
     chosen = [str(v) for v in form.getlist("kind")]
     digest = str(form.get("digest", ""))
     time_zone = str(form.get("time_zone", "")).strip()
-    choices = Choices({k: k in chosen for k in SWITCHABLE_KINDS}, digest, time_zone)
-    unknown = sorted(set(chosen) - set(SWITCHABLE_KINDS))
+    choices = Choices({k: k in chosen for k in PAGE_KINDS}, digest, time_zone)
+    unknown = sorted(set(chosen) - set(PAGE_KINDS))
     if unknown:
         choices.errors.append(f"unknown alert kind: {', '.join(unknown)[:100]}")
     if digest not in DIGESTS:
@@ -82,7 +87,7 @@ def _form(
         "preferences.html",
         400 if choices.errors else 200,
         address=masked(subscriber.email),
-        kinds=[(kind, kind_label(kind), choices.kinds[kind]) for kind in SWITCHABLE_KINDS],
+        kinds=[(kind, kind_label(kind), choices.kinds[kind]) for kind in PAGE_KINDS],
         digest=choices.digest,
         time_zone=choices.time_zone,
         time_zones=time_zones(),

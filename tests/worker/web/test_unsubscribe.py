@@ -153,3 +153,23 @@ def test_a_forged_or_revoked_link_is_refused(
         assert client.post(f"/u/{token}", content=ONE_CLICK_BODY, headers=FORM).status_code == 404
         assert client.get(f"/u/{token}").status_code == 404
     assert subscriber_row(engine).preferences.get("kinds", {}).get("order") is None
+
+
+def test_a_provider_may_post_the_one_click_body_as_multipart(
+    engine: Engine, delivered: tuple[Settings, EmailMessage, int]
+) -> None:
+    settings, message, port = delivered
+    boundary = "----adcvd-provider-boundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
+        f"One-Click\r\n--{boundary}--\r\n"
+    ).encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    with live_server(settings, engine, port=port):
+        # Any other body without a CSRF token is a form from elsewhere: refused, nothing changes.
+        other = httpx.post(header_urls(message)[0], content=b"List-Unsubscribe=All", headers=FORM)
+        assert other.status_code == 403
+        assert subscriber_row(engine).preferences.get("kinds", {}).get("order") is None
+        response = httpx.post(header_urls(message)[0], content=body, headers=headers)
+    assert response.status_code == 200
+    assert subscriber_row(engine).preferences["kinds"]["order"] is False
