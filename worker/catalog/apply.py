@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from watchers.case_numbers import case_type_of
 from watchers.records import (
     CaseType,
     Classification,
@@ -20,7 +21,7 @@ from watchers.records import (
 )
 from watchers.review_request import REVIEW_REQUEST_CITATION
 from worker.catalog.events import Event, EventKind, Severity, events_for_notice_kind, rate_change_event
-from worker.rules.countries import case_type_of, country_of_case
+from worker.rules.countries import country_of_case
 from worker.storage import store
 from worker.storage.models import Case, CompanyRate, Deadline
 
@@ -61,7 +62,7 @@ def _upsert_case(
     if case is None:
         case = Case(
             case_number=case_number,
-            case_type=case_type_of(case_number),
+            case_type=case_type_of(case_number).value,
             country=country_of_case(case_number) or "",
             country_name=facts.countries[0] if facts.countries else "",
             product=facts.product or "",
