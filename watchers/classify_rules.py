@@ -5,15 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from watchers.classify_revokes import NOT_REVOKING
 from watchers.dashes import normalize_dashes
-from watchers.records import Agency, CaseType, NoticeKind, Revokes
+from watchers.records import Agency, CaseType, NoticeKind
 
 _SPACES = re.compile(r"\s+")
+_DOUBLE_QUOTES = re.compile(r"``|''|[\"\u201c\u201d\u201e]")
 
 
 def normalise(text: str) -> str:
     """Lower-case text with one kind of dash, quote and space, and the spelling variants unified."""
     text = normalize_dashes(text).replace("\u2019", "'").replace("\u2018", "'")
+    # Double quotes of every era's style (straight, curly, ``'' and doubled single ones) say nothing
+    # about the kind: Five-Year ("Sunset") Review reads as Five-Year (Sunset) Review.
+    text = _DOUBLE_QUOTES.sub("", text)
     text = _SPACES.sub(" ", text).strip().lower()
     text = re.sub(r"\banti-dumping\b", "antidumping", text)
     text = re.sub(r"\bless[- ]than[- ]fair[- ]value\b", "less than fair value", text)
@@ -68,13 +73,20 @@ _NEUTRAL_SLUGS = {"commerce-department", "trade-representative-office-of-united-
 _ITC_WORDS = re.compile(
     r"investigations? nos?\.|\b70[15]-ta-|\b731-ta-|\bthe commission\b|international trade commission"
     r"|\binstitution of\b|scheduling of (?:the )?(?:final|preliminary)|supplemental schedule"
-    r"|cancellation of hearing|; determinations?\.?$|\bfive-year reviews?\b(?!.*\bcommerce\b)"
+    r"|cancellation of hearing|; determinations?\.?$|\bcommission determinations?\b|\((?:\w+ )?review\)"
+    r"|(?<!initiation of )(?<!results of )\bfive-year reviews?\b(?!.*\bcommerce\b)"
 )
 _ITA_WORDS = re.compile(r"\bcommerce\b|enforcement and compliance|international trade administration")
 _ADCVD_WORDS = re.compile(
     r"antidumping|countervailing|less than fair value|scope ruling|new shipper"
     r"|changed circumstances|agreement suspending|suspension agreement on|circumvention inquir"
     r"|determination of circumvention|anti-circumvention|sunset review of|from [a-z' ]+[:;]"
+    # Sunset reviews named first, in the wordings of 1998-2005 ("Final Results of Expedited Sunset
+    # Review: Brass Sheet and Strip From Germany", "October 1999 Sunset Reviews; Final Results ..."),
+    # but not another agency's "2023 and 2024 Sunset Review" of organic substances.
+    r"|\(sunset\)|results of (?:the )?(?:\w+ )?(?:sunset|five-year)|(?:expedited|full|five-year) sunset"
+    r"|sunset reviews?[:;]|(?<!\d )\bsunset reviews?\b(?! and substance)|five-year reviews?"
+    r"|\bnotice of court decision|not in harmony|pursuant to court|court of international trade"
 )
 
 
@@ -151,15 +163,24 @@ def split_case_name(title: str) -> tuple[str, str, str]:
 # A postponement phrase moves a date of a named step; cutting it out leaves what else the notice does.
 _POSTPONE = re.compile(
     r"(?:postponement|extension of (?:the )?(?:time limits?|deadlines?)|extension)"
-    r" (?:for|of) (?:the )?[^;,]*?(?:results|determinations?)"
+    r" (?:for|of|in) (?:the )?[^;,]*?(?:results|determinations?)(?: (?:of|in) (?:the )?[^;,]*?reviews?\b)?"
+    # Older wordings name only the review: "Notice of Extension of Time Limit for 2001-2003
+    # Administrative Review", "...; Antidumping Duty Administrative Review; Extension of Time Limits".
+    r"|extension of (?:the )?time limits?(?: (?:for|of|in) (?:the )?[^;,]*?reviews?\b)?"
     r"|extension of (?:the )?deadline for determining the adequacy of [^;:]*?petitions?"
     r"|alignment of (?:the )?final [^;,]*?determinations?(?: with [^;,]*?determinations?)?"
 )
-_NOT_REVOKING = re.compile(
-    r"(?:preliminary )?intent to revoke[^;]*|consideration of (?:the )?revocation[^;]*"
-    r"|revocation of (?:the )?[^;]*?would (?:be )?likely[^;]*"
-)
+_NOT_REVOKING = NOT_REVOKING
 
+# Notices about the agency's practice, not about a case: policies, procedures, methodologies
+# ("Policies Regarding the Conduct of Five-year (Sunset) Reviews ...; Policy Bulletin").
+_PRACTICE = re.compile(
+    r"\bpolic(?:y|ies)\b|\bprocedures?\b|\bmethodolog"
+    r"|^(?:antidumping|countervailing)(?: and countervailing)?(?: duty)? proceedings:"
+)
+# A subject that opens with the revocation ("Revocation of Antidumping Duty Orders Pursuant to
+# Five-Year (Sunset) Reviews") is the revocation, whatever review led to it.
+_REVOCATION_FIRST = re.compile(r"^(?:notice of )?(?:partial )?revocation\b")
 _COURT = re.compile(r"court decisions?|pursuant to (?:the )?court|court of international trade")
 _CIRCUMVENTION = re.compile(r"circumvent")
 _SCOPE = re.compile(r"\bscope (?:rulings?|inquir|determination|ruling applications)")
@@ -172,6 +193,13 @@ _SUNSET_INIT = re.compile(
 )
 _SUNSET = re.compile(r"\bsunset\b|\bfive-year (?:\(sunset\) )?reviews?")
 _CONTINUATION = re.compile(r"\bcontinuation of\b")
+# "Revocation of Antidumping Duty Findings and Countervailing Duty Order: ..." names the order it ends.
+_REVOKED_ORDERS = re.compile(r"\brevocation(?:,? in part,?)? of (?:the )?[^;:]*")
+# "Amended Final Determination and Amendment of the Antidumping Duty Order": the order is amended.
+_AMENDED_ORDER = re.compile(
+    r"\bamendments? (?:of|to) (?:the )?(?:antidumping|countervailing)(?: duty)? orders?\b"
+    r"|\bamended (?:antidumping|countervailing)(?: duty)? orders?\b"
+)
 _ORDER = re.compile(
     # "and" opens an order phrase unless it joins "Antidumping and Countervailing Duty Orders"
     # that are the object of something else ("Reviews of the Antidumping and ... Orders").
@@ -215,9 +243,20 @@ _ITC_INVESTIGATION_STEP = re.compile(
 _ITC_HEARING = re.compile(r"cancellation of (?:the )?hearing|hearing")
 
 
+# "(Review)", "(Second Review)" follow the investigation numbers of five-year reviews.
+_ITC_REVIEW = re.compile(
+    r"five-year reviews?|\bsunset\b|\breview(?:s)? (?:nos?\.|concerning)|\((?:\w+ )?review\)"
+)
+
+
 def is_itc_review(text: str) -> bool:
     """Whether an ITC text speaks of five-year (sunset) reviews rather than investigations."""
-    return bool(re.search(r"five-year reviews?|\bsunset\b|\breview(?:s)? (?:nos?\.|concerning)", text))
+    return bool(_ITC_REVIEW.search(text))
+
+
+# Review names that can open the case name ("Sunset Review of Antidumping Duty Order on Certain Pasta
+# From Italy; Final Results"): the stage in the subject is then a stage of that review.
+REVIEW_IN_CASE_NAME = re.compile(r"\bsunset\b|\bfive-year reviews?|new shipper|changed circumstances?")
 
 
 def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> NoticeKind | None:
@@ -230,6 +269,8 @@ def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> Not
         return NoticeKind.OTHER
     if agency is Agency.USITC:
         return itc_kind(subject, context)
+    if _PRACTICE.search(subject):
+        return NoticeKind.OTHER
     if _COURT.search(subject):
         return NoticeKind.COURT_DECISION
     if _CIRCUMVENTION.search(subject):
@@ -240,15 +281,20 @@ def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> Not
         return NoticeKind.NEW_SHIPPER_REVIEW
     if _CCR.search(subject):
         return NoticeKind.CHANGED_CIRCUMSTANCES_REVIEW
+    if _REVOCATION_FIRST.search(subject) and not _NOT_REVOKING.match(subject):
+        return NoticeKind.REVOCATION
     if _SUNSET_ADVANCE.search(subject):
         return NoticeKind.SUNSET_ADVANCE_NOTICE
+    if _SUNSET.search(subject) and not _SUNSET.search(_POSTPONE.sub(" ", subject)):
+        # An extension of a sunset review's time limit moves a date: postponement, like any review's.
+        return NoticeKind.POSTPONEMENT
     if _SUNSET_INIT.search(subject):
         return NoticeKind.SUNSET_INITIATION
     if _SUNSET.search(subject):
         return NoticeKind.SUNSET_RESULTS
     if _CONTINUATION.search(subject):
         return NoticeKind.CONTINUATION
-    if _ORDER.search(subject):
+    if _ORDER.search(_REVOKED_ORDERS.sub(" ", subject)) or _AMENDED_ORDER.search(subject):
         return NoticeKind.ORDER
     if _SUSPENSION.search(subject):
         return NoticeKind.SUSPENSION_AGREEMENT
@@ -299,6 +345,9 @@ def itc_kind(subject: str, context: str) -> NoticeKind | None:
             not subject.strip() and re.search(r"\binstitut", context)
         ):
             return NoticeKind.SUNSET_INITIATION
+        if re.search(r"\bto conduct\b|\bscheduling\b", subject):
+            # Deciding to conduct a full or expedited review, or scheduling one, is procedure.
+            return NoticeKind.OTHER
         if re.search(r"determinations?|\bresults\b", subject) or not subject.strip():
             return NoticeKind.SUNSET_RESULTS
         return NoticeKind.OTHER
@@ -322,35 +371,9 @@ def kind_from_summary(text: str) -> NoticeKind | None:
     return None
 
 
-def revokes_from(subject: str, summary: str) -> Revokes:
-    """What the notice does to an order, from its title subject and any summary text (normalised).
-
-    "Intent to revoke" and "consideration of revocation" revoke nothing yet (docs/notice_kinds.md);
-    a sunset finding that "revocation ... would be likely to lead to" dumping revokes nothing.
-    """
-    for text in (subject, summary):
-        cleaned = _NOT_REVOKING.sub(" ", text)
-        cleaned = re.sub(r"intends? to revoke[^.;]*|(?:whether|if) to revoke[^.;]*", " ", cleaned)
-        if text is summary:
-            # A summary counts only when it states the act ("should be revoked" is a proposal).
-            m = re.search(
-                r"\b(?:is|are) (?:hereby )?revok\w*[^.;]*|\bhereby revok\w*[^.;]*"
-                r"|notice of (?:partial )?revocation[^.;]*",
-                cleaned,
-            )
-        else:
-            m = re.search(r"(?:partial )?revocation\b[^;]*|\brevok\w*[^;]*", cleaned)
-        if m:
-            clause = m.group(0)
-            if re.search(r"\bin part\b|\bpartial\b", clause) or re.search(r"partial revocation", cleaned):
-                return Revokes.PARTIAL
-            return Revokes.FULL
-    return Revokes.NONE
-
-
 OMNIBUS = re.compile(
     r"^antidumping or countervailing duty order, finding, or suspended investigation"
     r"|^(?:notice of )?(?:initiation|rescission) of antidumping and countervailing duty administrative"
     r"|^(?:notice of )?scope rulings?|^notice of scope ruling applications"
-    r"|^initiation of five-year \(sunset\) reviews?"
+    r"|^(?:notice of )?initiation of five-year (?:\(sunset\) )?reviews?"
 )
