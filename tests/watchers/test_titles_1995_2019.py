@@ -7,13 +7,17 @@ rules were changed; each row's url is where its title was read.
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from watchers.classify import classify_csv, classify_notice
-from watchers.records import NoticeKind, Revokes
+from watchers.full_text import classify_read
+from watchers.notice_xml import classify_notice_xml
+from watchers.records import DocumentMeta, NoticeKind, Revokes
 
 TITLES = Path(__file__).resolve().parents[1] / "fixtures/titles/titles_1995_2019.csv"
 
@@ -97,3 +101,32 @@ def test_the_document_type_decides_when_the_title_alone_would_revoke() -> None:
     assert (as_rule.kind, as_rule.revokes) == (NoticeKind.OTHER, Revokes.NONE)
     (from_csv,) = classify_csv([{"document_number": "x", "title": title, "type": "Proposed Rule"}])
     assert (from_csv["kind"], from_csv["revokes"]) == ("other", "none")
+
+
+# CONSTRUCTED: the smallest FR XML of a Commerce document; only its root element differs.
+_XML = (
+    "<{tag}><PREAMB><AGENCY>DEPARTMENT OF COMMERCE</AGENCY><SUBAGY>International Trade Administration"
+    "</SUBAGY><SUBJECT>Revocation of Antidumping and Countervailing Duty Orders</SUBJECT></PREAMB></{tag}>"
+)
+
+
+@pytest.mark.parametrize(
+    ("tag", "kind", "revokes"),
+    [("RULE", "other", "none"), ("PRORULE", "other", "none"), ("NOTICE", "revocation", "full")],
+)
+def test_the_fr_xml_root_names_the_document_type(tag: str, kind: str, revokes: str) -> None:
+    result = classify_notice_xml(_XML.format(tag=tag).encode())
+    assert result is not None
+    assert (result.kind.value, result.revokes.value) == (kind, revokes)
+
+
+def test_the_fr_path_passes_the_api_document_type() -> None:
+    meta = DocumentMeta(
+        document_number="2012-12257",
+        title="Revocation of Antidumping and Countervailing Duty Orders",  # CONSTRUCTED bare title
+        publication_date=date(2012, 5, 21),
+        document_type="Rule",
+        agencies=("commerce-department", "international-trade-administration"),
+    )
+    assert classify_read(meta, None).revokes is Revokes.NONE
+    assert classify_read(replace(meta, document_type="Notice"), None).revokes is Revokes.FULL
