@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from watchers.case_numbers import extract_case_numbers
+from watchers.classify_agency import agency_from
 from watchers.classify_revokes import is_rule, revokes_from
 from watchers.classify_rules import (
     OMNIBUS,
     REVIEW_IN_CASE_NAME,
-    agency_from,
     case_types_from_numbers,
     case_types_from_words,
     itc_kind,
@@ -68,8 +68,8 @@ def classify_notice(
     for text in (abstract_n, full_head):
         if kind is None and text:
             kind = kind_from_summary(text)
-    if kind is None or _is_section_337(f"{title_n} {context}"):
-        kind = NoticeKind.OTHER  # Section 337 (patents) is the Commission's, but not AD/CVD
+    if kind is None or _not_adcvd_at_itc(f"{title_n} {context}"):
+        kind = NoticeKind.OTHER  # Sections 337, 332 and 201 are the Commission's, but not AD/CVD
     if is_rule(title_n, document_type):
         kind = NoticeKind.OTHER  # a regulation (about revocation or anything else) is no notice
 
@@ -91,9 +91,18 @@ def classify_notice(
     )
 
 
-def _is_section_337(text: str) -> bool:
-    """A Section 337 (unfair import practices) notice, with no AD/CVD proceeding in it."""
-    return bool(re.search(r"\bsection 337\b|\b337-ta-", text)) and not re.search(
+# The Commission's other proceedings: Section 337 (patents), Section 332 fact-finding (competitive
+# conditions, economic effects, GSP advice) and Section 201 safeguards.
+_ITC_NOT_ADCVD = re.compile(
+    r"\bsection 337\b|\b337-ta-|\b332-\d|\bsection 332\b|competitive conditions|conditions of competition"
+    r"|economic effects?\b|probable (?:economic )?effects?\b|possible modifications|generalized system of"
+    r"|\bsafeguard|\bsection 20[12]\b|\bta-201-"
+)
+
+
+def _not_adcvd_at_itc(text: str) -> bool:
+    """A Commission notice of another kind of proceeding, with no AD/CVD proceeding in it."""
+    return bool(_ITC_NOT_ADCVD.search(text)) and not re.search(
         r"\b70[15]-ta-|\b731-ta-|dumping|countervailing", text
     )
 

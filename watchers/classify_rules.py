@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from watchers.classify_revokes import NOT_REVOKING
 from watchers.dashes import normalize_dashes
@@ -21,6 +21,7 @@ def normalise(text: str) -> str:
     text = _DOUBLE_QUOTES.sub("", text)
     text = _SPACES.sub(" ", text).strip().lower()
     text = re.sub(r"\banti-dumping\b", "antidumping", text)
+    text = re.sub(r"\b(changed|new)-(circumstances?|shipper)\b", r"\1 \2", text)
     text = re.sub(r"\bless[- ]than[- ]fair[- ]value\b", "less than fair value", text)
     # "Recission" is a frequent misspelling in real titles (e.g. 2022-22857).
     text = re.sub(r"\brecission\b", "rescission", text)
@@ -62,65 +63,6 @@ def case_types_from_words(text: str) -> tuple[CaseType, ...]:
     if _CVD_WORDS.search(text):
         kinds.append(CaseType.CVD)
     return tuple(kinds)
-
-
-_AGENCY_SLUGS = {
-    "international-trade-administration": Agency.ITA,
-    "international-trade-commission": Agency.USITC,
-}
-# The FR API lists the parent department alongside ITA; it decides nothing by itself.
-_NEUTRAL_SLUGS = {"commerce-department", "trade-representative-office-of-united-states"}
-_ITC_WORDS = re.compile(
-    r"investigations? nos?\.|\b70[15]-ta-|\b731-ta-|\bthe commission\b|international trade commission"
-    r"|\binstitution of\b|scheduling of (?:the )?(?:final|preliminary)|supplemental schedule"
-    r"|cancellation of hearing|; determinations?\.?$|\bcommission determinations?\b|\((?:\w+ )?review\)"
-    r"|(?<!initiation of )(?<!results of )\bfive-year reviews?\b(?!.*\bcommerce\b)"
-)
-_ITA_WORDS = re.compile(r"\bcommerce\b|enforcement and compliance|international trade administration")
-_ADCVD_WORDS = re.compile(
-    r"antidumping|countervailing|less than fair value|scope ruling|new shipper"
-    r"|changed circumstances|agreement suspending|suspension agreement on|circumvention inquir"
-    r"|determination of circumvention|anti-circumvention|sunset review of|from [a-z' ]+[:;]"
-    # Sunset reviews named first, in the wordings of 1998-2005 ("Final Results of Expedited Sunset
-    # Review: Brass Sheet and Strip From Germany", "October 1999 Sunset Reviews; Final Results ..."),
-    # but not another agency's "2023 and 2024 Sunset Review" of organic substances.
-    r"|\(sunset\)|results of (?:the )?(?:\w+ )?(?:sunset|five-year)|(?:expedited|full|five-year) sunset"
-    r"|sunset reviews?[:;]|(?<!\d )\bsunset reviews?\b(?! and substance)|five-year reviews?"
-    r"|\bnotice of court decision|not in harmony|pursuant to court|court of international trade"
-)
-
-
-def agency_from(agencies: Sequence[str], title: str, abstract: str) -> Agency:
-    """The agency from the FR API slugs, else from the words of the title and abstract (normalised)."""
-    for slug in agencies:
-        if slug in _AGENCY_SLUGS:
-            return _AGENCY_SLUGS[slug]
-    if any(slug not in _NEUTRAL_SLUGS for slug in agencies):
-        return Agency.OTHER
-    if _ITC_WORDS.search(title):
-        return Agency.USITC
-    if (
-        abstract
-        and re.search(r"\bthe commission\b|international trade commission \(commission\)", abstract)
-        and not _ITA_WORDS.search(abstract[:200])
-    ):
-        return Agency.USITC
-    if _ITA_WORDS.search(abstract[:300]):
-        return Agency.ITA
-    # "Product From Country: Subject" is how Commerce titles its case notices.
-    if re.search(r"\bfrom\b[^:;]*:", title) and _ADCVD_WORDS.search(title):
-        return Agency.ITA
-    if abstract and _OTHER_AGENCY_WORDS.search(abstract[:300]):
-        return Agency.OTHER
-    if _ADCVD_WORDS.search(title):
-        return Agency.ITA
-    return Agency.OTHER
-
-
-_OTHER_AGENCY_WORDS = re.compile(
-    r"\b(?:copyright office|homeland security|agriculture|occ|pbgc|trade representative"
-    r"|customs and border protection)\b"
-)
 
 
 # --- correction -----------------------------------------------------------------------------
@@ -213,7 +155,8 @@ _SUSPENSION = re.compile(
     r"|(?:\d{4} )?agreements? suspending|(?:\d{4} )?suspension agreements?(?! on)"
     r"|amendments? (?:to|of) (?:the )?(?:\d{4} )?agreements? suspending"
     r"|(?:intent to )?terminat\w*(?: of)? (?:the )?(?:\d{4} )?"
-    r"(?:suspension agreements?|agreements? suspending))"
+    r"(?:suspension agreements?|agreements? suspending"
+    r"|suspended (?:antidumping |countervailing )?(?:duty )?investigations?))"
 )
 _REVOCATION = re.compile(r"\brevocation\b|\brevok\w*")
 _OPPORTUNITY = re.compile(r"opportunity to request administrative review")
@@ -222,7 +165,11 @@ _REVIEW_INIT = re.compile(
 )
 _PRELIM_RESULTS = re.compile(r"preliminary results|preliminary determination of no shipments")
 _FINAL_RESULTS = re.compile(r"final results|determination of no shipments|amended results")
-_RESCISSION = re.compile(r"\brescission\b|\brescind\w*|partial rescission")
+# Before 1997 a review was "terminated", not rescinded ("Partial Termination of Review").
+_RESCISSION = re.compile(
+    r"\brescission\b|\brescind\w*|partial rescission|\btermination of (?:the )?[^;]*?\breviews?\b"
+    r"|partial termination"
+)
 _ADMIN_REVIEW = re.compile(r"administrative review")
 _INV_INIT = re.compile(
     r"initiation of (?:the )?(?:less than fair value|countervailing duty|antidumping duty)"
@@ -235,10 +182,11 @@ _PRELIM_DET = re.compile(
 _FINAL_DET = re.compile(r"final (?:[\w-]+ ){0,4}?determinations?|affirmative final|negative final")
 _ITC_INVESTIGATION = re.compile(
     r"institution of [^;]*investigations?|scheduling of (?:the )?(?:final|preliminary) phase"
-    r"|supplemental schedule for (?:the )?final phase|; determinations?\.?$|^determinations?\.?$"
+    r"|supplemental schedule for (?:the )?final phase|revised schedule"
+    r"|; determinations?\.?$|^determinations?\.?$"
 )
 _ITC_INVESTIGATION_STEP = re.compile(
-    r"institution of [^;]*investigations?|scheduling of|supplemental schedule"
+    r"institution of [^;]*investigations?|scheduling of|supplemental schedule|revised schedule"
 )
 _ITC_HEARING = re.compile(r"cancellation of (?:the )?hearing|hearing")
 

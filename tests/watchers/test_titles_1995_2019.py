@@ -130,3 +130,47 @@ def test_the_fr_path_passes_the_api_document_type() -> None:
     )
     assert classify_read(meta, None).revokes is Revokes.NONE
     assert classify_read(replace(meta, document_type="Notice"), None).revokes is Revokes.FULL
+
+
+MORE_WORDINGS = [
+    # Real: the Commission's Section 332 fact-finding is no AD/CVD investigation (2016-08269, 2015-17418).
+    (
+        "Aluminum: Competitive Conditions Affecting the U.S. Industry Institution of Investigation and "
+        "Scheduling of Hearing",
+        NoticeKind.OTHER,
+    ),
+    ("Generalized System of Preferences: Possible Modifications, 2014 Review", NoticeKind.OTHER),
+    # Real (2015-20301): scheduling a five-year review is procedure.
+    (
+        "Prestressed Concrete Steel Wire Strand From China; Scheduling of Expedited Five-Year Reviews",
+        NoticeKind.OTHER,
+    ),
+    # CONSTRUCTED from the wordings of the 1990s: a review "terminated" is rescinded; a hyphenated
+    # changed-circumstances review; a suspended investigation terminated; the ITC's revised schedule.
+    (
+        "Termination of Antidumping Duty Administrative Review: Certain Pasta From Italy",
+        NoticeKind.REVIEW_RESCISSION,
+    ),
+    (
+        "Notice of Preliminary Results of Changed-Circumstances Antidumping Duty Administrative Review: "
+        "Certain Pasta From Italy",
+        NoticeKind.CHANGED_CIRCUMSTANCES_REVIEW,
+    ),
+    (
+        "Notice of Termination of Suspended Antidumping Duty Investigation: Certain Pasta From Italy",
+        NoticeKind.SUSPENSION_AGREEMENT,
+    ),
+    (
+        "Certain Pasta From Italy and Turkey; Notice of Revised Schedule for the Subject Investigations",
+        NoticeKind.ITC_INVESTIGATION,
+    ),
+    (
+        "Sunset Review of Antidumping Duty Order on Certain Pasta From Italy; Final Results",
+        NoticeKind.SUNSET_RESULTS,
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "kind"), MORE_WORDINGS)
+def test_more_wordings_of_the_era(title: str, kind: NoticeKind) -> None:
+    assert classify_notice(title=title).kind is kind
