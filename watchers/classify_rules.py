@@ -123,7 +123,12 @@ _PRACTICE = re.compile(
 # A subject that opens with the revocation ("Revocation of Antidumping Duty Orders Pursuant to
 # Five-Year (Sunset) Reviews") is the revocation, whatever review led to it.
 _REVOCATION_FIRST = re.compile(r"^(?:notice of )?(?:partial )?revocation\b")
-_COURT = re.compile(r"court decisions?|pursuant to (?:the )?court|court of international trade")
+# A NAFTA binational panel reviews Commerce in the court's stead: results issued "Pursuant to NAFTA
+# Binational Panel Remand" are results under a court decision.
+_COURT = re.compile(
+    r"court decisions?|pursuant to (?:the )?court|court of international trade"
+    r"|pursuant to (?:the )?(?:nafta )?(?:binational )?panel (?:remand|decision)"
+)
 _CIRCUMVENTION = re.compile(r"circumvent")
 _SCOPE = re.compile(r"\bscope (?:rulings?|inquir|determination|ruling applications)")
 _NEW_SHIPPER = re.compile(r"new shipper")

@@ -174,3 +174,13 @@ MORE_WORDINGS = [
 @pytest.mark.parametrize(("title", "kind"), MORE_WORDINGS)
 def test_more_wordings_of_the_era(title: str, kind: NoticeKind) -> None:
     assert classify_notice(title=title).kind is kind
+
+
+def test_results_under_a_nafta_panel_remand_are_a_court_decision() -> None:
+    # CONSTRUCTED in the wording Commerce used for results under a binational panel's remand.
+    title = (
+        "Notice of Final Results of Antidumping Duty Administrative Review Pursuant to NAFTA Binational "
+        "Panel Remand: Certain Pasta From Mexico"
+    )
+    assert classify_notice(title=title).kind is NoticeKind.COURT_DECISION
+    assert classify_notice(title="NAFTA Panel Reviews; Completion of Panel Review").kind is NoticeKind.OTHER
