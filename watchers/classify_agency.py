@@ -13,6 +13,24 @@ _AGENCY_SLUGS = {
 }
 # The FR API lists the parent department alongside ITA; it decides nothing by itself.
 _NEUTRAL_SLUGS = {"commerce-department", "trade-representative-office-of-united-states"}
+# An agency the FR API gives by name only (`name`, or `raw_name` on older documents), as its slug.
+_NAME_SLUGS = {
+    "department-of-commerce": "commerce-department",
+    "import-administration": "international-trade-administration",  # ITA's AD/CVD unit until 2013
+    "united-states-international-trade-commission": "international-trade-commission",
+    "us-international-trade-commission": "international-trade-commission",
+    "usitc": "international-trade-commission",
+    "office-of-the-united-states-trade-representative": "trade-representative-office-of-united-states",
+}
+
+
+def agency_slug(agency: str) -> str:
+    """An FR API agency slug, or a name ("International Trade Administration", "DEPARTMENT OF
+    COMMERCE") as the slug it stands for."""
+    slug = re.sub(r"[^a-z0-9]+", "-", agency.lower().replace("u.s.", "us")).strip("-")
+    return _NAME_SLUGS.get(slug, slug)
+
+
 _ITC_WORDS = re.compile(
     r"investigations? nos?\.|\b70[15]-ta-|\b731-ta-|\bthe commission\b|international trade commission"
     r"|\binstitution of\b|scheduling of (?:the )?(?:final|preliminary)|supplemental schedule"
@@ -35,11 +53,13 @@ _ADCVD_WORDS = re.compile(
 
 
 def agency_from(agencies: Sequence[str], title: str, abstract: str) -> Agency:
-    """The agency from the FR API slugs, else from the words of the title and abstract (normalised)."""
-    for slug in agencies:
+    """The agency from the FR API's agencies (slugs or names), else from the words of the title and
+    abstract (normalised)."""
+    slugs = [agency_slug(agency) for agency in agencies if agency.strip()]
+    for slug in slugs:
         if slug in _AGENCY_SLUGS:
             return _AGENCY_SLUGS[slug]
-    if any(slug not in _NEUTRAL_SLUGS for slug in agencies):
+    if any(slug not in _NEUTRAL_SLUGS for slug in slugs):
         return Agency.OTHER
     if _ITC_WORDS.search(title):
         return Agency.USITC

@@ -45,6 +45,33 @@ def test_kind_and_revokes_from_the_title_alone(row: dict[str, str]) -> None:
     assert (result.kind.value, result.revokes.value) == (row["kind"], row["revokes"]), row["title"]
 
 
+# How the FR API names each agency on a document: a slug, a name, or (older documents) a raw name only.
+AGENCY_FORMS = {
+    "ita": [
+        ("commerce-department", "international-trade-administration"),
+        ("Commerce Department", "International Trade Administration"),
+        ("DEPARTMENT OF COMMERCE", "International Trade Administration"),
+    ],
+    "usitc": [
+        ("international-trade-commission",),
+        ("International Trade Commission",),
+        ("INTERNATIONAL TRADE COMMISSION",),
+    ],
+}
+
+
+@pytest.mark.parametrize("row", rows(), ids=_id)
+def test_the_agency_read_the_same_from_its_slug_or_its_name(row: dict[str, str]) -> None:
+    """An agency given by name only must not turn a Commerce or Commission notice into `other`."""
+    results = {
+        classify_notice(title=row["title"], agencies=form, document_type=row["type"] or None)
+        for form in AGENCY_FORMS[row["agency"]]
+    }
+    assert len(results) == 1, (row["title"], results)
+    (result,) = results
+    assert (result.kind.value, result.revokes.value) == (row["kind"], row["revokes"]), row["title"]
+
+
 def test_fixture_covers_every_year_and_the_wording_families() -> None:
     years = {int(r["year"]) for r in rows()}
     assert set(range(1995, 2020)) <= years
