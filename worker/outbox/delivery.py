@@ -84,8 +84,13 @@ async def deliver_due_alerts(
         for alert in claimed:
             assert alert.id is not None
             subscriber = session.get(Subscriber, alert.subscriber_id)
+            if subscriber is not None and unsubscribed_from(subscriber, alert):
+                close_unsubscribed(alert)  # stopped after it was queued: by no channel, ever
+                session.add(alert)
+                report.unsubscribed += 1
+                continue
             work.append((alert.id, alert, subscriber, thread_of(session, alert)))
-    report.claimed = len(work)
+    report.claimed = len(claimed)
     if work:
         async with mailer.connection() as connection:
             await _send_claimed(
@@ -134,10 +139,6 @@ async def _send_claimed(
         try:
             if subscriber is None:
                 raise DeliveryError("subscriber no longer exists", permanent=True)
-            if unsubscribed_from(subscriber, alert):
-                mark_unsubscribed(engine, alert_id, kind=alert.kind)
-                report.unsubscribed += 1
-                continue
             message = build_alert_message(
                 alert,
                 recipient=subscriber.email,
@@ -343,15 +344,11 @@ def build_alert_message(
     )
 
 
-def mark_unsubscribed(engine: Engine, alert_id: int, *, kind: str) -> None:
-    """Close a claimed alert unsent: its subscriber stopped its kind after it was queued."""
-    with transaction(engine) as session:
-        row = store.load_alert(session, alert_id)
-        if row is not None:
-            row.status = "unsubscribed"
-            row.claimed_until = None
-            row.last_error = f"not sent: the subscriber unsubscribed from {kind}"
-            session.add(row)
+def close_unsubscribed(alert: Alert) -> None:
+    """A claimed alert whose subscriber stopped its kind (or the digest) after it was queued: not sent."""
+    alert.status = "unsubscribed"
+    alert.claimed_until = None
+    alert.last_error = f"not sent: the subscriber unsubscribed from {alert.kind}"
 
 
 def _record_failure(
