@@ -1,0 +1,67 @@
+"""When entries decided by final results liquidate: CBP instructions, appeals, deemed liquidation (1504(d)).
+
+Commerce's final results state that it intends to issue assessment instructions to CBP no earlier
+than 35 days after publication (the time for a summons to the Court of International Trade, 28
+U.S.C. 2636(c), and for an injunction); an appeal keeps liquidation suspended until the court's
+decision is final (19 U.S.C. 1516a(c)(2), (e)). Once the suspension is lifted, CBP must liquidate
+within six months of receiving notice of it, or the entry is deemed liquidated at the rate asserted
+at entry, i.e. the deposit (19 U.S.C. 1504(d)); publication of unappealed final results is notice
+to CBP (International Trading Co. v. United States, 281 F.3d 1268 (Fed. Cir. 2002)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+WINDOW_KINDS = ("instructions", "liquidation", "deemed_liquidation", "suspended_by_appeal")
+INSTRUCTIONS_AFTER_DAYS = 35  # "no earlier than 35 days after the date of publication of the final results"
+INSTRUCTIONS_WITHIN_DAYS = 90  # the injunction window those notices name; instructions usually follow by then
+DEEMED_LIQUIDATION_MONTHS = 6  # 19 U.S.C. 1504(d)
+
+
+@dataclass(frozen=True)
+class DatedWindow:
+    """A dated span with its rule: earliest..latest (inclusive); latest is a deadline when set."""
+
+    kind: str  # one of WINDOW_KINDS
+    earliest: date | None
+    latest: date | None
+    rule: str
+
+
+@dataclass(frozen=True)
+class LiquidationOutlook:
+    """The expected windows after final results and the date interest is projected to."""
+
+    windows: tuple[DatedWindow, ...]
+    suspended: bool  # True while an appeal keeps liquidation suspended with no end date known
+    interest_until: date | None  # the last day CBP can liquidate before deemed liquidation
+    rule: str
+
+    def window(self, kind: str) -> DatedWindow | None:
+        return next((w for w in self.windows if w.kind == kind), None)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's last day (Aug 31 + 6 -> Feb 28/29)."""
+    raise NotImplementedError
+
+
+def liquidation_outlook(
+    results_published: date,
+    *,
+    appealed: bool = False,
+    court_decision_published: date | None = None,
+    cbp_notice_date: date | None = None,
+) -> LiquidationOutlook:
+    """Windows for entries decided by final results published on results_published.
+
+    Not appealed: instructions from results_published + 35 days (within ~90); liquidation from
+    then until the deemed-liquidation deadline, six months after CBP's notice (cbp_notice_date when
+    known, else the publication, per International Trading Co.). Appealed: suspended with no date
+    until court_decision_published (the notice of the final court decision, 19 U.S.C. 1516a(e)),
+    after which the same windows run from that notice. interest_until is the deemed-liquidation
+    deadline: the latest liquidation date, so projected interest is an upper bound.
+    """
+    raise NotImplementedError
