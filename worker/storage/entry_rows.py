@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from worker.storage.models import Entry, EntryAssessment, Importer
+from worker.storage.models import Entry, EntryAssessment, Importer, Notice
 
 
 def replace_importer_entries(session: Session, importer_id: int, entries: Sequence[Entry]) -> int:
@@ -67,3 +67,9 @@ def list_entries_with_importers(
     return list(
         session.exec(query.order_by(col(Importer.name), col(Entry.case_number), col(Entry.entry_date)))
     )
+
+
+def list_notices_of_kinds(session: Session, kinds: Iterable[str]) -> list[Notice]:
+    """Every stored notice of these kinds, oldest publication first (results notices are few)."""
+    query = select(Notice).where(col(Notice.kind).in_(list(kinds)))
+    return list(session.exec(query.order_by(col(Notice.publication_date), col(Notice.id))))
