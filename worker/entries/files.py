@@ -203,9 +203,6 @@ def import_entries(
 ) -> EntryImport:
     """Parse, and only when no line is bad, replace the importer's entries with the file's in one
     transaction (a re-import of the same file leaves the same entries). LookupError: no such importer."""
-    parsed = parse_entries(path, importer=importer, sheet=sheet)
-    if parsed.errors:
-        return EntryImport(parsed, dry_run=dry_run)
     with Session(engine, expire_on_commit=False) as session:
         owner = store.load_importer(session, importer)
         if owner is None or owner.id is None:
@@ -213,6 +210,9 @@ def import_entries(
                 f"no importer named {importer!r}; import its portfolio, "
                 "or add a subscriber with --create-importer"
             )
+        parsed = parse_entries(path, importer=owner.name, sheet=sheet)
+        if parsed.errors:
+            return EntryImport(parsed, dry_run=dry_run)
         products = [p for p, _ in people.list_products_with_importers(session, owner.name)]
         by_sku = {p.sku: p for p in products}
         entries = [
