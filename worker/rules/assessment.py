@@ -1,12 +1,9 @@
-"""What a review's results cost one entry: the assessment rate, duty, difference from the deposit, interest.
+"""What a review's results cost one entry: assessed duty, difference from the deposit, interest (1677g).
 
-The rate (choose_assessment_rate): final results assess each entry at the importer-specific rate
-where the notice gives one (19 CFR 351.212(b)(1)), else at the rate of the entry's company found by
-the 19 CFR 351.107 cascade (worker/rules/cascade.py), else at the rate the notice names for
-companies not individually reviewed; preliminary results give the same figures as a projection;
-a review rescinded (for the company, or whole) or never requested leaves the entries to be
-assessed at the deposit rate in force at entry (19 CFR 351.212(c)); amended final results or a
-court decision not in harmony replace the rate for the companies they name (19 U.S.C. 1516a(e)).
+The rate comes from choose_assessment_rate (worker/rules/assessment_rate.py, re-exported here):
+importer-specific, else the company's (351.107 cascade), else the unreviewed companies' rate;
+the deposit rate at entry for rescinded or unrequested reviews (19 CFR 351.212(c)); court
+decisions and amended results replace it (19 U.S.C. 1516a(e)).
 
 The figures (assess_entry): assessed duty = entered value x rate; difference = assessed duty -
 deposit paid (+ additional duty owed, - refund); interest on the difference under 19 U.S.C. 1677g
@@ -19,36 +16,42 @@ cent at each entry's figures; totals are sums of the rounded figures (worker/rul
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from worker.rules.cascade import RateOption
-from worker.rules.interest import InterestRateTable, InterestResult
+from worker.rules.assessment_rate import (
+    NOTICE_KINDS,
+    RATE_RULES,
+    RATE_SOURCES,
+    AssessmentRate,
+    EntryLine,
+    EntryParty,
+    ImporterRate,
+    ResultsNotice,
+    choose_assessment_rate,
+)
+from worker.rules.interest import InterestRateTable, InterestResult, compute_interest
+from worker.rules.money import ZERO, percent_of
 from worker.rules.review_period import OrderDates
 
-# Which rate assesses the entry.
-RATE_SOURCES = ("importer_specific", "company", "unreviewed_companies", "deposit_at_entry")
-# The results notices that decide a period's entries, and what each does.
-NOTICE_KINDS = ("preliminary", "final", "amended_final", "court_decision", "rescission", "no_review")
+__all__ = [
+    "NOTICE_KINDS",
+    "RATE_RULES",
+    "RATE_SOURCES",
+    "AssessmentRate",
+    "AssessmentTotals",
+    "EntryAssessment",
+    "EntryLine",
+    "EntryParty",
+    "ImporterRate",
+    "ResultsNotice",
+    "assess_entry",
+    "choose_assessment_rate",
+    "total_assessments",
+]
 
-RATE_RULES: dict[str, str] = {
-    "importer_specific": "19 CFR 351.212(b)(1): the importer-specific assessment rate the results give",
-    "company": "19 CFR 351.212(b)(1); 19 CFR 351.107: the rate of the entry's company in the results",
-    "unreviewed_companies": (
-        "19 CFR 351.212(b)(1): the rate the results name for companies not individually reviewed"
-    ),
-    "deposit_at_entry": (
-        "19 CFR 351.212(c): review rescinded or not requested, assessed at the deposit rate in force at entry"
-    ),
-}
-RULE_COURT = (
-    "19 U.S.C. 1516a(e): a court decision not in harmony with the results replaces the rate for the "
-    "entries it covers"
-)
-RULE_AMENDED = "amended final results replace the rate they correct (19 CFR 351.224(e))"
-RULE_PROJECTED = "preliminary results: a projection, not the assessment (19 CFR 351.213(h))"
 RULE_ASSESSED = "assessed duty = entered value x assessment rate, rounded half up to the cent"
 RULE_DIFFERENCE = "difference = assessed duty - deposit paid: positive is owed, negative is refunded"
 RULE_PROVISIONAL_CAP = (
@@ -58,71 +61,10 @@ RULE_PROVISIONAL_CAP = (
 RULE_NO_INTEREST_BEFORE_ORDER = (
     "19 U.S.C. 1677g(a): no interest on entries made before the order was published"
 )
-
-
-@dataclass(frozen=True)
-class EntryLine:
-    """The figures of one entry summary line for one case (USD, percent ad valorem)."""
-
-    entry_number: str
-    entry_date: date
-    entered_value_usd: Decimal
-    deposit_rate_pct: Decimal
-    deposit_paid_usd: Decimal
-
-
-@dataclass(frozen=True)
-class EntryParty:
-    """Who an entry's rate depends on: the importer of record and the companies of the 351.107 cascade."""
-
-    importer: str
-    exporter: str | None
-    producer: str | None
-    country: str  # ISO 3166 alpha-2
-
-
-@dataclass(frozen=True)
-class ImporterRate:
-    """An importer-specific assessment rate a results notice gives (percent ad valorem)."""
-
-    importer: str
-    exporter: str  # the respondent whose sales it belongs to; '' when the notice does not say
-    rate_pct: Decimal
-
-
-@dataclass(frozen=True)
-class ResultsNotice:
-    """A notice that decides a period's entries: results, amended results, a court decision, a rescission."""
-
-    document_number: str
-    case_number: str
-    kind: str  # one of NOTICE_KINDS
-    published: date
-    period_start: date | None = None
-    period_end: date | None = None
-    company_rates: tuple[RateOption, ...] = ()  # the notice's rate rows, for the 351.107 cascade
-    importer_rates: tuple[ImporterRate, ...] = ()
-    unreviewed_rate_pct: Decimal | None = None  # the rate named for companies not individually reviewed
-    rescinded_companies: tuple[str, ...] = ()  # a rescission with none listed rescinds the whole review
-
-    def __post_init__(self) -> None:
-        if self.kind not in NOTICE_KINDS:
-            raise ValueError(f"unknown results notice kind {self.kind!r}; expected one of {NOTICE_KINDS}")
-
-
-@dataclass(frozen=True)
-class AssessmentRate:
-    """The rate that assesses an entry, which rule chose it and the notice it comes from."""
-
-    rate_pct: Decimal
-    which: str  # one of RATE_SOURCES
-    source_document_number: str  # the deciding notice ('' for a deposit rate with no notice)
-    projected: bool  # True when only preliminary results decide it
-    rule: str
-    cascade_step: str = ""  # for 'company'/'unreviewed_companies' by cascade: the 351.107 step
-    matched_name: str = ""  # the company or importer name the rate was matched to
-    match_status: str = ""  # exact, alias or fuzzy (worker/rules/names.py)
-    notes: tuple[str, ...] = ()
+RULE_NO_DIFFERENCE = "no difference from the deposit, so no interest"
+NOTE_NO_ORDER_DATES = (
+    "the order's dates were not given: the provisional-measures cap and 1677g(a)'s start were not checked"
+)
 
 
 @dataclass(frozen=True)
@@ -165,25 +107,6 @@ class AssessmentTotals:
     projected: bool  # any entry only projected
 
 
-def choose_assessment_rate(
-    party: EntryParty,
-    entry: EntryLine,
-    notices: Sequence[ResultsNotice],
-    *,
-    aliases: Mapping[str, str] | None = None,
-    threshold: int,
-) -> AssessmentRate:
-    """The assessment rate for one entry from the notices of its case and period (any order).
-
-    The governing notice is the newest decisive one: a court decision or amended final results
-    naming the entry's company (or importer) win over the final results; final results over
-    preliminary ones (then projected=True). A rescission naming the company (or the whole
-    review), or a no_review notice, gives the deposit rate at entry. ValueError when no notice
-    is given or notices of several cases are mixed.
-    """
-    raise NotImplementedError
-
-
 def assess_entry(
     entry: EntryLine,
     rate: AssessmentRate,
@@ -199,9 +122,71 @@ def assess_entry(
     entries before the ITC's final determination have the provisional-measures cap
     (1671f(a)/1673f(a)); without them neither applies (stated in notes).
     """
-    raise NotImplementedError
+    for label, value in (
+        ("entered value", entry.entered_value_usd),
+        ("deposit paid", entry.deposit_paid_usd),
+        ("assessment rate", rate.rate_pct),
+    ):
+        if value < 0:
+            raise ValueError(f"entry {entry.entry_number}: the {label} cannot be negative ({value})")
+    notes: list[str] = []
+    expected_deposit = percent_of(entry.entered_value_usd, entry.deposit_rate_pct)
+    if abs(expected_deposit - entry.deposit_paid_usd) > Decimal("0.01"):
+        notes.append(
+            f"the deposit paid ({entry.deposit_paid_usd}) is not entered value x deposit rate "
+            f"({expected_deposit}): the difference is taken from the deposit paid"
+        )
+    assessed = percent_of(entry.entered_value_usd, rate.rate_pct)
+    difference = assessed - entry.deposit_paid_usd
+    difference_rule = RULE_DIFFERENCE
+    if order is None:
+        notes.append(NOTE_NO_ORDER_DATES)
+    elif order.itc_final_published is not None and entry.entry_date < order.itc_final_published:
+        difference_rule = f"{RULE_DIFFERENCE}; {RULE_PROVISIONAL_CAP}"
+        difference = min(difference, ZERO)
+    interest: InterestResult | None = None
+    if difference == 0:
+        interest_rule = RULE_NO_DIFFERENCE
+    elif order is not None and entry.entry_date < order.order_published:
+        interest_rule = RULE_NO_INTEREST_BEFORE_ORDER
+    else:
+        interest = compute_interest(
+            abs(difference),
+            direction="underpayment" if difference > 0 else "overpayment",
+            start=entry.entry_date,
+            end=interest_until,
+            rates=interest_rates,
+            corporate=corporate,
+        )
+        interest_rule = interest.rule
+        notes.extend(interest.notes)
+    interest_usd = ZERO if interest is None else interest.interest_usd
+    return EntryAssessment(
+        entry=entry,
+        rate=rate,
+        assessed_duty_usd=assessed,
+        difference_usd=difference,
+        interest_usd=interest_usd if difference >= 0 else -interest_usd,
+        interest=interest,
+        assessed_rule=RULE_ASSESSED,
+        difference_rule=difference_rule,
+        interest_rule=interest_rule,
+        notes=tuple(notes),
+    )
 
 
 def total_assessments(assessments: Sequence[EntryAssessment]) -> AssessmentTotals:
     """Totals summed from the rounded per-entry figures."""
-    raise NotImplementedError
+    differences = [a.difference_usd for a in assessments]
+    interests = [a.interest_usd for a in assessments]
+    return AssessmentTotals(
+        entries=len(assessments),
+        deposit_paid_usd=sum((a.entry.deposit_paid_usd for a in assessments), ZERO),
+        assessed_duty_usd=sum((a.assessed_duty_usd for a in assessments), ZERO),
+        owed_usd=sum((d for d in differences if d > 0), ZERO),
+        refund_usd=-sum((d for d in differences if d < 0), ZERO),
+        interest_owed_usd=sum((i for i in interests if i > 0), ZERO),
+        interest_refund_usd=-sum((i for i in interests if i < 0), ZERO),
+        net_usd=sum((a.total_usd for a in assessments), ZERO),
+        projected=any(a.projected for a in assessments),
+    )

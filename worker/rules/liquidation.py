@@ -11,13 +11,36 @@ to CBP (International Trading Co. v. United States, 281 F.3d 1268 (Fed. Cir. 200
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 WINDOW_KINDS = ("instructions", "liquidation", "deemed_liquidation", "suspended_by_appeal")
 INSTRUCTIONS_AFTER_DAYS = 35  # "no earlier than 35 days after the date of publication of the final results"
 INSTRUCTIONS_WITHIN_DAYS = 90  # the injunction window those notices name; instructions usually follow by then
 DEEMED_LIQUIDATION_MONTHS = 6  # 19 U.S.C. 1504(d)
+
+RULE_INSTRUCTIONS = (
+    "final results: Commerce issues assessment instructions to CBP no earlier than 35 days after "
+    "publication; with a timely summons, CBP may not liquidate until the injunction window (90 days) ends"
+)
+RULE_LIQUIDATION = (
+    "CBP liquidates after the instructions and at the latest within six months of notice that the "
+    "suspension is lifted (19 U.S.C. 1504(d))"
+)
+RULE_DEEMED = (
+    "19 U.S.C. 1504(d): not liquidated within six months of CBP's notice that the suspension is lifted, "
+    "the entry is deemed liquidated at the rate asserted at entry (the deposit)"
+)
+RULE_NOTICE_PUBLICATION = (
+    "CBP's notice taken as the publication of the final results "
+    "(International Trading Co. v. United States, 281 F.3d 1268 (Fed. Cir. 2002))"
+)
+RULE_APPEAL = (
+    "appealed to the Court of International Trade: liquidation stays suspended until the court's "
+    "decision is final and its notice published (19 U.S.C. 1516a(c)(2), (e))"
+)
+RULE_INTEREST_UNTIL = "interest projected to the deemed-liquidation deadline: an upper bound"
 
 
 @dataclass(frozen=True)
@@ -45,7 +68,9 @@ class LiquidationOutlook:
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, clamped to the month's last day (Aug 31 + 6 -> Feb 28/29)."""
-    raise NotImplementedError
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def liquidation_outlook(
@@ -64,4 +89,30 @@ def liquidation_outlook(
     after which the same windows run from that notice. interest_until is the deemed-liquidation
     deadline: the latest liquidation date, so projected interest is an upper bound.
     """
-    raise NotImplementedError
+    if court_decision_published is not None and court_decision_published < results_published:
+        raise ValueError("the court decision's notice cannot precede the final results it decides on")
+    if appealed and court_decision_published is None:
+        window = DatedWindow("suspended_by_appeal", results_published, None, RULE_APPEAL)
+        return LiquidationOutlook(windows=(window,), suspended=True, interest_until=None, rule=RULE_APPEAL)
+    lifted = court_decision_published if appealed and court_decision_published else results_published
+    notice = cbp_notice_date or lifted
+    notice_rule = (
+        "CBP's notice of the lifted suspension given" if cbp_notice_date else RULE_NOTICE_PUBLICATION
+    )
+    if appealed:
+        notice_rule = f"{RULE_APPEAL}; {notice_rule if cbp_notice_date else 'notice: the court decision'}"
+    instructions = DatedWindow(
+        "instructions",
+        lifted + timedelta(days=INSTRUCTIONS_AFTER_DAYS),
+        lifted + timedelta(days=INSTRUCTIONS_WITHIN_DAYS),
+        RULE_INSTRUCTIONS,
+    )
+    deadline = add_months(notice, DEEMED_LIQUIDATION_MONTHS)
+    liquidation = DatedWindow("liquidation", instructions.earliest, deadline, RULE_LIQUIDATION)
+    deemed = DatedWindow("deemed_liquidation", deadline, deadline, f"{RULE_DEEMED}; {notice_rule}")
+    return LiquidationOutlook(
+        windows=(instructions, liquidation, deemed),
+        suspended=False,
+        interest_until=deadline,
+        rule=f"{RULE_LIQUIDATION}; {RULE_INTEREST_UNTIL}",
+    )

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from worker.rules.countries import case_type_of
 
 RULE_AD_FIRST = (
     "19 CFR 351.213(e)(1)(ii): first AD review period, from the suspension of liquidation to the end "
@@ -67,7 +69,12 @@ class ReviewPeriod:
 
 def not_subject_reason(entry_date: date, order: OrderDates) -> str | None:
     """Why an entry is outside the order's duties (before suspension, gap period), else None."""
-    raise NotImplementedError
+    if entry_date < order.suspension_date:
+        return RULE_BEFORE_SUSPENSION
+    gap_start, gap_end = order.provisional_end, order.itc_final_published
+    if gap_start is not None and gap_end is not None and gap_start < entry_date < gap_end:
+        return RULE_GAP
+    return None
 
 
 def review_period_for(
@@ -77,9 +84,37 @@ def review_period_for(
 
     A stated period of the same case (from a results notice) that holds the date wins.
     """
-    raise NotImplementedError
+    if not_subject_reason(entry_date, order) is not None:
+        return None
+    for period in stated_periods:
+        if period.case_number == order.case_number and period.holds(entry_date):
+            return period
+    return review_periods(order, through=entry_date)[-1]
+
+
+def _first_period_end(order: OrderDates) -> date:
+    first_anniversary = date(order.order_published.year + 1, order.anniversary_month, 1)
+    if case_type_of(order.case_number) == "CVD":
+        return date(first_anniversary.year - 1, 12, 31)
+    return first_anniversary - timedelta(days=1)
 
 
 def review_periods(order: OrderDates, *, through: date) -> tuple[ReviewPeriod, ...]:
     """The computed periods of an order, first to the one holding `through`."""
-    raise NotImplementedError
+    cvd = case_type_of(order.case_number) == "CVD"
+    end = _first_period_end(order)
+    if end < order.suspension_date:
+        raise ValueError(
+            f"{order.case_number}: the suspension of liquidation ({order.suspension_date}) is after the "
+            f"first period's end ({end}); check the order's dates"
+        )
+    periods = [
+        ReviewPeriod(
+            order.case_number, order.suspension_date, end, True, RULE_CVD_FIRST if cvd else RULE_AD_FIRST
+        )
+    ]
+    while periods[-1].end < through:
+        start = periods[-1].end + timedelta(days=1)
+        end = date(start.year, 12, 31) if cvd else date(start.year + 1, start.month, 1) - timedelta(days=1)
+        periods.append(ReviewPeriod(order.case_number, start, end, False, RULE_CVD if cvd else RULE_AD))
+    return tuple(periods)
