@@ -20,9 +20,14 @@ ROLES = frozenset({"importer", "counsel"})  # ops read the weekly digest's open 
 WINDOW_LABELS = {
     "instructions": "Commerce's instructions to CBP",
     "liquidation": "Liquidation by CBP",
-    "deemed_liquidation": "Deemed liquidated (at the deposit) if CBP has not liquidated by",
+    "deemed_liquidation": "Deemed liquidated at the deposit, if CBP has not liquidated",
     "suspended_by_appeal": "Liquidation suspended by an appeal",
 }
+
+
+def shown_entry_number(number: str) -> str:
+    """AB100000012 as CBP prints it: AB1-0000001-2 (filer code, number, check digit)."""
+    return f"{number[:3]}-{number[3:10]}-{number[10:]}" if len(number) == 11 else number
 
 
 def _money(value: object) -> str:
@@ -35,7 +40,7 @@ def entry_rows_view(decision: Decision) -> list[EntryRowView]:
         entry, assessed = decided.entry, decided.assessment
         rows.append(
             {
-                "entry_number": entry.entry_number,
+                "entry_number": shown_entry_number(entry.entry_number),
                 "entry_date": entry.entry_date.isoformat(),
                 "sku": entry.sku,
                 "company": entry.exporter or entry.producer,

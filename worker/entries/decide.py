@@ -115,7 +115,9 @@ def _decide(
     threshold: int,
     now: datetime,
 ) -> list[DecidedEntry]:
-    in_force = [n for n in notices if n.period_start is None or n.period_start == current.period_start]
+    in_force = [
+        n for n in notices if (n.period_start, n.period_end) == (current.period_start, current.period_end)
+    ]
     interest_until = outlook.interest_until or current.published
     decided: list[DecidedEntry] = []
     for entry in entries:
@@ -124,7 +126,7 @@ def _decide(
         )
         party = rules.EntryParty(importer.name, entry.exporter or None, entry.producer or None, entry.country)
         rate = rules.choose_assessment_rate(party, line, in_force, aliases=aliases, threshold=threshold)
-        if rate.source_document_number != current.document_number:
+        if not decides(rate, current):
             continue
         assessed = rules.assess_entry(line, rate, interest_until=interest_until, interest_rates=rates)
         assert entry.id is not None
@@ -148,6 +150,19 @@ def _decide(
         )
         decided.append(DecidedEntry(entry, assessed, row))
     return decided
+
+
+def decides(rate: rules.AssessmentRate, notice: rules.ResultsNotice) -> bool:
+    """Whether `notice` is what assesses the entry: it governs the rate, and names the entry's
+    company (or importer, or the rate of companies not individually reviewed), or rescinds its review.
+    An entry of a company the results do not name was not under review: the notice does not decide it."""
+    if rate.source_document_number != notice.document_number:
+        return False
+    if rate.which == "deposit_at_entry":
+        return notice.kind in ("rescission", "no_review")
+    if rate.which == "unreviewed_companies":
+        return notice.unreviewed_rate_pct is not None
+    return True
 
 
 def _match_named(rate: rules.AssessmentRate) -> str:

@@ -1,0 +1,78 @@
+"""Entry alerts as mailed: each importer's own entries only, the golden email, never in the log."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from notifier.mailer import SmtpMailer, parse_smtp_url
+from tests.notifier.golden_support import assert_golden
+from tests.support.fixtures import fixture
+from tests.support.mail import SmtpServer
+from tests.worker.entries.support import import_file, importer_with_subscribers, ingest_notice
+from worker.outbox.delivery import build_alert_message, deliver_due_alerts
+
+GULF, HARBOR = "Gulf Seafood Imports LLC", "Harbor Foods Corp."
+SHRIMP_FINAL = "constructed_final_results_ad_shrimp_india.xml"
+TITLE = "Certain Frozen Warmwater Shrimp From India: Final Results of Antidumping Duty Administrative Review; 2022-2023"
+NOW = datetime(2024, 9, 9, 12, 0, tzinfo=UTC)
+SENDER = "adcvd-watch <alerts@adcvd-watch.localhost>"
+GULF_ENTRIES = ("0000001", "0000002", "0000003", "0000004")  # the numbers, however written
+HARBOR_ENTRIES = ("0000101",)
+TEST_SERVER_LOG = "mail.log"  # aiosmtpd, the test's SMTP server, logs every line it receives
+
+
+@pytest.fixture
+def two_importers(engine: Engine) -> Engine:
+    importer_with_subscribers(
+        engine, GULF, ("buyer@gulf.example", "importer"), ("counsel@law.example", "counsel")
+    )
+    importer_with_subscribers(
+        engine, HARBOR, ("ops@harbor.example", "importer"), ("counsel@law.example", "counsel")
+    )
+    import_file(engine, fixture("entries", "shrimp_entries.csv"), GULF, NOW)
+    import_file(engine, fixture("entries", "harbor_entries.csv"), HARBOR, NOW)
+    return engine
+
+
+def test_no_importer_receives_another_importers_entries(
+    two_importers: Engine, smtp: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    ingest_notice(two_importers, SHRIMP_FINAL, title=TITLE, published=date(2024, 9, 9), now=NOW)
+    report = asyncio.run(
+        deliver_due_alerts(two_importers, SmtpMailer(parse_smtp_url(smtp.url)), now=NOW, sender=SENDER)
+    )
+    assert report.sent == 4, report  # two importers, each with a buyer and (the same) counsel
+    by_importer: dict[str, list[str]] = {GULF: [], HARBOR: []}
+    for message in smtp.sink.messages:
+        text = message.as_string()
+        own = GULF if "Gulf Seafood" in str(message["Subject"]) else HARBOR
+        by_importer[own].append(text)
+    assert len(by_importer[GULF]) == 2 and len(by_importer[HARBOR]) == 2
+    for text in by_importer[GULF]:
+        assert "AB1-0000001-2" in text
+        assert not any(number in text for number in HARBOR_ENTRIES) and HARBOR not in text
+    for text in by_importer[HARBOR]:
+        assert "HB7-0000101-4" in text
+        assert not any(number in text for number in GULF_ENTRIES) and GULF not in text
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name != TEST_SERVER_LOG)
+    assert not any(number in ours for number in (*GULF_ENTRIES, *HARBOR_ENTRIES))
+
+
+def test_the_entry_alert_email_golden(two_importers: Engine) -> None:
+    alerts = ingest_notice(two_importers, SHRIMP_FINAL, title=TITLE, published=date(2024, 9, 9), now=NOW)
+    alert = next(a for a in alerts if a.payload["recipient"]["email"] == "buyer@gulf.example")
+    message = build_alert_message(
+        alert,
+        recipient="buyer@gulf.example",
+        sender=SENDER,
+        now=NOW,
+        thread=(),
+        unsubscribe="mailto:alerts@adcvd-watch.localhost?subject=unsubscribe",
+    )
+    assert_golden("entry_assessment", message)
