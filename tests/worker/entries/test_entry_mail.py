@@ -18,7 +18,10 @@ from worker.outbox.delivery import build_alert_message, deliver_due_alerts
 
 GULF, HARBOR = "Gulf Seafood Imports LLC", "Harbor Foods Corp."
 SHRIMP_FINAL = "constructed_final_results_ad_shrimp_india.xml"
-TITLE = "Certain Frozen Warmwater Shrimp From India: Final Results of Antidumping Duty Administrative Review; 2022-2023"
+TITLE = (
+    "Certain Frozen Warmwater Shrimp From India: Final Results of Antidumping Duty Administrative Review; "
+    "2022-2023"
+)
 NOW = datetime(2024, 9, 9, 12, 0, tzinfo=UTC)
 SENDER = "adcvd-watch <alerts@adcvd-watch.localhost>"
 GULF_ENTRIES = ("0000001", "0000002", "0000003", "0000004")  # the numbers, however written

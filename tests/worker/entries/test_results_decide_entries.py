@@ -14,7 +14,10 @@ from worker.storage.db import transaction
 
 GULF = "Gulf Seafood Imports LLC"
 SHRIMP_FINAL = "constructed_final_results_ad_shrimp_india.xml"
-SHRIMP_FINAL_TITLE = "Certain Frozen Warmwater Shrimp From India: Final Results of Antidumping Duty Administrative Review; 2022-2023"
+SHRIMP_FINAL_TITLE = (
+    "Certain Frozen Warmwater Shrimp From India: Final Results of Antidumping Duty Administrative Review; "
+    "2022-2023"
+)
 PUBLISHED = date(2024, 9, 9)
 NOW = datetime(2024, 9, 9, 12, 0, tzinfo=UTC)
 
