@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from notifier.render import render_message
 from tests.support.fixtures import fixture
 from tests.worker.entries.support import import_file, importer_with_subscribers, ingest_notice
 from worker.storage import entry_rows
@@ -84,3 +86,80 @@ def test_the_same_notice_read_again_alerts_no_one_twice(gulf: Engine) -> None:
     again = ingest_notice(gulf, SHRIMP_FINAL, title=SHRIMP_FINAL_TITLE, published=PUBLISHED, now=NOW)
     assert len(first) == 2 and len(again) == 2  # the same two rows, not two more
     assert {a.dedupe_key for a in first} == {a.dedupe_key for a in again}
+
+
+COURT = "constructed_court_decision_ad_shrimp_india.xml"
+COURT_TITLE = (
+    "Certain Frozen Warmwater Shrimp From India: Notice of Court Decision Not in Harmony With the Final "
+    "Results of Antidumping Duty Administrative Review; Notice of Amended Final Results"
+)
+
+
+def test_a_court_decision_after_final_results_rebills_only_the_company_it_names(gulf: Engine) -> None:
+    # By hand: the court decision sets Apex at 0.75 %: 100,000.00 x 0.75 % = 750.00; deposit 2,490.00
+    # -> -1,740.00; liquidation was suspended by the appeal, so the six months run from the court
+    # decision's notice (2024-11-18 -> 2025-05-18): corporate overpayment interest from 2022-06-15
+    # (3,4,5,6,6,6,7,7,7,7,7,6,6 % by quarter) = -341.13. Sandhya is not named: still the final results.
+    ingest_notice(gulf, SHRIMP_FINAL, title=SHRIMP_FINAL_TITLE, published=PUBLISHED, now=NOW)
+    later = datetime(2024, 11, 18, 12, 0, tzinfo=UTC)
+    alerts = ingest_notice(gulf, COURT, title=COURT_TITLE, published=date(2024, 11, 18), now=later)
+
+    assert len(alerts) == 2
+    payload = alerts[0].payload
+    assert payload["results_kind"] == "court_decision"
+    [apex] = payload["entries"]
+    assert apex["entry_number"] == "AB1-0000001-2"
+    assert (apex["rate"], apex["assessed_duty"], apex["difference"], apex["interest"], apex["total"]) == (
+        "0.75", "750.00", "-1740.00", "-341.13", "-2081.13"
+    )  # fmt: skip
+    assert payload["interest_through"] == "2025-05-18"
+    assert any("1516a(e)" in rule for rule in payload["rules"])
+    with transaction(gulf) as session:
+        entries = {e.id: e.entry_number for e in entry_rows.list_entries(session)}
+        stored = entry_rows.list_assessments(session, list(entries))
+    by_notice = sorted((entries[a.entry_id], a.notice_document_number, str(a.rate)) for a in stored)
+    assert by_notice == [
+        ("AB100000012", "2024-20001", "1.2300"),
+        ("AB100000012", "2024-26001", "0.7500"),
+        ("AB100000020", "2024-20001", "1.2300"),
+    ]
+
+
+TUBING_PRELIM = "constructed_prelim_results_cvd_tubing_india.xml"
+TUBING_TITLE = (
+    "Cold-Drawn Mechanical Tubing of Carbon and Alloy Steel From India: Preliminary Results of "
+    "Countervailing Duty Administrative Review; 2023"
+)
+
+
+def test_preliminary_results_give_a_projection_marked_as_such(engine: Engine, tmp_path: Path) -> None:
+    # By hand: Goodluck's preliminary rate 4.65 %: 50,000.00 x 4.65 % = 2,325.00; deposit 1,500.00 ->
+    # +825.00 projected; final results expected 120 days after 2024-12-02 (2025-04-01), deemed
+    # liquidation six months later (2025-10-01): underpayment interest from 2023-05-10
+    # (7,7,8,8,8,8,8,7,7,7 % by quarter) = +162.82; total 987.82.
+    importer_with_subscribers(engine, "Tube Buyers Inc.", ("buyer@tubes.example", "importer"))
+    entries = tmp_path / "tubes.csv"
+    entries.write_text(
+        "entry_number,entry_date,sku,hts,country_of_origin,producer,exporter,entered_value_usd,case_number,"
+        "deposit_rate_pct,deposit_paid_usd\n"
+        "TB2-0000001-5,2023-05-10,TUBE-1,7304.31.3000,IN,Goodluck India Limited,Goodluck India Limited,"
+        "50000.00,C-533-874,3.00,1500.00\n",
+        encoding="utf-8",
+    )
+    import_file(engine, entries, "Tube Buyers Inc.", NOW)
+    alerts = ingest_notice(engine, TUBING_PRELIM, title=TUBING_TITLE, published=date(2024, 12, 2), now=NOW)
+
+    [alert] = alerts
+    payload = alert.payload
+    assert payload["projection"] is True and payload["severity"] == "medium"
+    [row] = payload["entries"]
+    assert (row["rate"], row["assessed_duty"], row["difference"], row["interest"], row["total"]) == (
+        "4.65", "2325.00", "825.00", "162.82", "987.82"
+    )  # fmt: skip
+    assert payload["interest_through"] == "2025-10-01"
+    assert any("projection" in rule for rule in payload["rules"])
+    rendered = render_message("entry_assessment", payload)
+    assert rendered.subject.startswith(
+        "[AD/CVD MEDIUM] Projected: C-533-874 review results: $987.82 more duty"
+    )
+    assert rendered.text.startswith("PROJECTION from preliminary results")
