@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from worker.alerts.entry_liabilities import OPEN_STATUSES as OPEN_STATUSES
 from worker.portfolios.cells import HEADER_VARIANTS, cell_text
 
 _PORTFOLIO_KEYS = ("importer", "sku", "hts", "country_of_origin", "producer", "exporter")
@@ -38,7 +39,6 @@ LIQUIDATION_STATUSES: dict[str, str] = {
     "extended": "extended", "liquidation_extended": "extended",
     "liquidated": "liquidated", "final": "liquidated", "closed": "liquidated",
 }  # fmt: skip
-OPEN_STATUSES = frozenset({"unliquidated", "suspended", "extended"})
 
 _ENTRY_NUMBER = re.compile(r"^[A-Z0-9]{3}\d{8}$")  # filer code, 7-digit number, check digit
 _CASE_NUMBER = re.compile(r"^([AC])\s*[-\u2010-\u2015]?\s*(\d{3})\s*[-\u2010-\u2015]?\s*(\d{3})$")

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from worker.entries.cells import OPEN_STATUSES
+from worker.alerts.entry_liabilities import OPEN_STATUSES
 from worker.entries.results import DECIDING_KINDS, expected_final_results, results_notices
 from worker.rules import assessment as rules
 from worker.rules.interest import InterestRateTable, bundled_interest_rates
@@ -71,6 +71,7 @@ def decide_entries(
     now: datetime,
     threshold: int,
     interest_rates: InterestRateTable | None = None,
+    importer_ids: set[int] | None = None,
 ) -> list[Decision]:
     """The entries the notice decides, by importer and case, assessed and stored (caller commits).
 
@@ -85,6 +86,7 @@ def decide_entries(
             e
             for e in entry_rows.list_entries(session, case_numbers=[current.case_number])
             if e.liquidation_status in OPEN_STATUSES
+            and (importer_ids is None or e.importer_id in importer_ids)
         ]
         if not entries:
             continue
@@ -181,3 +183,20 @@ def save_decisions(session: Session, decisions: Sequence[Decision]) -> None:
     for decision in decisions:
         for decided in decision.entries:
             entry_rows.save_assessment(session, decided.row)
+
+
+def decide_from_stored_notices(
+    session: Session, *, importer_id: int, case_numbers: set[str], now: datetime, threshold: int
+) -> int:
+    """Decide an importer's (newly imported) entries by the results notices already stored, oldest
+    first, without alerting; returns how many entries some notice decides."""
+    decided: set[int] = set()
+    for notice in entry_rows.list_notices_of_kinds(session, DECIDING_KINDS):
+        if not case_numbers & set(notice.facts.get("case_numbers") or ()):
+            continue
+        decisions = decide_entries(session, notice, now=now, threshold=threshold, importer_ids={importer_id})
+        save_decisions(session, decisions)
+        decided.update(
+            d.entry.id for decision in decisions for d in decision.entries if d.entry.id is not None
+        )
+    return len(decided)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from worker.entries import cells
+from worker.entries.decide import decide_from_stored_notices
 from worker.portfolios.cells import cell_text, hts_cell, money
 from worker.portfolios.problems import PortfolioError, Problems
 from worker.portfolios.table_file import TableFile
@@ -45,6 +46,7 @@ REQUIRED = (
 )
 MAX_ROWS = 200_000  # entry lines per file
 MAX_CELL_CHARS = 1_000
+DEFAULT_NAME_THRESHOLD = 90  # ADCVD_NAME_MATCH_THRESHOLD's default
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class EntryImport:
     imported: int = 0
     replaced: int = 0
     matched_products: int = 0
+    decided: int = 0  # entries a results notice already stored decides (assessed at once, no alert)
     dry_run: bool = False
 
 
@@ -200,9 +203,11 @@ def import_entries(
     now: datetime,
     dry_run: bool = False,
     sheet: str | None = None,
+    threshold: int = DEFAULT_NAME_THRESHOLD,
 ) -> EntryImport:
     """Parse, and only when no line is bad, replace the importer's entries with the file's in one
-    transaction (a re-import of the same file leaves the same entries). LookupError: no such importer."""
+    transaction (a re-import of the same file leaves the same entries), and assess them by the results
+    notices already stored (no alert: the exposure shows them). LookupError: no such importer."""
     with Session(engine, expire_on_commit=False) as session:
         owner = store.load_importer(session, importer)
         if owner is None or owner.id is None:
@@ -237,8 +242,15 @@ def import_entries(
         ]
         replaced = entry_rows.replace_importer_entries(session, owner.id, entries)
         matched = sum(1 for e in entries if e.product_id is not None)
+        decided = decide_from_stored_notices(
+            session,
+            importer_id=owner.id,
+            case_numbers={e.case_number for e in entries},
+            now=now,
+            threshold=threshold,
+        )
         if dry_run:
             session.rollback()
         else:
             session.commit()
-    return EntryImport(parsed, len(entries), replaced, matched, dry_run)
+    return EntryImport(parsed, len(entries), replaced, matched, decided, dry_run)

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from worker.app.commands.console import fail, shown
+from worker.alerts.entry_liabilities import Liability, open_liabilities
+from worker.app.commands.console import fail, shown, table_console
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
 from worker.entries.files import EntryParse, import_entries
-from worker.storage.db import create_schema
+from worker.storage.db import create_schema, transaction
 
 
 def register(app: typer.Typer) -> None:
+    register_exposure(app)
     sub = typer.Typer(help="An importer's entries: what review results cost them.", no_args_is_help=True)
     app.add_typer(sub, name="entries")
 
@@ -48,7 +55,8 @@ def register(app: typer.Typer) -> None:
         verb = "would import" if dry_run else "imported"
         typer.echo(
             f"{verb} {result.imported} entry line(s) for {shown(importer)}, replacing the {result.replaced} "
-            f"imported before; {result.matched_products} matched to portfolio products"
+            f"imported before; {result.matched_products} matched to portfolio products, {result.decided} "
+            "decided by results notices already published (see `adcvd exposure --entries`)"
         )
 
 
@@ -61,3 +69,91 @@ def _echo_problems(parse: EntryParse) -> None:
             typer.echo(f"{label}: {shown(str(problem))}", err=True)
         if total > len(problems):
             typer.echo(f"… and {total - len(problems):,} more {label}(s) not shown", err=True)
+
+
+LIABILITY_COLUMNS = (
+    "importer", "case_number", "period_start", "period_end", "entries", "deposit_paid_usd",
+    "assessed_duty_usd", "difference_usd", "interest_usd", "net_usd", "projection",
+    "liquidation_from", "liquidation_to", "interest_through", "notices",
+)  # fmt: skip
+
+
+def liability_record(liability: Liability) -> dict[str, str | int | bool | None]:
+    """One liability as JSON or CSV fields: dates ISO, money as decimal strings to the cent."""
+
+    def day(value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "importer": liability.importer,
+        "case_number": liability.case_number,
+        "period_start": day(liability.period_start),
+        "period_end": day(liability.period_end),
+        "entries": liability.entries,
+        "deposit_paid_usd": f"{liability.deposit_paid:.2f}",
+        "assessed_duty_usd": f"{liability.assessed_duty:.2f}",
+        "difference_usd": f"{liability.difference:.2f}",
+        "interest_usd": f"{liability.interest:.2f}",
+        "net_usd": f"{liability.net:.2f}",
+        "projection": liability.projection,
+        "liquidation_from": day(liability.liquidation_from),
+        "liquidation_to": day(liability.liquidation_to),
+        "interest_through": day(liability.interest_through),
+        "notices": " ".join(liability.notices),
+    }
+
+
+def register_exposure(app: typer.Typer) -> None:
+    @app.command("exposure")
+    def exposure_cmd(
+        ctx: typer.Context,
+        entries: bool = typer.Option(False, "--entries", help="Open liabilities of the imported entries."),
+        importer: str | None = typer.Option(None, "--importer", help="Only this importer."),
+        as_json: bool = typer.Option(False, "--json", help="One JSON document."),
+        as_csv: bool = typer.Option(False, "--csv", help="CSV, one line per importer, case and period."),
+    ) -> None:
+        """Open liabilities by case and period: what results notices decided for unliquidated entries
+        (+ owed, - refund, with interest) and the expected liquidation window."""
+        if not entries:
+            raise fail("say what exposure to show: --entries (open liabilities of imported entries)")
+        if as_json and as_csv:
+            raise fail("--json and --csv exclude each other")
+        actx = app_context(ctx)
+        try:
+            create_schema(actx.engine)
+            with transaction(actx.engine) as session:
+                liabilities = open_liabilities(session, importer=importer)
+        except SQLAlchemyError as exc:
+            raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
+        records = [liability_record(item) for item in liabilities]
+        if as_json:
+            typer.echo(json.dumps({"liabilities": records}, indent=2))
+            return
+        if as_csv:
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=LIABILITY_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(records)
+            typer.echo(buffer.getvalue(), nl=False)
+            return
+        if not liabilities:
+            typer.echo("no open liabilities" + (f" for importer {shown(importer)}" if importer else ""))
+            return
+        _print_table(liabilities)
+
+
+def _print_table(liabilities: list[Liability]) -> None:
+    """The table (deposits and assessed duty are in --json and --csv)."""
+    table = Table()
+    for title in ("importer", "case", "period", "entries", "difference", "interest", "net (+ owed, - refund)",
+                  "liquidation window", "notices"):  # fmt: skip
+        table.add_column(title, no_wrap=True)
+    for item in liabilities:
+        period = f"{item.period_start or '?'}..{item.period_end or '?'}"
+        window = f"{item.liquidation_from or '?'}..{item.liquidation_to or '?'}"
+        net = f"{item.net:,.2f}" + (" (projected)" if item.projection else "")
+        table.add_row(
+            shown(item.importer, markup=True), item.case_number, period, str(item.entries),
+            f"{item.difference:,.2f}", f"{item.interest:,.2f}", net, window, "\n".join(item.notices),
+        )  # fmt: skip
+    table_console().print(table)
