@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from notifier.views import MatchView, ProductView
 from worker.alerts.audience import local_today, switched_off
+from worker.alerts.entry_liabilities import open_liabilities
 from worker.alerts.holds import DISCARDED, HELD
 from worker.alerts.match_level import CONFIDENCE
 from worker.alerts.product_views import POSSIBLE_SHOWN, possible_match_views, subscriber_product_views
@@ -205,6 +206,9 @@ def build_digest_payload(
         "total_exposure": total,
         "possible": possible[:POSSIBLE_SHOWN],
         "possible_count": len(possible),
+        "liabilities": [
+            item.as_record() for item in open_liabilities(session, importer_ids=[subscriber.importer_id])
+        ],
         "product_count": len(store.list_products(session, importer_id=subscriber.importer_id)),
         "importer": name,
         "recipient": recipient_view(subscriber, name),

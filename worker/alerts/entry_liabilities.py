@@ -26,6 +26,13 @@ _PRECEDENCE = {
 }
 
 
+LIABILITY_COLUMNS = (
+    "importer", "case_number", "period_start", "period_end", "entries", "deposit_paid_usd",
+    "assessed_duty_usd", "difference_usd", "interest_usd", "net_usd", "projection",
+    "liquidation_from", "liquidation_to", "interest_through", "notices",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Liability:
     """One importer's decided, unliquidated entries of one case and period, summed (USD to the cent)."""
@@ -48,6 +55,30 @@ class Liability:
     @property
     def net(self) -> Decimal:
         return self.difference + self.interest
+
+    def as_record(self) -> dict[str, str | int | bool | None]:
+        """As JSON or CSV fields (LIABILITY_COLUMNS): dates ISO, money as decimal strings to the cent."""
+
+        def day(value: date | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {
+            "importer": self.importer,
+            "case_number": self.case_number,
+            "period_start": day(self.period_start),
+            "period_end": day(self.period_end),
+            "entries": self.entries,
+            "deposit_paid_usd": f"{self.deposit_paid:.2f}",
+            "assessed_duty_usd": f"{self.assessed_duty:.2f}",
+            "difference_usd": f"{self.difference:.2f}",
+            "interest_usd": f"{self.interest:.2f}",
+            "net_usd": f"{self.net:.2f}",
+            "projection": self.projection,
+            "liquidation_from": day(self.liquidation_from),
+            "liquidation_to": day(self.liquidation_to),
+            "interest_through": day(self.interest_through),
+            "notices": " ".join(self.notices),
+        }
 
 
 def governing(assessments: Iterable[EntryAssessment]) -> EntryAssessment | None:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from notifier.render import render_message
 from tests.support.fixtures import fixture
 from tests.worker.entries.support import import_file, importer_with_subscribers, ingest_notice
 from tests.worker.entries.test_results_decide_entries import (
@@ -18,8 +19,9 @@ from tests.worker.entries.test_results_decide_entries import (
     SHRIMP_FINAL,
     SHRIMP_FINAL_TITLE,
 )
+from worker.alerts.digest import build_digest_payload, preview_period
 from worker.app.cli import app
-from worker.storage import outbox_rows
+from worker.storage import outbox_rows, store
 from worker.storage.db import transaction
 
 GULF, HARBOR = "Gulf Seafood Imports LLC", "Harbor Foods Corp."
@@ -93,3 +95,26 @@ def test_exposure_says_what_it_needs(engine: Engine) -> None:
     assert code == 1 and "--entries" in out
     code, out = exposure(engine, "--entries")
     assert code == 0 and "no open liabilities" in out
+
+
+def test_the_weekly_digest_carries_each_importers_own_open_liabilities(engine: Engine) -> None:
+    importer_with_subscribers(engine, GULF, ("ops@gulf.example", "ops"))
+    importer_with_subscribers(engine, HARBOR, ("ops@harbor.example", "ops"))
+    import_file(engine, fixture("entries", "shrimp_entries.csv"), GULF, NOW)
+    import_file(engine, fixture("entries", "harbor_entries.csv"), HARBOR, NOW)
+    ingest_notice(engine, SHRIMP_FINAL, title=SHRIMP_FINAL_TITLE, published=date(2024, 9, 9), now=NOW)
+    monday = datetime(2024, 9, 16, 12, 0, tzinfo=UTC)
+    texts: dict[str, str] = {}
+    with transaction(engine) as session:
+        for subscriber in store.list_subscribers(session):
+            period = preview_period(session, subscriber, now=monday)
+            payload = build_digest_payload(session, subscriber, period=period, now=monday, threshold=90)
+            texts[subscriber.email] = render_message("digest", payload).text
+    gulf, harbor = texts["ops@gulf.example"], texts["ops@harbor.example"]
+    assert "OPEN LIABILITIES OF YOUR ENTRIES" in gulf
+    assert (
+        "A-533-840, period 2022-02-01 to 2023-01-31: 2 entries, difference -$968.00, interest -$175.46, "
+        "net -$1,143.46"
+    ) in gulf
+    assert "expected liquidation 2024-10-14 to 2025-03-09 (FR Doc 2024-20001)" in gulf
+    assert "1 entry" in harbor and "2 entries" not in harbor and "-$1,143.46" not in harbor

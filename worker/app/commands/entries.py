@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from worker.alerts.entry_liabilities import Liability, open_liabilities
+from worker.alerts.entry_liabilities import LIABILITY_COLUMNS, Liability, open_liabilities
 from worker.app.commands.console import fail, shown, table_console
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
@@ -71,38 +70,6 @@ def _echo_problems(parse: EntryParse) -> None:
             typer.echo(f"… and {total - len(problems):,} more {label}(s) not shown", err=True)
 
 
-LIABILITY_COLUMNS = (
-    "importer", "case_number", "period_start", "period_end", "entries", "deposit_paid_usd",
-    "assessed_duty_usd", "difference_usd", "interest_usd", "net_usd", "projection",
-    "liquidation_from", "liquidation_to", "interest_through", "notices",
-)  # fmt: skip
-
-
-def liability_record(liability: Liability) -> dict[str, str | int | bool | None]:
-    """One liability as JSON or CSV fields: dates ISO, money as decimal strings to the cent."""
-
-    def day(value: date | None) -> str | None:
-        return value.isoformat() if value else None
-
-    return {
-        "importer": liability.importer,
-        "case_number": liability.case_number,
-        "period_start": day(liability.period_start),
-        "period_end": day(liability.period_end),
-        "entries": liability.entries,
-        "deposit_paid_usd": f"{liability.deposit_paid:.2f}",
-        "assessed_duty_usd": f"{liability.assessed_duty:.2f}",
-        "difference_usd": f"{liability.difference:.2f}",
-        "interest_usd": f"{liability.interest:.2f}",
-        "net_usd": f"{liability.net:.2f}",
-        "projection": liability.projection,
-        "liquidation_from": day(liability.liquidation_from),
-        "liquidation_to": day(liability.liquidation_to),
-        "interest_through": day(liability.interest_through),
-        "notices": " ".join(liability.notices),
-    }
-
-
 def register_exposure(app: typer.Typer) -> None:
     @app.command("exposure")
     def exposure_cmd(
@@ -125,7 +92,7 @@ def register_exposure(app: typer.Typer) -> None:
                 liabilities = open_liabilities(session, importer=importer)
         except SQLAlchemyError as exc:
             raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
-        records = [liability_record(item) for item in liabilities]
+        records = [item.as_record() for item in liabilities]
         if as_json:
             typer.echo(json.dumps({"liabilities": records}, indent=2))
             return
