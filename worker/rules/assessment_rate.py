@@ -13,7 +13,7 @@ decision not in harmony (19 U.S.C. 1516a(e)) replace the rate for the companies 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -254,6 +254,29 @@ def _results_rate(
     return None
 
 
+def _note_replaced_importer_rate(
+    named: AssessmentRate,
+    party: EntryParty,
+    notices: Sequence[ResultsNotice],
+    *,
+    aliases: Mapping[str, str] | None,
+    threshold: int,
+) -> AssessmentRate:
+    if named.which == "importer_specific":
+        return named
+    for notice in notices:
+        earlier = _importer_rate(party, notice, aliases=aliases, threshold=threshold)
+        if notice.kind == "final" and earlier is not None:
+            note = (
+                f"the final results ({notice.document_number}) gave this importer its own rate "
+                f"({earlier[0].rate_pct}%), which {named.source_document_number} replaces with "
+                "the company's; "
+                "Commerce recalculates importer-specific rates after such a decision, so this is an estimate"
+            )
+            return replace(named, notes=(*named.notes, note))
+    return named
+
+
 def choose_assessment_rate(
     party: EntryParty,
     entry: EntryLine,
@@ -283,7 +306,9 @@ def choose_assessment_rate(
         if notice.kind in ("court_decision", "amended_final"):
             named = _results_rate(party, notice, aliases=aliases, threshold=threshold, named_only=True)
             if named is not None:
-                return named
+                return _note_replaced_importer_rate(
+                    named, party, newest, aliases=aliases, threshold=threshold
+                )
     for kind in ("final", "preliminary"):
         decisive = [n for n in newest if n.kind == kind]
         if decisive:
