@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from worker.rules.liquidation import add_months, liquidation_outlook
+from worker.rules.liquidation import add_months, automatic_assessment_outlook, liquidation_outlook
 
 # Final results of the first review of A-570-148 as if published on Monday 2026-03-02 (CONSTRUCTED date).
 FINAL = date(2026, 3, 2)
@@ -71,3 +71,15 @@ def test_a_court_decision_before_the_results_is_refused() -> None:
 )
 def test_add_months_clamps_to_the_months_end(day: date, months: int, expected: date) -> None:
     assert add_months(day, months) == expected
+
+
+def test_a_period_no_one_asked_to_review_liquidates_at_the_deposit_after_the_anniversary_month() -> None:
+    # A-570-148's second period ends 2026-01-31; requests close with February 2026.
+    unknown = automatic_assessment_outlook(date(2026, 2, 28))
+    instructions = unknown.window("instructions")
+    assert instructions is not None and instructions.earliest == date(2026, 3, 1)
+    assert instructions.latest is None and unknown.interest_until is None
+    assert "351.212(c)" in unknown.rule
+    known = automatic_assessment_outlook(date(2026, 2, 28), cbp_notice_date=date(2026, 3, 20))
+    deemed = known.window("deemed_liquidation")
+    assert deemed is not None and deemed.latest == date(2026, 9, 20)
