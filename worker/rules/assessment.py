@@ -33,7 +33,7 @@ from worker.rules.assessment_rate import (
     choose_assessment_rate,
 )
 from worker.rules.interest import InterestRateTable, InterestResult, compute_interest
-from worker.rules.money import ZERO, percent_of
+from worker.rules.money import ROUNDING_RULE, ZERO, percent_of
 from worker.rules.review_period import OrderDates
 
 __all__ = [
@@ -105,6 +105,7 @@ class AssessmentTotals:
     interest_refund_usd: Decimal
     net_usd: Decimal  # differences plus interest: + owed, - refunded
     projected: bool  # any entry only projected
+    rounding_rule: str = ROUNDING_RULE
 
 
 def assess_entry(

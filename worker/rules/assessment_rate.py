@@ -92,7 +92,9 @@ class ResultsNotice:
     published: date
     period_start: date | None = None
     period_end: date | None = None
-    company_rates: tuple[RateOption, ...] = ()  # the notice's rate rows, for the 351.107 cascade
+    # The notice's rate rows, for the 351.107 cascade; it takes cash_deposit when stated, else rate
+    # (the margin or subsidy rate), and ignores their effective dates: all of them assess the period.
+    company_rates: tuple[RateOption, ...] = ()
     importer_rates: tuple[ImporterRate, ...] = ()
     unreviewed_rate_pct: Decimal | None = None  # the rate named for companies not individually reviewed
     rescinded_companies: tuple[str, ...] = ()  # a rescission with none listed rescinds the whole review

@@ -6,7 +6,8 @@ U.S.C. 2636(c), and for an injunction); an appeal keeps liquidation suspended un
 decision is final (19 U.S.C. 1516a(c)(2), (e)). Once the suspension is lifted, CBP must liquidate
 within six months of receiving notice of it, or the entry is deemed liquidated at the rate asserted
 at entry, i.e. the deposit (19 U.S.C. 1504(d)); publication of unappealed final results is notice
-to CBP (International Trading Co. v. United States, 281 F.3d 1268 (Fed. Cir. 2002)).
+to CBP (International Trading Co. v. United States, 281 F.3d 1268 (Fed. Cir. 2002); again
+412 F.3d 1303 (Fed. Cir. 2005)).
 """
 
 from __future__ import annotations

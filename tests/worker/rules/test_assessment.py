@@ -210,6 +210,7 @@ def test_totals_are_sums_of_the_rounded_entry_figures() -> None:
     assert totals.net_usd == D("-2457.56")
     assert totals.deposit_paid_usd == D("50802.00") and totals.assessed_duty_usd == D("48512.00")
     assert totals.projected and totals.entries == 2
+    assert "half up to the cent" in totals.rounding_rule and "sums of the rounded" in totals.rounding_rule
 
 
 def test_provisional_measures_entries_owe_no_more_than_their_deposit_and_no_interest() -> None:
