@@ -301,3 +301,21 @@ def test_a_deposit_that_is_not_value_times_rate_is_noted_and_used_as_paid() -> N
     bill = assess_entry(odd, rate, interest_until=date(2025, 1, 31), interest_rates=RATES, order=ORDER)
     assert bill.difference_usd == D("2512.00")  # 18,512.00 - 16,000.00
     assert any("is not entered value x deposit rate (16934.00)" in note for note in bill.notes)
+
+
+def test_an_entry_in_the_gap_after_provisional_measures_owes_no_duty_and_gets_its_deposit_back() -> None:
+    # Entered 2024-02-01: provisional measures ended 2024-01-29, the ITC's determination was
+    # published 2024-02-09, so the entry is liquidated without regard to AD duties. A deposit of
+    # 1,000.00 taken anyway is refunded in full; no interest (entered before the order, 1677g(a)).
+    gap = EntryLine("ABC-0000003-3", date(2024, 2, 1), D("5000.00"), D("20.00"), D("1000.00"))
+    rate = choose_assessment_rate(BETA_VIA_SUMEC, gap, [FINAL_1], threshold=90)
+    bill = assess_entry(gap, rate, interest_until=date(2026, 9, 2), interest_rates=RATES, order=ORDER)
+    assert (bill.assessed_duty_usd, bill.difference_usd, bill.interest_usd) == (
+        D("0.00"),
+        D("-1000.00"),
+        D("0.00"),
+    )
+    assert "gap period" in bill.difference_rule
+    # The same entry without the order's dates is assessed like any other (and the notes say so).
+    unchecked = assess_entry(gap, rate, interest_until=date(2026, 9, 2), interest_rates=RATES)
+    assert unchecked.assessed_duty_usd == D("9256.00")
