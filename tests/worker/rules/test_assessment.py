@@ -319,3 +319,28 @@ def test_an_entry_in_the_gap_after_provisional_measures_owes_no_duty_and_gets_it
     # The same entry without the order's dates is assessed like any other (and the notes say so).
     unchecked = assess_entry(gap, rate, interest_until=date(2026, 9, 2), interest_rates=RATES)
     assert unchecked.assessed_duty_usd == D("9256.00")
+
+
+def test_a_rate_below_half_a_percent_is_de_minimis_and_assesses_nothing() -> None:
+    # 19 CFR 351.106(c): importer-specific 0.42% -> entries liquidated without regard to duties.
+    final = ResultsNotice(
+        "CONSTRUCTED-FINAL-DM", "A-580-001", "final", date(2026, 3, 2),
+        company_rates=(RateOption("A-580-001", "Hanwha Co", "", D("0.49"), None, "company", None, "x"),),
+        importer_rates=(ImporterRate("Gamma Inc.", "Hanwha Co", D("0.42")),),
+    )  # fmt: skip
+    entry = EntryLine("X-2", date(2025, 5, 1), D("1000.00"), D("5.00"), D("50.00"))
+    for importer in ("Gamma Inc.", "Delta Inc."):
+        rate = choose_assessment_rate(
+            EntryParty(importer, "Hanwha Co", None, "KR"), entry, [final], threshold=90
+        )
+        assert rate.rate_pct == D("0") and "351.106(c)" in rate.rule
+    # 0.50% is not below 0.5%: it assesses. 1,000.00 x 0.50% = 5.00.
+    at_line = ResultsNotice(
+        "CONSTRUCTED-FINAL-DM2", "A-580-001", "final", date(2026, 3, 2),
+        company_rates=(RateOption("A-580-001", "Hanwha Co", "", D("0.50"), None, "company", None, "x"),),
+    )  # fmt: skip
+    rate = choose_assessment_rate(
+        EntryParty("Delta Inc.", "Hanwha Co", None, "KR"), entry, [at_line], threshold=90
+    )
+    bill = assess_entry(entry, rate, interest_until=date(2025, 5, 1), interest_rates=RATES)
+    assert (rate.rate_pct, bill.assessed_duty_usd, bill.difference_usd) == (D("0.50"), D("5.00"), D("-45.00"))
