@@ -33,8 +33,8 @@ from worker.rules.assessment_rate import (
     choose_assessment_rate,
 )
 from worker.rules.interest import InterestRateTable, InterestResult, compute_interest
-from worker.rules.money import ZERO, percent_of
-from worker.rules.review_period import OrderDates
+from worker.rules.money import ROUNDING_RULE, ZERO, percent_of
+from worker.rules.review_period import OrderDates, not_subject_reason
 
 __all__ = [
     "NOTICE_KINDS",
@@ -105,6 +105,7 @@ class AssessmentTotals:
     interest_refund_usd: Decimal
     net_usd: Decimal  # differences plus interest: + owed, - refunded
     projected: bool  # any entry only projected
+    rounding_rule: str = ROUNDING_RULE
 
 
 def assess_entry(
@@ -118,9 +119,11 @@ def assess_entry(
 ) -> EntryAssessment:
     """The entry's assessed duty, its difference from the deposit paid and interest to interest_until.
 
-    With the order's dates, entries before its publication get no interest (1677g(a)) and
-    entries before the ITC's final determination have the provisional-measures cap
-    (1671f(a)/1673f(a)); without them neither applies (stated in notes).
+    With the order's dates, entries before its publication get no interest (1677g(a)), entries
+    before the ITC's final determination have the provisional-measures cap (1671f(a)/1673f(a)),
+    and entries outside the order's duties (before the suspension of liquidation, or in the gap
+    after provisional measures) owe no duty: any deposit is refunded. Without the dates none of
+    this applies (stated in notes).
     """
     for label, value in (
         ("entered value", entry.entered_value_usd),
@@ -136,12 +139,15 @@ def assess_entry(
             f"the deposit paid ({entry.deposit_paid_usd}) is not entered value x deposit rate "
             f"({expected_deposit}): the difference is taken from the deposit paid"
         )
-    assessed = percent_of(entry.entered_value_usd, rate.rate_pct)
+    outside = None if order is None else not_subject_reason(entry.entry_date, order)
+    assessed = ZERO if outside else percent_of(entry.entered_value_usd, rate.rate_pct)
     difference = assessed - entry.deposit_paid_usd
-    difference_rule = RULE_DIFFERENCE
+    difference_rule = f"{RULE_DIFFERENCE}; {outside}" if outside else RULE_DIFFERENCE
     if order is None:
         notes.append(NOTE_NO_ORDER_DATES)
-    elif order.itc_final_published is not None and entry.entry_date < order.itc_final_published:
+    elif (
+        not outside and order.itc_final_published is not None and entry.entry_date < order.itc_final_published
+    ):
         difference_rule = f"{RULE_DIFFERENCE}; {RULE_PROVISIONAL_CAP}"
         difference = min(difference, ZERO)
     interest: InterestResult | None = None

@@ -7,13 +7,14 @@ companies not individually reviewed (or, without one, the cascade's all-others o
 row); preliminary results give the same as a projection (19 CFR 351.213(h)); a review rescinded
 for the company, or whole, or never requested leaves the entries to be assessed at the deposit rate
 in force at entry (19 CFR 351.212(c)); amended final results (19 CFR 351.224(e)) or a court
-decision not in harmony (19 U.S.C. 1516a(e)) replace the rate for the companies they name.
+decision not in harmony (19 U.S.C. 1516a(e)) replace the rate for the companies they name. A
+rate below 0.5% is de minimis in a review: the entries are assessed nothing (19 CFR 351.106(c)).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -40,6 +41,11 @@ RULE_COURT = (
     "entries it covers"
 )
 RULE_AMENDED = "amended final results replace the rate they correct (19 CFR 351.224(e))"
+DE_MINIMIS_REVIEW_PCT = Decimal("0.5")
+RULE_DE_MINIMIS = (
+    "19 CFR 351.106(c): a rate below 0.5% in a review is de minimis, and the entries are liquidated "
+    "without regard to antidumping or countervailing duties"
+)
 RULE_PROJECTED = "preliminary results: a projection, not the assessment (19 CFR 351.213(h))"
 NOTE_NOT_NAMED = (
     "the results do not name this company: if it has its own rate from an earlier segment and was not "
@@ -92,7 +98,9 @@ class ResultsNotice:
     published: date
     period_start: date | None = None
     period_end: date | None = None
-    company_rates: tuple[RateOption, ...] = ()  # the notice's rate rows, for the 351.107 cascade
+    # The notice's rate rows, for the 351.107 cascade; it takes cash_deposit when stated, else rate
+    # (the margin or subsidy rate), and ignores their effective dates: all of them assess the period.
+    company_rates: tuple[RateOption, ...] = ()
     importer_rates: tuple[ImporterRate, ...] = ()
     unreviewed_rate_pct: Decimal | None = None  # the rate named for companies not individually reviewed
     rescinded_companies: tuple[str, ...] = ()  # a rescission with none listed rescinds the whole review
@@ -254,6 +262,40 @@ def _results_rate(
     return None
 
 
+def _note_replaced_importer_rate(
+    named: AssessmentRate,
+    party: EntryParty,
+    notices: Sequence[ResultsNotice],
+    *,
+    aliases: Mapping[str, str] | None,
+    threshold: int,
+) -> AssessmentRate:
+    if named.which == "importer_specific":
+        return named
+    for notice in notices:
+        earlier = _importer_rate(party, notice, aliases=aliases, threshold=threshold)
+        if notice.kind == "final" and earlier is not None:
+            note = (
+                f"the final results ({notice.document_number}) gave this importer its own rate "
+                f"({earlier[0].rate_pct}%), which {named.source_document_number} replaces with "
+                "the company's; "
+                "Commerce recalculates importer-specific rates after such a decision, so this is an estimate"
+            )
+            return replace(named, notes=(*named.notes, note))
+    return named
+
+
+def _de_minimis(rate: AssessmentRate) -> AssessmentRate:
+    if rate.rate_pct >= DE_MINIMIS_REVIEW_PCT:
+        return rate
+    return replace(
+        rate,
+        rate_pct=Decimal("0"),
+        rule=f"{rate.rule}; {RULE_DE_MINIMIS}",
+        notes=(*rate.notes, f"the rate found, {rate.rate_pct}%, is below 0.5%: de minimis"),
+    )
+
+
 def choose_assessment_rate(
     party: EntryParty,
     entry: EntryLine,
@@ -283,12 +325,16 @@ def choose_assessment_rate(
         if notice.kind in ("court_decision", "amended_final"):
             named = _results_rate(party, notice, aliases=aliases, threshold=threshold, named_only=True)
             if named is not None:
-                return named
+                return _de_minimis(
+                    _note_replaced_importer_rate(named, party, newest, aliases=aliases, threshold=threshold)
+                )
     for kind in ("final", "preliminary"):
         decisive = [n for n in newest if n.kind == kind]
         if decisive:
             found = _results_rate(party, decisive[0], aliases=aliases, threshold=threshold, named_only=False)
-            return found if found is not None else _deposit_rate(entry, decisive[0], not_named=True)
+            return (
+                _de_minimis(found) if found is not None else _deposit_rate(entry, decisive[0], not_named=True)
+            )
     raise ValueError(
         f"entry {entry.entry_number}: the notices given ({', '.join(n.document_number for n in newest)}) "
         "amend or decide on other companies, and no final or preliminary results are given"

@@ -6,7 +6,8 @@ U.S.C. 2636(c), and for an injunction); an appeal keeps liquidation suspended un
 decision is final (19 U.S.C. 1516a(c)(2), (e)). Once the suspension is lifted, CBP must liquidate
 within six months of receiving notice of it, or the entry is deemed liquidated at the rate asserted
 at entry, i.e. the deposit (19 U.S.C. 1504(d)); publication of unappealed final results is notice
-to CBP (International Trading Co. v. United States, 281 F.3d 1268 (Fed. Cir. 2002)).
+to CBP (International Trading Co. v. United States, 281 F.3d 1268 (Fed. Cir. 2002); again
+412 F.3d 1303 (Fed. Cir. 2005)).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ RULE_APPEAL = (
     "decision is final and its notice published (19 U.S.C. 1516a(c)(2), (e))"
 )
 RULE_INTEREST_UNTIL = "interest projected to the deemed-liquidation deadline: an upper bound"
+RULE_AUTOMATIC = (
+    "19 CFR 351.212(c): no review requested in the anniversary month, so Commerce instructs CBP, without "
+    "further notice, to assess at the deposit rate at entry; the date of those instructions is not published"
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ def liquidation_outlook(
     court_decision_published: date | None = None,
     cbp_notice_date: date | None = None,
 ) -> LiquidationOutlook:
-    """Windows for entries decided by final results published on results_published.
+    """Windows for entries decided by final results (or a rescission) published on results_published.
 
     Not appealed: instructions from results_published + 35 days (within ~90); liquidation from
     then until the deemed-liquidation deadline, six months after CBP's notice (cbp_notice_date when
@@ -115,4 +120,30 @@ def liquidation_outlook(
         suspended=False,
         interest_until=deadline,
         rule=f"{RULE_LIQUIDATION}; {RULE_INTEREST_UNTIL}",
+    )
+
+
+def automatic_assessment_outlook(
+    anniversary_month_end: date, *, cbp_notice_date: date | None = None
+) -> LiquidationOutlook:
+    """Windows for a period no one asked to review: instructions after the anniversary month ends.
+
+    The deemed-liquidation deadline is six months after CBP receives the instructions
+    (19 U.S.C. 1504(d)); without that date (Commerce does not publish it) there is none.
+    """
+    instructions = DatedWindow(
+        "instructions", anniversary_month_end + timedelta(days=1), None, RULE_AUTOMATIC
+    )
+    if cbp_notice_date is None:
+        return LiquidationOutlook(
+            windows=(instructions,), suspended=False, interest_until=None, rule=RULE_AUTOMATIC
+        )
+    deadline = add_months(cbp_notice_date, DEEMED_LIQUIDATION_MONTHS)
+    liquidation = DatedWindow("liquidation", instructions.earliest, deadline, RULE_LIQUIDATION)
+    deemed = DatedWindow("deemed_liquidation", deadline, deadline, RULE_DEEMED)
+    return LiquidationOutlook(
+        windows=(instructions, liquidation, deemed),
+        suspended=False,
+        interest_until=deadline,
+        rule=f"{RULE_AUTOMATIC}; {RULE_LIQUIDATION}",
     )
