@@ -103,7 +103,23 @@ def decide_entries(
             decided = _decide(owned, importer, current, notices, outlook, aliases, rates, threshold, now)
             if decided:
                 decisions.append(Decision(importer, current, outlook, decided))
-    return decisions
+    return _one_per_importer_and_case(decisions)
+
+
+def _one_per_importer_and_case(decisions: list[Decision]) -> list[Decision]:
+    """Results that also rescind for some companies decide entries both ways: one decision (one alert)."""
+    merged: dict[tuple[int | None, str], Decision] = {}
+    for decision in decisions:
+        key = (decision.importer.id, decision.notice.case_number)
+        if key in merged:
+            first = merged[key]
+            primary = first if first.notice.kind != "rescission" else decision
+            merged[key] = Decision(
+                first.importer, primary.notice, primary.outlook, first.entries + decision.entries
+            )
+        else:
+            merged[key] = decision
+    return list(merged.values())
 
 
 def _decide(
@@ -127,7 +143,10 @@ def _decide(
             entry.entry_number, entry.entry_date, entry.entered_value, entry.deposit_rate, entry.deposit_paid
         )
         party = rules.EntryParty(importer.name, entry.exporter or None, entry.producer or None, entry.country)
-        rate = rules.choose_assessment_rate(party, line, in_force, aliases=aliases, threshold=threshold)
+        try:
+            rate = rules.choose_assessment_rate(party, line, in_force, aliases=aliases, threshold=threshold)
+        except ValueError:
+            continue  # no notice stored decides it yet (the review goes on for its company)
         if not decides(rate, current):
             continue
         assessed = rules.assess_entry(line, rate, interest_until=interest_until, interest_rates=rates)

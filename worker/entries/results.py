@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from watchers.records import NoticeKind
+from watchers.rescission import RESCINDED_ELSEWHERE
 from worker.rules.assessment import ResultsNotice
 from worker.rules.cascade import RateOption
 from worker.storage.models import Notice
@@ -50,6 +52,9 @@ def results_notices(notice: Notice) -> list[ResultsNotice]:
     if kind is None or published is None:
         return []
     facts = notice.facts
+    rescinded = tuple(str(c) for c in facts.get("rescinded_companies") or ())
+    if kind == "rescission" and not rescinded and _partial(notice):
+        return []  # rescinded in part for companies we could not read: deciding all would be wrong
     period = facts.get("period_of_review") or [None, None]
     start, end = _date(period[0]), _date(period[1])
     found: list[ResultsNotice] = []
@@ -77,10 +82,20 @@ def results_notices(notice: Notice) -> list[ResultsNotice]:
                 period_start=start,
                 period_end=end,
                 company_rates=options,
-                rescinded_companies=tuple(str(c) for c in facts.get("rescinded_companies") or ()),
+                rescinded_companies=rescinded if kind == "rescission" else (),
             )
         )
+        if rescinded and kind != "rescission":  # results that also rescind the review for some companies
+            found.append(
+                replace(found[-1], kind="rescission", company_rates=(), rescinded_companies=rescinded)
+            )
     return found
+
+
+def _partial(notice: Notice) -> bool:
+    """A rescission in part: its title says so, or its list of companies could not be read."""
+    title = notice.title.lower()
+    return "in part" in title or "partial" in title or RESCINDED_ELSEWHERE in (notice.unread or [])
 
 
 def expected_final_results(notice: ResultsNotice) -> date:
