@@ -9,7 +9,7 @@ from typing import Any
 
 from watchers.records import NoticeKind
 from watchers.rescission import RESCINDED_ELSEWHERE
-from worker.rules.assessment import ResultsNotice
+from worker.rules.assessment import ImporterRate, ResultsNotice
 from worker.rules.cascade import RateOption
 from worker.storage.models import Notice
 
@@ -82,6 +82,7 @@ def results_notices(notice: Notice) -> list[ResultsNotice]:
                 period_start=start,
                 period_end=end,
                 company_rates=options,
+                importer_rates=_importer_rates(facts, case_number),
                 rescinded_companies=rescinded if kind == "rescission" else (),
             )
         )
@@ -90,6 +91,17 @@ def results_notices(notice: Notice) -> list[ResultsNotice]:
                 replace(found[-1], kind="rescission", company_rates=(), rescinded_companies=rescinded)
             )
     return found
+
+
+def _importer_rates(facts: dict[str, Any], case_number: str) -> tuple[ImporterRate, ...]:
+    """Importer-specific assessment rates, where the notice's facts name them (the Federal Register
+    rarely does: they come from confidential sales data and go to CBP in the instructions)."""
+    found: list[ImporterRate] = []
+    for row in facts.get("importer_rates") or []:
+        rate = _decimal(row.get("rate"))
+        if rate is not None and row.get("importer") and row.get("case_number") in (None, case_number):
+            found.append(ImporterRate(str(row["importer"]), str(row.get("exporter") or ""), rate))
+    return tuple(found)
 
 
 def _partial(notice: Notice) -> bool:

@@ -159,10 +159,11 @@ def ingest_record(
         report.rates_added += change.rates_added
         if facts.unread:
             report.unread[number] = list(facts.unread)
-    entry_alerts = entries_on_notice(
-        session, notice, now=now, threshold=threshold, citation=record.citation, alert=not primed
-    )
-    report.alerts_created += len(entry_alerts)
+    if record.catalog is not None:  # a published notice: it may decide imported entries
+        entry_alerts = entries_on_notice(
+            session, notice, now=now, threshold=threshold, citation=record.citation, alert=not primed
+        )
+        report.alerts_created += len(entry_alerts)
     if primed:
         return []
     alerts = route_notice_events(

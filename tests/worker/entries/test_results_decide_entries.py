@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 from notifier.render import render_message
 from tests.support.fixtures import fixture
 from tests.worker.entries.support import import_file, importer_with_subscribers, ingest_notice
-from worker.storage import entry_rows
+from worker.entries.on_notice import entries_on_notice
+from worker.storage import entry_rows, store
 from worker.storage.db import transaction
 
 GULF = "Gulf Seafood Imports LLC"
@@ -163,3 +164,36 @@ def test_preliminary_results_give_a_projection_marked_as_such(engine: Engine, tm
         "[AD/CVD MEDIUM] Projected: C-533-874 review results: $987.82 more duty"
     )
     assert rendered.text.startswith("PROJECTION from preliminary results")
+
+
+def test_an_importer_specific_rate_wins_over_the_company_rate(gulf: Engine) -> None:
+    # The Federal Register rarely names importers; when a notice's facts carry an importer-specific
+    # rate (here added to the stored facts of 2024-20001, as a parser would store it), it assesses
+    # that importer's entries of that exporter. By hand: Gulf on Apex's sales at 0.80 %:
+    # 100,000.00 x 0.80 % = 800.00; deposit 2,490.00 -> -1,690.00; corporate overpayment interest
+    # 2022-06-15 .. 2025-03-09 = -308.20. Sandhya's entry keeps the company rate (1.23 %).
+    ingest_notice(gulf, SHRIMP_FINAL, title=SHRIMP_FINAL_TITLE, published=PUBLISHED, now=NOW, primed=True)
+    with transaction(gulf) as session:
+        notice = store.load_notice(session, "2024-20001")
+        assert notice is not None
+        rows = [{"importer": GULF, "exporter": "Apex Frozen Foods Private Limited", "rate": "0.80"}]
+        notice.facts = {**notice.facts, "importer_rates": rows}
+        session.add(notice)
+        session.flush()
+        alerts = entries_on_notice(session, notice, now=NOW, threshold=90, citation=None, alert=True)
+        entries = {e["entry_number"]: e for e in alerts[0].payload["entries"]}
+    apex, sandhya = entries["AB1-0000001-2"], entries["AB1-0000002-0"]
+    assert (apex["rate"], apex["rate_which"], apex["difference"], apex["interest"]) == (
+        "0.8", "importer_specific", "-1690.00", "-308.20"
+    )  # fmt: skip
+    assert (sandhya["rate"], sandhya["rate_which"]) == ("1.23", "company")
+
+
+def test_a_priming_poll_stores_the_decisions_without_alerting(gulf: Engine) -> None:
+    alerts = ingest_notice(
+        gulf, SHRIMP_FINAL, title=SHRIMP_FINAL_TITLE, published=PUBLISHED, now=NOW, primed=True
+    )
+    assert alerts == []
+    with transaction(gulf) as session:
+        entries = entry_rows.list_entries(session)
+        assert len(entry_rows.list_assessments(session, [e.id for e in entries if e.id])) == 2
