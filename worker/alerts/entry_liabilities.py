@@ -51,6 +51,7 @@ class Liability:
     liquidation_from: date | None
     liquidation_to: date | None  # deemed liquidation at the latest: a deadline
     interest_through: date | None
+    decided_on: date | None = None  # the latest decision's day: when the liquidation window became known
 
     @property
     def net(self) -> Decimal:
@@ -144,4 +145,5 @@ def _liability(
         liquidation_from=min(froms) if froms else None,
         liquidation_to=max(tos) if tos else None,
         interest_through=max(through) if through else None,
+        decided_on=max((a.decided_at.date() for a in decided if a.decided_at), default=None),
     )

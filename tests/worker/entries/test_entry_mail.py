@@ -10,11 +10,15 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from notifier.mailer import SmtpMailer, parse_smtp_url
+from notifier.render import render_message
 from tests.notifier.golden_support import assert_golden
 from tests.support.fixtures import fixture
 from tests.support.mail import SmtpServer
 from tests.worker.entries.support import import_file, importer_with_subscribers, ingest_notice
+from worker.alerts.reminders import queue_reminders
 from worker.outbox.delivery import build_alert_message, deliver_due_alerts
+from worker.storage import store
+from worker.storage.db import transaction
 
 GULF, HARBOR = "Gulf Seafood Imports LLC", "Harbor Foods Corp."
 SHRIMP_FINAL = "constructed_final_results_ad_shrimp_india.xml"
@@ -79,3 +83,33 @@ def test_the_entry_alert_email_golden(two_importers: Engine) -> None:
         unsubscribe="mailto:alerts@adcvd-watch.localhost?subject=unsubscribe",
     )
     assert_golden("entry_assessment", message)
+
+
+def test_counsel_are_reminded_of_the_deemed_liquidation_day_of_their_importers_entries(
+    two_importers: Engine,
+) -> None:
+    # Final results of 2024-09-09: the decided entries are deemed liquidated at the deposit on
+    # 2025-03-09 (19 U.S.C. 1504(d)); a week before, counsel get the rung with a calendar entry.
+    ingest_notice(two_importers, SHRIMP_FINAL, title=TITLE, published=date(2024, 9, 9), now=NOW)
+    week_before = datetime(2025, 2, 28, 13, 0, tzinfo=UTC)
+    with transaction(two_importers) as session:
+        queued = queue_reminders(session, now=week_before, ladder=(30, 14, 7, 2, 0))
+        emails = {s.id: (s.email, s.importer_id) for s in store.list_subscribers(session)}
+        importers = {i.id: i.name for i in store.list_importers(session)}
+    deemed = [a for a in queued if a.payload["deadline"]["kind"] == "deemed_liquidation"]
+    assert sorted((emails[a.subscriber_id][0], importers[emails[a.subscriber_id][1]]) for a in deemed) == [
+        ("counsel@law.example", GULF),
+        ("counsel@law.example", HARBOR),
+    ]
+    for alert in deemed:
+        deadline = alert.payload["deadline"]
+        assert deadline["due"] == "2025-03-09" and deadline["citation"] == "19 U.S.C. 1504(d)"
+        assert alert.payload["ics"]["entries"][0]["day"] == "2025-03-09"
+    gulf = next(a for a in deemed if importers[emails[a.subscriber_id][1]] == GULF)
+    harbor = next(a for a in deemed if importers[emails[a.subscriber_id][1]] == HARBOR)
+    assert "2 of your entries" in gulf.payload["deadline"]["sentence"]
+    assert "1,143.46 USD refunded" in gulf.payload["deadline"]["sentence"]
+    assert "1 of your entries" in harbor.payload["deadline"]["sentence"]
+    assert "1,143.46" not in harbor.payload["deadline"]["sentence"]
+    rendered = render_message("reminder", gulf.payload)
+    assert "2025" in rendered.subject and "deemed liquidated at the deposit" in rendered.text
