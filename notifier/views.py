@@ -239,7 +239,8 @@ class EntryAssessmentView(TypedDict):
     projection: bool
     period_start: str | None
     period_end: str | None
-    entries: list[EntryRowView]
+    entries: list[EntryRowView]  # at most MAX_ENTRIES_SHOWN; every entry is in the CSV attachment
+    entry_count: int
     totals: EntryTotalsView
     windows: list[DatedWindowView]
     interest_through: str | None
@@ -248,3 +249,4 @@ class EntryAssessmentView(TypedDict):
     role: str
     recipient: RecipientView
     today: str
+    products_csv: NotRequired[ProductsCsvView]  # the attachment delivery sends: here, every entry's figures

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import csv
+import gzip
+import io
 from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session
 
-from notifier.views import DatedWindowView, EntryAssessmentView, EntryRowView, EntryTotalsView
+from notifier.views import (
+    DatedWindowView,
+    EntryAssessmentView,
+    EntryRowView,
+    EntryTotalsView,
+    ProductsCsvView,
+)
 from worker.alerts.audience import local_today, switched_off
 from worker.alerts.views import notice_view, recipient_view
 from worker.entries.decide import Decision
@@ -16,6 +26,7 @@ from worker.storage import store
 from worker.storage.models import Alert, Notice, Subscriber
 
 ALERT_KIND = "entry_assessment"
+MAX_ENTRIES_SHOWN = 50  # in the email's table; the attached CSV has every entry
 ROLES = frozenset({"importer", "counsel"})  # ops read the weekly digest's open liabilities
 WINDOW_LABELS = {
     "instructions": "Commerce's instructions to CBP",
@@ -116,7 +127,8 @@ def assessment_view(
 ) -> EntryAssessmentView:
     results = decision.notice
     first = decision.entries[0].row
-    return {
+    rows = entry_rows_view(decision)
+    view: EntryAssessmentView = {
         "template": ALERT_KIND,
         "kind": ALERT_KIND,
         "severity": "medium" if any(d.row.projection for d in decision.entries) else "high",
@@ -127,7 +139,8 @@ def assessment_view(
         "projection": any(d.row.projection for d in decision.entries),
         "period_start": results.period_start.isoformat() if results.period_start else None,
         "period_end": results.period_end.isoformat() if results.period_end else None,
-        "entries": entry_rows_view(decision),
+        "entries": rows[:MAX_ENTRIES_SHOWN],
+        "entry_count": len(rows),
         "totals": totals_view(decision),
         "windows": windows_view(decision),
         "interest_through": first.interest_through.isoformat() if first.interest_through else None,
@@ -136,6 +149,24 @@ def assessment_view(
         "role": subscriber.role,
         "recipient": recipient_view(subscriber, decision.importer.name),
         "today": local_today(now, subscriber.time_zone).isoformat(),
+    }
+    if len(rows) > MAX_ENTRIES_SHOWN:
+        view["products_csv"] = entries_csv(rows, filename=f"adcvd-entries-{notice.document_number}.csv")
+    return view
+
+
+def entries_csv(rows: list[EntryRowView], *, filename: str) -> ProductsCsvView:
+    """Every entry's figures as CSV, gzip-compressed in base64 (the attachment delivery sends)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    content = buffer.getvalue().encode("utf-8")
+    return {
+        "filename": filename,
+        "gzip_base64": base64.b64encode(gzip.compress(content, mtime=0)).decode("ascii"),
+        "rows": len(rows),
+        "left_out": 0,
     }
 
 

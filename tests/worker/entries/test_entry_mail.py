@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import logging
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -113,3 +116,40 @@ def test_counsel_are_reminded_of_the_deemed_liquidation_day_of_their_importers_e
     assert "1,143.46" not in harbor.payload["deadline"]["sentence"]
     rendered = render_message("reminder", gulf.payload)
     assert "2025" in rendered.subject and "deemed liquidated at the deposit" in rendered.text
+
+
+def test_a_long_list_of_entries_shows_the_first_and_attaches_every_one(
+    engine: Engine, tmp_path: Path
+) -> None:
+    importer_with_subscribers(engine, GULF, ("buyer@gulf.example", "importer"))
+    lines = [
+        f"AB1-{n:07d}-1,2022-{n % 11 + 2:02d}-10,SHR-1620,0306.17.0003,IN,Apex Frozen Foods Private Limited,"
+        f"Apex Frozen Foods Private Limited,1000.00,A-533-840,2.49,24.90"
+        for n in range(1, 61)
+    ]
+    many = tmp_path / "many.csv"
+    many.write_text(
+        "entry_number,entry_date,sku,hts,country_of_origin,producer,exporter,entered_value_usd,case_number,"
+        "deposit_rate_pct,deposit_paid_usd\n" + "\n".join(lines) + "\n",
+        encoding="utf-8",
+    )
+    import_file(engine, many, GULF, NOW)
+    [alert] = ingest_notice(engine, SHRIMP_FINAL, title=TITLE, published=date(2024, 9, 9), now=NOW)
+    assert len(alert.payload["entries"]) == 50 and alert.payload["entry_count"] == 60
+    message = build_alert_message(
+        alert,
+        recipient="buyer@gulf.example",
+        sender=SENDER,
+        now=NOW,
+        thread=(),
+        unsubscribe="mailto:x@y.example",
+    )
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None and "... and 10 more entries" in str(body.get_content())
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "adcvd-entries-2024-20001.csv"
+    content = attachment.get_content()
+    rows = list(csv.DictReader(io.StringIO(content.decode() if isinstance(content, bytes) else content)))
+    assert len(rows) == 60 and rows[0]["entry_number"].startswith("AB1-")
+    # 1,000.00 x 1.23 % = 12.30 assessed against 24.90 deposited: -12.60 on every entry
+    assert {r["difference"] for r in rows} == {"-12.60"}
