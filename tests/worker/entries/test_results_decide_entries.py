@@ -197,3 +197,25 @@ def test_a_priming_poll_stores_the_decisions_without_alerting(gulf: Engine) -> N
     with transaction(gulf) as session:
         entries = entry_rows.list_entries(session)
         assert len(entry_rows.list_assessments(session, [e.id for e in entries if e.id])) == 2
+
+
+def test_a_de_minimis_rate_refunds_the_whole_deposit(engine: Engine, tmp_path: Path) -> None:
+    # By hand: Falcon's 0.33 % is below 0.5 %, de minimis in a review (19 CFR 351.106(c)): nothing is
+    # assessed; the 448.00 deposited (40,000.00 x 1.12 %) is refunded with corporate overpayment
+    # interest from 2022-11-30 to 2025-03-09 (5,6,6,6,7,7,7,7,7,6 % by quarter) = 71.41.
+    importer_with_subscribers(engine, GULF, ("buyer@gulf.example", "importer"))
+    falcon = tmp_path / "falcon.csv"
+    falcon.write_text(
+        "entry_number,entry_date,sku,hts,country_of_origin,producer,exporter,entered_value_usd,case_number,"
+        "deposit_rate_pct,deposit_paid_usd\n"
+        "AB1-0000009-5,2022-11-30,SHR-2630,0306.17.0006,IN,Falcon Marine Exports Limited,"
+        "Falcon Marine Exports Limited,40000.00,A-533-840,1.12,448.00\n",
+        encoding="utf-8",
+    )
+    import_file(engine, falcon, GULF, NOW)
+    [alert] = ingest_notice(engine, SHRIMP_FINAL, title=SHRIMP_FINAL_TITLE, published=PUBLISHED, now=NOW)
+    [row] = alert.payload["entries"]
+    assert (row["rate"], row["assessed_duty"], row["difference"], row["interest"], row["total"]) == (
+        "0", "0.00", "-448.00", "-71.41", "-519.41"
+    )  # fmt: skip
+    assert any("351.106(c)" in rule for rule in alert.payload["rules"])
