@@ -19,8 +19,8 @@ from notifier.build import Attachment, Envelope, build_message, products_csv_att
 from notifier.ics import CalendarEntry, build_calendar
 from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import DeliveryError, Mailer, Sender
+from notifier.message_views import stored_view
 from notifier.render import render_message
-from notifier.views import stored_view
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Subscriber
