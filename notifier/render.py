@@ -12,7 +12,7 @@ import jinja2
 
 from notifier.formatting import FILTERS
 from notifier.links import SOURCE_LINK_HOSTS, safe_links
-from notifier.views import MessageView
+from notifier.message_views import MessageView
 
 
 @dataclass(frozen=True)

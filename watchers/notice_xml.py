@@ -35,6 +35,7 @@ from watchers.omnibus import (
 from watchers.rate_tables import extract_prose_rates, parse_rate_table
 from watchers.records import Agency, Classification, NoticeFacts
 from watchers.regulation_deadlines import regulation_deadlines
+from watchers.rescission import RESCINDED_ELSEWHERE, rescinded_companies
 from watchers.xml_safety import parse_xml_safely
 
 DOCUMENT_TAGS = ("NOTICE", "RULE", "PRORULE")
@@ -204,6 +205,9 @@ def facts_from_parts(
                                 "the Harmonized Tariff Schedule")  # fmt: skip
 
     sentences = [s for text in body for s in split_sentences(text)]
+    facts.rescinded_companies, rescission_unread = rescinded_companies(sentences)
+    if rescission_unread:
+        facts.unread.append(RESCINDED_ELSEWHERE)
     lists, list_unread = _omnibus(parts, facts, sentences)
     facts.unread.extend(list_unread)
     if not own and lists:

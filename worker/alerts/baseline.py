@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from notifier.views import BaselineProductFields, BaselineView, ProductView, UnreachedProductView
+from notifier.report_views import BaselineProductFields, BaselineView, UnreachedProductView
+from notifier.views import ProductView
 from worker.alerts.alert_products import (
     MAX_PRODUCTS_SHOWN,
     ProductLine,

@@ -11,16 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from notifier.views import (
-    DigestEventRow,
-    DigestView,
-    ExposureRow,
-    ExposureTotal,
-    MatchView,
-    ProductView,
-    stored_alert_view,
-)
+from notifier.message_views import stored_alert_view
+from notifier.report_views import DigestEventRow, DigestView, ExposureRow, ExposureTotal
+from notifier.views import MatchView, ProductView
 from worker.alerts.audience import local_today, switched_off
+from worker.alerts.entry_liabilities import open_liabilities
 from worker.alerts.holds import DISCARDED, HELD
 from worker.alerts.match_level import CONFIDENCE
 from worker.alerts.product_views import POSSIBLE_SHOWN, possible_match_views, subscriber_product_views
@@ -214,6 +209,9 @@ def build_digest_payload(
         "total_exposure": total,
         "possible": possible[:POSSIBLE_SHOWN],
         "possible_count": len(possible),
+        "liabilities": [
+            item.as_record() for item in open_liabilities(session, importer_ids=[subscriber.importer_id])
+        ],
         "product_count": len(store.list_products(session, importer_id=subscriber.importer_id)),
         "importer": name,
         "recipient": recipient_view(subscriber, name),

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from notifier.views import MatchView, PossibleMatchView, ProductView, RateStackView
+from notifier.report_views import PossibleMatchView
+from notifier.views import MatchView, ProductView, RateStackView
 from worker.alerts.match_level import CONFIDENCE
 from worker.alerts.matching import (
     rate_options,

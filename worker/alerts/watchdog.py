@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from notifier.views import OperatorView
+from notifier.report_views import OperatorView
 from watchers.business_days import business_days_between
 from worker.storage import store
 from worker.storage.db import transaction

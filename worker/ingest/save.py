@@ -18,6 +18,7 @@ from worker.alerts.holds import BulkHold, hold_if_bulk
 from worker.alerts.routing import route_notice_events
 from worker.catalog.apply import CatalogChange, apply_notice
 from worker.catalog.events import Event
+from worker.entries.on_notice import entries_on_notice
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice
@@ -162,6 +163,11 @@ def ingest_record(
         report.rates_added += change.rates_added
         if facts.unread:
             report.unread[number] = list(facts.unread)
+    if record.catalog is not None:  # a published notice: it may decide imported entries
+        entry_alerts = entries_on_notice(
+            session, notice, now=now, threshold=threshold, citation=record.citation, alert=not primed
+        )
+        report.alerts_created += len(entry_alerts)
     if primed:
         return []
     alerts = route_notice_events(

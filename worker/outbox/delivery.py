@@ -19,8 +19,8 @@ from notifier.build import Attachment, Envelope, build_message, products_csv_att
 from notifier.ics import CalendarEntry, build_calendar
 from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import DeliveryError, Mailer, Sender
+from notifier.message_views import stored_view
 from notifier.render import render_message
-from notifier.views import stored_view
 from worker.alerts.audience import unsubscribed_from
 from worker.outbox.mail_links import MailLinks, footer_links, mailto_unsubscribe, one_click_link
 from worker.storage import store

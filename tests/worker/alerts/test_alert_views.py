@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy.engine import Engine
 
-from notifier.views import AlertView, BaselineView, DigestView, MatchView, ProductView, ReminderView
+from notifier.report_views import BaselineView, DigestView, ReminderView
+from notifier.views import AlertView, MatchView, ProductView
 from tests.support.pipeline import (
     pressure_washer_routes,
     set_cursor,
