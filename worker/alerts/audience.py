@@ -55,15 +55,20 @@ def switched_off(subscriber: Subscriber, kind: EventKind | str) -> bool:
     return switches(subscriber).get(name) is False
 
 
-# What a one-click unsubscribe (RFC 8058) can stop: every switchable kind, the weekly digest, and the
-# baseline report a portfolio import sends. Operator alerts have no such link (the operator's own setting).
+# What a one-click unsubscribe (RFC 8058) can stop: every kind of alert a subscriber receives (event
+# kinds, reminders, the weekly digest, baseline reports, entry assessments and any kind added later),
+# but the operator's own alerts (stopped by their setting) and a requested preferences link.
 DIGEST_KIND = "digest"
-UNSUBSCRIBABLE_KINDS: tuple[str, ...] = (*SWITCHABLE_KINDS, DIGEST_KIND, "baseline")
+NOT_A_LIST = frozenset({"operator", "preferences_link"})
+
+
+def can_unsubscribe(kind: str | None) -> bool:
+    return bool(kind) and kind not in NOT_A_LIST and len(kind or "") <= 64
 
 
 def unsubscribe(subscriber: Subscriber, kind: str) -> bool:
     """Stop `kind` for this subscriber (switch it off, or the digest to none); True when it changed."""
-    if kind not in UNSUBSCRIBABLE_KINDS:
+    if not can_unsubscribe(kind):
         raise ValueError(f"not a kind one can unsubscribe from: {kind!r}")
     if kind == DIGEST_KIND:
         changed = subscriber.digest != "none"

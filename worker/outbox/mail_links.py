@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from worker.alerts.audience import can_unsubscribe
 from worker.storage.models import Alert, Subscriber
-
-# The operator's own alerts (stopped by their setting) and a requested preferences link carry no
-# unsubscribe link: there is no stream of them to leave.
-NOT_A_LIST = frozenset({"operator", "preferences_link"})
 
 
 class MailLinks(Protocol):
@@ -31,7 +28,7 @@ def mailto_unsubscribe(sender: str, token: str) -> str:
 
 
 def one_click_link(links: MailLinks | None, subscriber: Subscriber, alert: Alert) -> str | None:
-    if links is None or alert.kind in NOT_A_LIST or subscriber.id is None:
+    if links is None or not can_unsubscribe(alert.kind) or subscriber.id is None:
         return None
     return links.unsubscribe(subscriber, alert.kind)
 
@@ -41,6 +38,6 @@ def footer_links(links: MailLinks | None, subscriber: Subscriber, alert: Alert) 
     if links is None or alert.kind == "operator" or subscriber.id is None:
         return {}
     found = {"preferences_link": links.preferences(subscriber)}
-    if alert.kind not in NOT_A_LIST:
+    if can_unsubscribe(alert.kind):  # not the operator's alerts nor a requested link: no list to leave
         found["unsubscribe_link"] = links.unsubscribe(subscriber, alert.kind)
     return found

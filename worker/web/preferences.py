@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from worker.alerts.audience import SWITCHABLE_KINDS, stopped, switches, wants
 from worker.alerts.link_mail import queue_preferences_link
+from worker.entries.alerts import ALERT_KIND as ENTRY_KIND
 from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import Subscriber
@@ -25,8 +26,9 @@ from worker.web.context import WebContext, web
 from worker.web.subscriber_links import kind_label, masked, open_link
 
 DIGESTS = ("weekly", "none")
-BASELINE = "baseline"  # the report of what already reaches their products, after a portfolio import
-PAGE_KINDS = (*SWITCHABLE_KINDS, BASELINE)
+# Sent to every role unless stopped: the baseline report after a portfolio import, entry assessments.
+SENT_UNLESS_STOPPED = ("baseline", ENTRY_KIND)
+PAGE_KINDS = (*SWITCHABLE_KINDS, *SENT_UNLESS_STOPPED)
 FORM_LIMITS = {"max_files": 0, "max_fields": 100, "max_part_size": 4096}
 
 
@@ -43,24 +45,31 @@ class Choices:
     errors: list[str] = field(default_factory=list)
 
 
+def page_kinds(subscriber: Subscriber) -> tuple[str, ...]:
+    """The kinds the form lists: the switchable ones, and any other this subscriber has switched (an
+    unsubscribe link of a kind added later can be undone here)."""
+    return (*PAGE_KINDS, *sorted(set(switches(subscriber)) - set(PAGE_KINDS)))
+
+
 def current_choices(subscriber: Subscriber) -> Choices:
     return Choices(
         kinds={
-            **{kind: wants(subscriber, kind) for kind in SWITCHABLE_KINDS},
-            BASELINE: not stopped(subscriber, BASELINE),  # sent to every role unless stopped
+            kind: wants(subscriber, kind) if kind in SWITCHABLE_KINDS else not stopped(subscriber, kind)
+            for kind in page_kinds(subscriber)
         },
         digest=subscriber.digest,
         time_zone=subscriber.time_zone,
     )
 
 
-def read_choices(form: FormData) -> Choices:
+def read_choices(form: FormData, subscriber: Subscriber) -> Choices:
     """What the form asks for, and every problem with it (nothing is saved while there is one)."""
     chosen = [str(v) for v in form.getlist("kind")]
     digest = str(form.get("digest", ""))
     time_zone = str(form.get("time_zone", "")).strip()
-    choices = Choices({k: k in chosen for k in PAGE_KINDS}, digest, time_zone)
-    unknown = sorted(set(chosen) - set(PAGE_KINDS))
+    listed = page_kinds(subscriber)
+    choices = Choices({k: k in chosen for k in listed}, digest, time_zone)
+    unknown = sorted(set(chosen) - set(listed))
     if unknown:
         choices.errors.append(f"unknown alert kind: {', '.join(unknown)[:100]}")
     if digest not in DIGESTS:
@@ -87,7 +96,7 @@ def _form(
         "preferences.html",
         400 if choices.errors else 200,
         address=masked(subscriber.email),
-        kinds=[(kind, kind_label(kind), choices.kinds[kind]) for kind in PAGE_KINDS],
+        kinds=[(kind, kind_label(kind), on) for kind, on in choices.kinds.items()],
         digest=choices.digest,
         time_zone=choices.time_zone,
         time_zones=time_zones(),
@@ -129,7 +138,7 @@ async def preferences_post(request: Request) -> Response:
             return _invalid(request, context)
         if opened.expired:
             return _expired(request, context, token)
-        choices = read_choices(form)
+        choices = read_choices(form, opened.subscriber)
         if not choices.errors:
             apply_choices(opened.subscriber, choices)
             session.add(opened.subscriber)

@@ -12,7 +12,12 @@ from worker.storage.models import Subscriber
 from worker.web.tokens import LinkTokens, Purpose, TokenClaims, TokenExpired, TokenInvalid
 
 MAX_TOKEN_LENGTH = 400  # ours are about 100 characters; anything much longer is not worth checking
-KIND_LABELS = {"reminder": "deadline reminder", "digest": "weekly digest", "baseline": "baseline report"}
+KIND_LABELS = {
+    "reminder": "deadline reminder",
+    "digest": "weekly digest",
+    "baseline": "baseline report",
+    "entry_assessment": "entry assessment",
+}
 
 
 def kind_label(kind: str) -> str:

@@ -6,12 +6,14 @@ unsubscribes at once. A person opening the link gets a page whose button POSTs w
 
 from __future__ import annotations
 
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from worker.alerts.audience import UNSUBSCRIBABLE_KINDS, unsubscribe
+from worker.alerts.audience import can_unsubscribe, unsubscribe
 from worker.storage.db import transaction
+from worker.storage.models import Subscriber
 from worker.web.context import WebContext, web
 from worker.web.subscriber_links import kind_label, masked, open_link
 
@@ -22,14 +24,21 @@ def _not_valid(context: WebContext) -> Response:
     return context.page("link_invalid.html", 404, what="unsubscribe")
 
 
+def _opened(session: Session, context: WebContext, token: str) -> tuple[Subscriber, str] | None:
+    """The subscriber and the kind a current, genuine unsubscribe link names; None for any other link."""
+    opened = open_link(session, context.tokens, token, "unsubscribe", max_age=None)
+    if opened.subscriber is None or opened.claims is None or opened.claims.kind is None:
+        return None
+    return (opened.subscriber, opened.claims.kind) if can_unsubscribe(opened.claims.kind) else None
+
+
 def unsubscribe_page(request: Request) -> Response:
     context = web(request)
-    token = request.path_params["token"]
     with transaction(context.engine) as session:
-        opened = open_link(session, context.tokens, token, "unsubscribe", max_age=None)
-    if opened.subscriber is None or opened.claims is None or opened.claims.kind not in UNSUBSCRIBABLE_KINDS:
+        found = _opened(session, context, request.path_params["token"])
+    if found is None:
         return _not_valid(context)
-    subscriber, kind = opened.subscriber, opened.claims.kind
+    subscriber, kind = found
     assert subscriber.id is not None
     preferences = context.tokens.sign("preferences", subscriber.id, subscriber.token_version)
     return context.form_page(
@@ -47,19 +56,14 @@ async def unsubscribe_post(request: Request) -> Response:
     one_click = [tuple(item) for item in form.multi_items()] == [ONE_CLICK]
     if not one_click and (problem := context.csrf.check(request, form)):
         return context.page("form_refused.html", 403, problem=problem)
-    token = request.path_params["token"]
     with transaction(context.engine) as session:
-        opened = open_link(session, context.tokens, token, "unsubscribe", max_age=None)
-        if (
-            opened.subscriber is None
-            or opened.claims is None
-            or opened.claims.kind not in UNSUBSCRIBABLE_KINDS
-        ):
+        found = _opened(session, context, request.path_params["token"])
+        if found is None:
             return _not_valid(context)
-        kind = opened.claims.kind
-        unsubscribe(opened.subscriber, kind)
-        session.add(opened.subscriber)
-        address = masked(opened.subscriber.email)
+        subscriber, kind = found
+        unsubscribe(subscriber, kind)
+        session.add(subscriber)
+        address = masked(subscriber.email)
     return context.page("unsubscribed.html", kind=kind_label(kind), address=address)
 
 

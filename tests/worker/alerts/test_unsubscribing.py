@@ -36,8 +36,11 @@ def test_the_digest_is_stopped_by_its_own_setting() -> None:
     assert subscriber.preferences == {}
 
 
-def test_operator_alerts_and_unknown_kinds_cannot_be_unsubscribed_by_link() -> None:
-    for kind in ("operator", "preferences_link", "nonsense"):
+def test_operator_alerts_and_a_requested_link_cannot_be_unsubscribed_by_link() -> None:
+    subscriber = importer()
+    assert unsubscribe(subscriber, "entry_assessment")  # any stream of alerts, those added later too
+    assert stopped(subscriber, "entry_assessment")
+    for kind in ("operator", "preferences_link", ""):
         with pytest.raises(ValueError, match="not a kind one can unsubscribe from"):
             unsubscribe(importer(), kind)
 

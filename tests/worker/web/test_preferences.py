@@ -19,12 +19,13 @@ from sqlalchemy.engine import Engine
 from notifier.message_views import PreferencesLinkView
 from tests.support.mail import SmtpServer, text_of
 from tests.support.pipeline import IMPORTER_EMAIL
-from tests.support.web import POLLED, deliver_order_alert, live_server
+from tests.support.web import POLLED, SECRET_KEY, deliver_order_alert, live_server
 from worker.app.runtime import run_delivery
 from worker.app.settings import Settings
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Subscriber
+from worker.web.tokens import LinkTokens
 
 SENT = POLLED + timedelta(minutes=1)  # when the delivered links were signed
 
@@ -162,3 +163,34 @@ def test_a_body_over_the_limit_is_refused(
             headers={"Content-Type": "application/x-www-form-urlencoded"},  # no length: chunked
         )
     assert declared.status_code == 413 and streamed.status_code == 413
+
+
+def test_a_kind_stopped_by_its_link_can_be_switched_back_on(
+    engine: Engine, delivered: tuple[Settings, EmailMessage, int]
+) -> None:
+    """Entry assessments (issue 16) are sent unless stopped: their one-click link stops them, and the page
+    lists them so the person can take it back."""
+    settings, _, port = delivered
+    subscriber = subscriber_row(engine)
+    assert subscriber.id is not None
+    tokens = LinkTokens(SECRET_KEY, clock=lambda: SENT)
+    stop = tokens.sign("unsubscribe", subscriber.id, subscriber.token_version, kind="entry_assessment")
+    page = f"/p/{tokens.sign('preferences', subscriber.id, subscriber.token_version)}"
+    with (
+        live_server(settings, engine, lambda: SENT, port=port) as base,
+        httpx.Client(base_url=base) as browser,
+    ):
+        before = browser.get(page)
+        assert "entry_assessment" in checked_kinds(before) and "Entry assessment" in before.text
+        one_click = {"Content-Type": "application/x-www-form-urlencoded"}
+        assert (
+            browser.post(f"/u/{stop}", content=b"List-Unsubscribe=One-Click", headers=one_click).status_code
+            == 200
+        )
+        assert subscriber_row(engine).preferences["kinds"]["entry_assessment"] is False
+        after = browser.get(page)
+        assert "entry_assessment" not in checked_kinds(after)
+        kinds = [*checked_kinds(after), "entry_assessment"]
+        form = {"csrf_token": csrf_of(after), "kind": kinds, "digest": "none", "time_zone": "UTC"}
+        assert browser.post(page, data=form).status_code == 200
+    assert subscriber_row(engine).preferences["kinds"]["entry_assessment"] is True
