@@ -12,11 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from tests.faults.harness import wait_until
 from tests.support.mail import free_port
-from tests.support.web import SECRET_KEY, web_settings
+from tests.support.pipeline import IMPORTER_EMAIL, subscribe_sample_portfolio
+from tests.support.web import SECRET_KEY, live_server, web_settings
 from worker.app.cli import app
 from worker.app.web_server import serving_in_thread, web_server
 from worker.storage.db import create_schema, make_engine
@@ -134,3 +136,36 @@ def test_run_with_the_pages_but_no_secret_stops_before_starting(tmp_path: Path) 
     result = CliRunner().invoke(app, ["run"], env=env)
     assert result.exit_code == 2, result.output
     assert result.output.startswith("error: bad setting ADCVD_SECRET_KEY: not set")
+
+
+def test_subscriber_link_prints_a_working_link_and_revoke_voids_every_earlier_one(
+    engine: Engine, database_url: str
+) -> None:
+    subscribe_sample_portfolio(engine)
+    port = free_port()
+    env = {
+        "ADCVD_DATABASE_URL": database_url,
+        "ADCVD_SECRET_KEY": SECRET_KEY,
+        "ADCVD_PUBLIC_URL": f"http://127.0.0.1:{port}",
+    }
+    first = CliRunner().invoke(app, ["subscriber", "link", IMPORTER_EMAIL.upper()], env=env)
+    assert first.exit_code == 0, first.output
+    [line] = first.output.splitlines()
+    assert line.startswith(f"Demo Outdoor Power Inc.: http://127.0.0.1:{port}/p/")
+    old_link = line.split(": ", 1)[1]
+    with live_server(web_settings(public_url=env["ADCVD_PUBLIC_URL"]), engine, port=port):
+        assert httpx.get(old_link).status_code == 200
+        revoked = CliRunner().invoke(app, ["subscriber", "link", IMPORTER_EMAIL, "--revoke"], env=env)
+        assert revoked.exit_code == 0, revoked.output
+        assert revoked.output.startswith(f"revoked every link sent to {IMPORTER_EMAIL} (1 subscription(s))\n")
+        new_link = revoked.output.splitlines()[1].split(": ", 1)[1]
+        assert httpx.get(old_link).status_code == 404
+        assert httpx.get(new_link).status_code == 200
+    nobody = CliRunner().invoke(app, ["subscriber", "link", "nobody@example.com"], env=env)
+    assert nobody.exit_code == 1 and nobody.output == "error: no subscriber 'nobody@example.com'\n"
+    unset = CliRunner().invoke(
+        app, ["subscriber", "link", IMPORTER_EMAIL], env={**env, "ADCVD_PUBLIC_URL": ""}
+    )
+    assert unset.exit_code == 2 and unset.output.startswith(
+        "error: set ADCVD_PUBLIC_URL and ADCVD_SECRET_KEY"
+    )

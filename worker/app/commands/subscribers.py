@@ -1,4 +1,4 @@
-"""`adcvd subscriber add|remove|list`."""
+"""`adcvd subscriber add|remove|list` (and `link`, in subscriber_links.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import typer
 from worker.alerts.audience import SWITCHABLE_KINDS
 from worker.alerts.baseline import queue_baseline_report
 from worker.app.commands.console import shown
+from worker.app.commands.subscriber_links import register_links
 from worker.app.context import app_context
 from worker.app.dbsetup import init_database
 from worker.app.runtime import utc_now
@@ -49,6 +50,7 @@ def _check_options(
 def register(app: typer.Typer) -> None:
     sub = typer.Typer(help="Manage who receives alerts.", no_args_is_help=True)
     app.add_typer(sub, name="subscriber")
+    register_links(sub)
 
     @sub.command("add")
     def add_cmd(
