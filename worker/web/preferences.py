@@ -106,12 +106,16 @@ def _form(
     )
 
 
+# Forms post to paths relative to the page (`/p/TOKEN` → `TOKEN/renew`, `new`), so the pages work
+# behind a proxy that serves them under a path (ADCVD_PUBLIC_URL=https://example.com/adcvd).
 def _expired(request: Request, context: WebContext, token: str) -> Response:
-    return context.form_page(request, "link_expired.html", 410, renew_path=f"/p/{token}/renew")
+    return context.form_page(request, "link_expired.html", 410, renew_path=f"{token}/renew")
 
 
-def _invalid(request: Request, context: WebContext) -> Response:
-    return context.form_page(request, "link_invalid.html", 404, what="preferences")
+def _invalid(request: Request, context: WebContext, *, new_link_path: str = "new") -> Response:
+    return context.form_page(
+        request, "link_invalid.html", 404, what="preferences", new_link_path=new_link_path
+    )
 
 
 def preferences_page(request: Request) -> Response:
@@ -155,7 +159,7 @@ async def renew_post(request: Request) -> Response:
     with transaction(context.engine) as session:
         opened = open_link(session, context.tokens, request.path_params["token"], "preferences", max_age=None)
         if opened.subscriber is None:
-            return _invalid(request, context)
+            return _invalid(request, context, new_link_path="../new")  # from /p/TOKEN/renew
         if not context.settings.public_url:
             return context.page(
                 "form_refused.html", 503, problem="links cannot be sent: no public URL is set"

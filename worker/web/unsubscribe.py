@@ -46,7 +46,7 @@ def unsubscribe_page(request: Request) -> Response:
         "unsubscribe.html",
         kind=kind_label(kind),
         address=masked(subscriber.email),
-        preferences_path=f"/p/{preferences}",
+        preferences_path=f"../p/{preferences}",  # relative: the pages may be served under a path
     )
 
 

@@ -10,6 +10,7 @@ import re
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import pytest
@@ -48,6 +49,13 @@ def csrf_of(page: httpx.Response) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert found is not None
     return found.group(1)
+
+
+def form_action(page: httpx.Response) -> str:
+    """Where the page's form posts, resolved against the page's URL as a browser does."""
+    found = re.search(r'<form method="post" action="([^"]+)"', page.text)
+    assert found is not None
+    return urljoin(str(page.url), found.group(1))
 
 
 def checked_kinds(page: httpx.Response) -> set[str]:
@@ -103,9 +111,11 @@ def test_an_expired_link_mails_a_new_one_that_works(
         expired = browser.get(path)
         assert expired.status_code == 410 and "This link has expired" in expired.text
         assert browser.post(path, data={"digest": "none"}).status_code == 403  # CSRF first
-        renew = browser.post(f"{path}/renew", data={"csrf_token": csrf_of(expired)})
+        renew_url = form_action(expired)  # as a browser resolves it: /p/TOKEN/renew
+        assert renew_url == f"{base}{path}/renew"
+        renew = browser.post(renew_url, data={"csrf_token": csrf_of(expired)})
         assert renew.status_code == 200 and "i••••@demo-outdoor-power.example" in renew.text
-        again = browser.post(f"{path}/renew", data={"csrf_token": csrf_of(expired)})
+        again = browser.post(renew_url, data={"csrf_token": csrf_of(expired)})
         assert again.status_code == 200
     report = asyncio.run(run_delivery(settings, engine, now=later + timedelta(minutes=1)))
     assert report.sent == 1  # asked twice within the hour: one email
@@ -131,8 +141,9 @@ def test_a_new_link_by_address_tells_nobody_who_subscribes(
     ):
         invalid = browser.get("/p/not-a-token")
         assert invalid.status_code == 404 and "Send me a new link" in invalid.text
+        assert form_action(invalid) == f"{base}/p/new"
         answers = [
-            browser.post("/p/new", data={"csrf_token": csrf_of(invalid), "email": address})
+            browser.post(form_action(invalid), data={"csrf_token": csrf_of(invalid), "email": address})
             for address in ("nobody@example.com", IMPORTER_EMAIL.upper())
         ]
     assert [a.status_code for a in answers] == [200, 200]

@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import pytest
@@ -119,6 +120,9 @@ def test_the_page_asks_first_and_its_button_needs_the_csrf_token(
         page = browser.get(path)
         assert page.status_code == 200 and "Stop order emails?" in page.text
         assert IMPORTER_EMAIL not in page.text and "i••••@demo-outdoor-power.example" in page.text
+        preferences = re.search(r'<a href="([^"]+)">Choose what you receive instead', page.text)
+        assert preferences is not None
+        assert browser.get(urljoin(str(page.url), preferences.group(1))).status_code == 200
         assert (
             subscriber_row(engine).preferences.get("kinds", {}).get("order") is None
         )  # a GET changes nothing
