@@ -38,6 +38,7 @@ def health(engine: Engine, *, failing_after: int, now: datetime) -> tuple[int, d
             web_rows.database_answers(session)
             states = store.list_source_states(session)
             backlog, oldest = store.outbox_backlog(session)
+            blocked = store.mail_blocked(session)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
         return 503, {"status": "failing", "database": {"reachable": False, "error": reason}}
@@ -64,6 +65,8 @@ def health(engine: Engine, *, failing_after: int, now: datetime) -> tuple[int, d
             "oldest_waiting_since": iso(oldest),
             "oldest_waiting_seconds": round((now - oldest).total_seconds()) if oldest else 0,
         },
+        # Shown, not judged: a mail server refusing us is the operator's to fix, and alerts wait safely.
+        "delivery": {"blocked": blocked is not None, "blocked_since": iso(blocked[0]) if blocked else None},
     }
     return (503 if failing else 200), body
 

@@ -45,6 +45,12 @@ async def test_healthz_is_200_then_503_once_a_source_fails_past_the_threshold(
             fresh = await client.get("/healthz")
             assert fresh.status_code == 200
             assert fresh.json()["status"] == "ok" and fresh.json()["database"] == {"reachable": True}
+            assert fresh.json()["delivery"] == {"blocked": False, "blocked_since": None}
+            assert fresh.json()["outbox"] == {
+                "backlog": 0,
+                "oldest_waiting_since": None,
+                "oldest_waiting_seconds": 0,
+            }
 
             await fail_polls(engine, "trade_gov", 2, now)
             two = await client.get("/healthz")
@@ -85,6 +91,12 @@ async def test_metrics_parse_and_count_polls_alerts_latency_and_outbox_age(
             )
     with live_server(web_settings(), engine, clock=lambda: now) as base:
         response = httpx.get(f"{base}/metrics")
+        health = httpx.get(f"{base}/healthz").json()
+    assert health["outbox"] == {
+        "backlog": 1,
+        "oldest_waiting_since": (now - timedelta(minutes=45)).isoformat(timespec="seconds"),
+        "oldest_waiting_seconds": 45 * 60,
+    }
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     found = samples(response.text)
