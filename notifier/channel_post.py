@@ -1,0 +1,160 @@
+"""POSTs one alert to a webhook, Slack or Teams URL: accepted only on 2xx, the answer kept otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+from notifier.mailer import DeliveryError
+
+CHANNELS = ("email", "webhook", "slack", "teams")
+HTTP_CHANNELS = ("webhook", "slack", "teams")
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+ANSWER_BYTES = 200  # of a refusal's body, kept in the alert's last_error
+RETRY_STATUSES = frozenset({408, 429})  # and every 5xx
+USER_AGENT = "adcvd-watch/0.1 (+AD/CVD monitor)"
+SIGNATURE_HEADER = "X-Adcvd-Signature"
+DELIVERY_HEADER = "X-Adcvd-Delivery"
+
+
+def channel_url_problem(url: str) -> str | None:
+    """Why `url` cannot receive alerts, or None: https required (plain http only on 127.0.0.1/localhost)."""
+    candidate = url.strip()
+    if not candidate or any(ch.isspace() or ord(ch) < 32 for ch in candidate):
+        return "the URL is empty or holds spaces or control characters"
+    try:
+        parts = urlsplit(candidate)
+        parts.port  # noqa: B018 (a bad port raises here)
+    except ValueError as exc:
+        return f"not a URL: {exc}"
+    host = (parts.hostname or "").lower()
+    if not host:
+        return "the URL has no host"
+    if parts.username or parts.password:
+        return "the URL may not carry a user name or password"
+    if parts.scheme == "https":
+        return None
+    if parts.scheme == "http" and host in LOCAL_HOSTS:
+        return None
+    return (
+        f"the URL must be https (plain http only on 127.0.0.1 or localhost), not {parts.scheme or 'none'}://"
+    )
+
+
+def where(url: str) -> str:
+    """The URL as it may be logged: scheme and host only (Slack and Teams URLs hold their key)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or '?'}{f':{parts.port}' if parts.port else ''}"
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """`t=TIMESTAMP,v1=HEX`: HMAC-SHA256 with the subscriber's secret over b"TIMESTAMP." + body."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+@dataclass(frozen=True)
+class ChannelRequest:
+    """One alert rendered for one HTTP channel: where it goes and the JSON bytes it carries."""
+
+    channel: str
+    url: str
+    body: bytes
+    delivery_id: str  # the same on every retry of the alert: receivers dedupe on it
+    secret: str | None = None  # webhook: signs the body
+    extra_headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def headers(self, *, timestamp: int) -> dict[str, str]:
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            DELIVERY_HEADER: self.delivery_id,
+        }
+        if self.secret:
+            headers[SIGNATURE_HEADER] = signature(self.secret, timestamp, self.body)
+        headers.update(self.extra_headers)
+        return headers
+
+
+def _describe(body: bytes) -> str:
+    text = body[:ANSWER_BYTES].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text + ("…" if len(body) > ANSWER_BYTES else "")
+
+
+def _transport_problem(exc: Exception) -> str:
+    text = ""
+    cause: BaseException | None = exc
+    for _ in range(10):  # httpx wraps the OSError that says what happened
+        if cause is None:
+            break
+        text += f" {type(cause).__name__} {cause}".lower()
+        cause = cause.__cause__ or cause.__context__
+    if "connection refused" in text or "connectionrefusederror" in text:
+        return "connection refused"
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return "no answer within the timeout"
+    return f"connection failed ({type(exc).__name__})"
+
+
+@dataclass
+class ChannelPoster:
+    """Posts over one httpx client: per-operation timeouts, a whole-request deadline, no redirects."""
+
+    client: httpx.AsyncClient
+    deadline_seconds: float
+
+    async def post(self, request: ChannelRequest, *, timestamp: int) -> None:
+        """Return when the receiver answered 2xx; raise DeliveryError otherwise.
+
+        408, 429, 5xx, timeouts and refused connections are temporary (retried); any other answer is
+        permanent, with its status and the first bytes of its body.
+        """
+        problem = channel_url_problem(request.url)
+        if problem is not None:
+            raise DeliveryError(f"{request.channel} URL refused: {problem}", permanent=True)
+        place = where(request.url)
+        try:
+            async with asyncio.timeout(self.deadline_seconds):
+                headers = request.headers(timestamp=timestamp)
+                async with self.client.stream(
+                    "POST", request.url, content=request.body, headers=headers
+                ) as response:
+                    answer = await _first_bytes(response)
+        except (httpx.HTTPError, OSError, TimeoutError) as exc:
+            raise DeliveryError(
+                f"{request.channel} at {place}: {_transport_problem(exc)}", permanent=False
+            ) from None
+        status = response.status_code
+        if 200 <= status < 300:
+            return
+        permanent = status < 500 and status not in RETRY_STATUSES
+        said = f": {_describe(answer)}" if answer else ""
+        raise DeliveryError(f"{request.channel} at {place} answered {status}{said}", permanent=permanent)
+
+
+async def _first_bytes(response: httpx.Response) -> bytes:
+    """The start of the answer, enough to say why it refused; the rest is not read."""
+    found = b""
+    async for chunk in response.aiter_bytes():
+        found += chunk
+        if len(found) > ANSWER_BYTES:
+            break
+    return found
+
+
+@asynccontextmanager
+async def channel_poster(
+    *, timeout_seconds: float = 10.0, deadline_seconds: float = 30.0
+) -> AsyncIterator[ChannelPoster]:
+    """A poster for one delivery run; the client is closed when it ends."""
+    timeout = httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 10.0))
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        yield ChannelPoster(client=client, deadline_seconds=deadline_seconds)
