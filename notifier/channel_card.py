@@ -152,7 +152,7 @@ def _digest_card(title: str, view: Mapping[str, Any]) -> Card:
     lines += [_deadline_line(d) for d in deadlines]
     return Card(
         title=title,
-        explanation=f"The week's AD/CVD events and the deadlines ahead for {view.get('importer', '')}.",
+        explanation=f"{view.get('importer', '')}: the week's AD/CVD events and the deadlines ahead.",
         facts=facts,
         lines=tuple(lines),
         left_out=0,
