@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -150,11 +151,28 @@ async def _first_bytes(response: httpx.Response) -> bytes:
     return found
 
 
+class RedactPostUrls(logging.Filter):
+    """httpx logs each request's whole URL; a POST's is a channel's, whose path is its key: host only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if str(record.msg).startswith("HTTP Request") and isinstance(args, tuple) and args[:1] == ("POST",):
+            record.args = (args[0], where(str(args[1])), *args[2:])
+        return True
+
+
+def _redact_httpx_logs() -> None:
+    logger = logging.getLogger("httpx")
+    if not any(isinstance(f, RedactPostUrls) for f in logger.filters):
+        logger.addFilter(RedactPostUrls())
+
+
 @asynccontextmanager
 async def channel_poster(
     *, timeout_seconds: float = 10.0, deadline_seconds: float = 30.0
 ) -> AsyncIterator[ChannelPoster]:
     """A poster for one delivery run; the client is closed when it ends."""
+    _redact_httpx_logs()
     timeout = httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 10.0))
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
         yield ChannelPoster(client=client, deadline_seconds=deadline_seconds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -227,3 +228,22 @@ async def test_receiver_answers_retry_or_fail_with_the_answer_kept(
         assert status[name][0] == "pending", status[name]
     assert status["limited"][1] and status["limited"][1].endswith("429: rate_limited")
     assert {p.path for p in receiver.posts} == {f"/{name}" for name in answers}  # nothing went to plain http
+
+
+async def test_a_channel_url_never_reaches_the_logs(
+    engine: Engine, receiver: Receiver, now: datetime, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack and Teams URLs are their own key: logs (even httpx's at debug) and errors show the host."""
+    key = "T0AAAAAAA/B0BBBBBBB/XXXXsecretXXXX"
+    ids = queue_operator_alerts(
+        engine, {"ok": receiver.url(f"/ok/{key}"), "bad": receiver.url(f"/bad/{key}")}, now=now
+    )
+    receiver.plan(f"/bad/{key}", "500 oops")
+    caplog.set_level(logging.DEBUG)
+    mailer = SmtpMailer(parse_smtp_url("smtp://127.0.0.1:9"))
+    report = await deliver_due_alerts(engine, mailer, now=now, sender=SENDER)
+    assert report.sent == 1 and report.retried == 1 and len(receiver.posts) == 2
+    assert "HTTP Request: POST http://127.0.0.1" in caplog.text  # httpx did log the requests
+    with transaction(engine) as session:
+        errors = [row.last_error or "" for row in (store.load_alert(session, i) for i in ids.values()) if row]
+    assert "secret" not in caplog.text + " ".join(errors) + " ".join(report.errors)
