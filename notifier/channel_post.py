@@ -6,9 +6,11 @@ import asyncio
 import hashlib
 import hmac
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import httpx
@@ -23,6 +25,33 @@ RETRY_STATUSES = frozenset({408, 429})  # and every 5xx
 USER_AGENT = "adcvd-watch/0.1 (+AD/CVD monitor)"
 SIGNATURE_HEADER = "X-Adcvd-Signature"
 DELIVERY_HEADER = "X-Adcvd-Delivery"
+
+
+MAX_RETRY_AFTER_SECONDS = 6 * 3600  # the longest backoff; a receiver cannot park an alert for longer
+
+
+class ChannelRefused(DeliveryError):
+    """A receiver's failure; `retry_after` (seconds) when it said how long to wait (429, 503)."""
+
+    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None) -> None:
+        super().__init__(message, permanent=permanent)
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None, *, now: datetime) -> float | None:
+    """A Retry-After header (seconds, or an HTTP date) as seconds from `now`, at most six hours."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(min(int(text), MAX_RETRY_AFTER_SECONDS))
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, min((when - now).total_seconds(), MAX_RETRY_AFTER_SECONDS))
 
 
 def channel_url_problem(url: str) -> str | None:
@@ -111,8 +140,9 @@ class ChannelPoster:
 
     client: httpx.AsyncClient
     deadline_seconds: float
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # the signature's time: when it is sent
 
-    async def post(self, request: ChannelRequest, *, timestamp: int) -> None:
+    async def post(self, request: ChannelRequest) -> None:
         """Return when the receiver answered 2xx; raise DeliveryError otherwise.
 
         408, 429, 5xx, timeouts and refused connections are temporary (retried); any other answer is
@@ -120,17 +150,18 @@ class ChannelPoster:
         """
         problem = channel_url_problem(request.url)
         if problem is not None:
-            raise DeliveryError(f"{request.channel} URL refused: {problem}", permanent=True)
+            raise ChannelRefused(f"{request.channel} URL refused: {problem}", permanent=True)
         place = where(request.url)
+        now = self.clock()
         try:
             async with asyncio.timeout(self.deadline_seconds):
-                headers = request.headers(timestamp=timestamp)
+                headers = request.headers(timestamp=int(now.timestamp()))
                 async with self.client.stream(
                     "POST", request.url, content=request.body, headers=headers
                 ) as response:
                     answer = await _first_bytes(response)
         except (httpx.HTTPError, OSError, TimeoutError) as exc:
-            raise DeliveryError(
+            raise ChannelRefused(
                 f"{request.channel} at {place}: {_transport_problem(exc)}", permanent=False
             ) from None
         status = response.status_code
@@ -138,7 +169,10 @@ class ChannelPoster:
             return
         permanent = status < 500 and status not in RETRY_STATUSES
         said = f": {_describe(answer)}" if answer else ""
-        raise DeliveryError(f"{request.channel} at {place} answered {status}{said}", permanent=permanent)
+        wait = retry_after_seconds(response.headers.get("Retry-After"), now=now) if not permanent else None
+        raise ChannelRefused(
+            f"{request.channel} at {place} answered {status}{said}", permanent=permanent, retry_after=wait
+        )
 
 
 async def _first_bytes(response: httpx.Response) -> bytes:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from notifier.channel_card import Card, card_for
-from notifier.channel_post import ChannelRequest, channel_url_problem
+from notifier.channel_post import ChannelRequest, channel_url_problem, retry_after_seconds
 from notifier.render import render_message
 from notifier.slack import escape, slack_message
 from notifier.teams import teams_message
@@ -241,3 +241,12 @@ def test_docs_webhooks_names_every_kind_and_data_field() -> None:
     missing += [f"{kind}.{key}" for kind, keys in DATA_KEYS.items() for key in keys if f"`{key}`" not in doc]
     missing += [f"type {kind}" for kind in DATA_KEYS if f"### type `{kind}`" not in doc]
     assert missing == []
+
+
+def test_retry_after_is_read_as_seconds_or_a_date_and_capped() -> None:
+    now = datetime(2024, 2, 12, 12, 0, tzinfo=UTC)
+    assert retry_after_seconds("120", now=now) == 120.0
+    assert retry_after_seconds("Mon, 12 Feb 2024 12:30:00 GMT", now=now) == 1800.0
+    assert retry_after_seconds("Mon, 12 Feb 2024 11:00:00 GMT", now=now) == 0.0
+    assert retry_after_seconds("86400", now=now) == 6 * 3600.0
+    assert retry_after_seconds("soon", now=now) is None and retry_after_seconds(None, now=now) is None

@@ -48,6 +48,7 @@ class Receiver:
         self.slow_seconds = slow_seconds
         self.plans: dict[str, list[str]] = {}
         self.secrets: dict[str, str] = {}
+        self.answer_headers: dict[str, dict[str, str]] = {}  # by path, on every answer
         self.posts: list[Post] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -96,6 +97,8 @@ class Receiver:
                 try:
                     self.send_response(int(status))
                     self.send_header("Content-Length", str(len(payload)))
+                    for name, value in receiver.answer_headers.get(self.path, {}).items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(payload)
                 except OSError:

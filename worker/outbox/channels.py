@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
 from notifier.channel_card import card_for
-from notifier.channel_post import HTTP_CHANNELS, ChannelPoster, ChannelRequest
+from notifier.channel_post import HTTP_CHANNELS, ChannelPoster, ChannelRefused, ChannelRequest
 from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import DeliveryError
 from notifier.render import render_subject
@@ -97,9 +97,20 @@ async def post_claimed(
         return
     record_attempt(engine, alert_id, message_id=request.delivery_id)
     try:
-        await poster.post(request, timestamp=int(now.timestamp()))
-    except DeliveryError as exc:
-        record_failure(engine, alert_id, str(exc), exc.permanent, now, max_attempts, report, counted=True)
+        await poster.post(request)
+    except ChannelRefused as exc:
+        wait = timedelta(seconds=exc.retry_after) if exc.retry_after is not None else None
+        record_failure(
+            engine,
+            alert_id,
+            str(exc),
+            exc.permanent,
+            now,
+            max_attempts,
+            report,
+            counted=True,
+            not_before=wait,
+        )
         return
     if await mark_sent(engine, alert_id, message_id=request.delivery_id, now=now):
         report.sent += 1

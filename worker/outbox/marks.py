@@ -101,8 +101,12 @@ def record_failure(
     report: DeliveryReport,
     *,
     counted: bool = False,
+    not_before: timedelta | None = None,
 ) -> None:
-    """Retry later or fail for good; `counted` when record_attempt already counted this try."""
+    """Retry later or fail for good; `counted` when record_attempt already counted this try.
+
+    `not_before`: the receiver's own Retry-After, when it asks for longer than the backoff.
+    """
     log.warning("alert %s not delivered: %s", alert_id, error)
     report.errors.append(error)
     with transaction(engine) as session:
@@ -118,6 +122,6 @@ def record_failure(
             report.failed += 1
         else:
             row.status = "pending"
-            row.next_attempt_at = now + retry_delay(row.attempts)
+            row.next_attempt_at = now + max(retry_delay(row.attempts), not_before or timedelta(0))
             report.retried += 1
         session.add(row)

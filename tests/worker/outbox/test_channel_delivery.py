@@ -208,6 +208,7 @@ async def test_receiver_answers_retry_or_fail_with_the_answer_kept(
     }
     urls = {name: receiver.url(f"/{name}") for name in answers} | {"plain": "http://example.com/hook"}
     ids = queue_operator_alerts(engine, urls, now=now)
+    receiver.answer_headers["/limited"] = {"Retry-After": "3600"}  # longer than the 1-minute backoff
     for name, answer in answers.items():
         receiver.plan(f"/{name}", answer)
         receiver.secrets[f"/{name}"] = f"secret-{name}"
@@ -227,6 +228,12 @@ async def test_receiver_answers_retry_or_fail_with_the_answer_kept(
     for name in ("timeout", "limited", "busy"):
         assert status[name][0] == "pending", status[name]
     assert status["limited"][1] and status["limited"][1].endswith("429: rate_limited")
+    waits = {name: row.next_attempt_at - now for name, row in rows.items() if row and row.next_attempt_at}
+    assert waits == {
+        "timeout": timedelta(minutes=1),
+        "limited": timedelta(hours=1),
+        "busy": timedelta(minutes=1),
+    }
     assert {p.path for p in receiver.posts} == {f"/{name}" for name in answers}  # nothing went to plain http
 
 
@@ -240,6 +247,7 @@ async def test_a_channel_url_never_reaches_the_logs(
     )
     receiver.plan(f"/bad/{key}", "500 oops")
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # a CLI test before may have quietened it
     mailer = SmtpMailer(parse_smtp_url("smtp://127.0.0.1:9"))
     report = await deliver_due_alerts(engine, mailer, now=now, sender=SENDER)
     assert report.sent == 1 and report.retried == 1 and len(receiver.posts) == 2
