@@ -23,7 +23,7 @@ from worker.app.runtime import run_poll
 from worker.outbox import channels
 from worker.outbox.channels import delivery_id_for
 from worker.outbox.delivery import deliver_due_alerts
-from worker.storage import store
+from worker.storage import outbox_rows, store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Subscriber
 
@@ -255,3 +255,25 @@ async def test_a_channel_url_never_reaches_the_logs(
     with transaction(engine) as session:
         errors = [row.last_error or "" for row in (store.load_alert(session, i) for i in ids.values()) if row]
     assert "secret" not in caplog.text + " ".join(errors) + " ".join(report.errors)
+
+
+async def test_a_mail_server_that_is_down_holds_back_only_the_emails(
+    engine: Engine, receiver: Receiver, now: datetime
+) -> None:
+    with transaction(engine) as session:  # an email subscriber's alert first in the batch, then a webhook's
+        person = Subscriber(email="ops@example.com", role="ops", unsubscribe_token="t", created_at=now)
+        session.add(person)
+        session.flush()
+        assert person.id is not None
+        payload = {"template": "operator", "subject": "note", "lines": ["line"]}
+        session.add(Alert(dedupe_key="test:email", subscriber_id=person.id, kind="operator", payload=payload))
+    ids = queue_operator_alerts(engine, {"hook": receiver.url("/hook")}, now=now)
+    down = SmtpServer()  # never started: connection refused
+    report = await deliver_due_alerts(engine, SmtpMailer(parse_smtp_url(down.url)), now=now, sender=SENDER)
+    assert report.server_error and report.sent == 1 and report.retried == 1 and report.failed == 0
+    with transaction(engine) as session:
+        email = outbox_rows.load_alert_by_key(session, "test:email")
+        hook = store.load_alert(session, ids["hook"])
+        assert email is not None and email.status == "pending" and email.attempts == 1
+        assert hook is not None and hook.status == "sent"
+    assert [p.path for p in receiver.posts] == ["/hook"]
