@@ -40,8 +40,12 @@ def verify(secret: str, header: str, body: bytes) -> bool:
 
 
 class Receiver:
-    """Answers each POST by the next planned action for its path ('ok', 'slow', or a status such as
-    '500' or '400 invalid_blocks'), then 'ok'; keeps every post. Started and stopped on a fixed port."""
+    """Answers each POST by the next planned action for its path ('ok', 'slow', 'hold', or a status such
+    as '500' or '400 invalid_blocks'), then 'ok'; keeps every post. Started and stopped on a fixed port.
+
+    'hold' keeps the post (as a receiver that acted on it) and answers only once `release` is set: the
+    sender can be killed between its POST and the answer. `held` is set when a post is being held.
+    """
 
     def __init__(self, *, slow_seconds: float = 2.0) -> None:
         self.port = free_port()
@@ -51,6 +55,8 @@ class Receiver:
         self.answer_headers: dict[str, dict[str, str]] = {}  # by path, on every answer
         self.posts: list[Post] = []
         self._lock = threading.Lock()
+        self.held = threading.Event()
+        self.release = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -85,14 +91,18 @@ class Receiver:
                     None if secret is None else verify(secret, headers.get("x-adcvd-signature", ""), body)
                 )
                 action = receiver._next_action(self.path)
-                status, _, said = ("200", "", "ok") if action in ("ok", "slow") else action.partition(" ")
-                answered = 0 if action == "slow" else int(status)
+                waits = action in ("slow", "hold")
+                status, _, said = ("200", "", "ok") if waits or action == "ok" else action.partition(" ")
+                answered = 0 if waits else int(status)
                 if signed is False:
                     status, said, answered = "401", "bad signature", 401
                 with receiver._lock:  # kept as it arrives: a slow answer is still being given
                     receiver.posts.append(Post(self.path, headers, body, answered, signed))
                 if action == "slow":
                     time.sleep(receiver.slow_seconds)
+                if action == "hold":
+                    receiver.held.set()
+                    receiver.release.wait(timeout=120)
                 payload = said.encode()
                 try:
                     self.send_response(int(status))
@@ -113,6 +123,7 @@ class Receiver:
         self._thread.start()
 
     def stop(self) -> None:
+        self.release.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
