@@ -9,7 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -141,6 +141,7 @@ class ChannelPoster:
     client: httpx.AsyncClient
     deadline_seconds: float
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # the signature's time: when it is sent
+    failing: dict[str, timedelta] = field(default_factory=dict)  # URL: how long its alerts wait (this run)
 
     async def post(self, request: ChannelRequest) -> None:
         """Return when the receiver answered 2xx; raise DeliveryError otherwise.

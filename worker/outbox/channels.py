@@ -16,7 +16,14 @@ from notifier.render import render_subject
 from notifier.slack import slack_message
 from notifier.teams import teams_message
 from notifier.webhook import webhook_body
-from worker.outbox.marks import BUILD_ATTEMPTS, DeliveryReport, mark_sent, record_attempt, record_failure
+from worker.outbox.marks import (
+    BUILD_ATTEMPTS,
+    DeliveryReport,
+    mark_sent,
+    record_attempt,
+    record_failure,
+    release_claims,
+)
 from worker.storage.models import Alert, Subscriber
 
 DELIVERY_NAMESPACE = uuid.UUID("5f0c7c3e-8a61-4d2e-9a57-0d1f3b8c2a10")
@@ -85,7 +92,15 @@ async def post_claimed(
     """One alert to a webhook, Slack or Teams: recorded before the POST, marked sent only on a 2xx.
 
     The delivery id stands where an email's Message-ID does: kept on the row, the same on a resend.
+    A receiver that failed in this run (down, too slow, 5xx, 429) is not tried again in it: its other
+    alerts wait as long as the failed one, without an attempt counted (one timeout per run, not one per
+    alert, so a dead receiver does not hold up everyone else's alerts).
     """
+    url = subscriber.channel_url or ""
+    if url in poster.failing:
+        release_claims(engine, [alert_id], now=now, delay=poster.failing[url])
+        report.retried += 1
+        return
     try:
         request = channel_request(alert, subscriber, link_hosts=link_hosts)
     except DeliveryError as exc:
@@ -100,7 +115,7 @@ async def post_claimed(
         await poster.post(request)
     except ChannelRefused as exc:
         wait = timedelta(seconds=exc.retry_after) if exc.retry_after is not None else None
-        record_failure(
+        later = record_failure(
             engine,
             alert_id,
             str(exc),
@@ -111,6 +126,8 @@ async def post_claimed(
             counted=True,
             not_before=wait,
         )
+        if later is not None:
+            poster.failing[url] = later
         return
     if await mark_sent(engine, alert_id, message_id=request.delivery_id, now=now):
         report.sent += 1

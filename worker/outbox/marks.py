@@ -102,26 +102,30 @@ def record_failure(
     *,
     counted: bool = False,
     not_before: timedelta | None = None,
-) -> None:
+) -> timedelta | None:
     """Retry later or fail for good; `counted` when record_attempt already counted this try.
 
     `not_before`: the receiver's own Retry-After, when it asks for longer than the backoff.
+    Returns how long the alert waits before its next try (None: failed for good, or gone).
     """
     log.warning("alert %s not delivered: %s", alert_id, error)
     report.errors.append(error)
     with transaction(engine) as session:
         row = store.load_alert(session, alert_id)
         if row is None:
-            return
+            return None
         if not counted:
             row.attempts += 1
         row.last_error = error[:500]
         row.claimed_until = None
+        wait = None
         if permanent or row.attempts >= max_attempts:
             row.status = "failed"
             report.failed += 1
         else:
             row.status = "pending"
-            row.next_attempt_at = now + max(retry_delay(row.attempts), not_before or timedelta(0))
+            wait = max(retry_delay(row.attempts), not_before or timedelta(0))
+            row.next_attempt_at = now + wait
             report.retried += 1
         session.add(row)
+    return wait
