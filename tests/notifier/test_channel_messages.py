@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -250,3 +251,19 @@ def test_retry_after_is_read_as_seconds_or_a_date_and_capped() -> None:
     assert retry_after_seconds("Mon, 12 Feb 2024 11:00:00 GMT", now=now) == 0.0
     assert retry_after_seconds("86400", now=now) == 6 * 3600.0
     assert retry_after_seconds("soon", now=now) is None and retry_after_seconds(None, now=now) is None
+
+
+def test_the_verification_code_in_the_docs_accepts_our_signature_and_refuses_a_forgery() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text(encoding="utf-8")
+    code = doc.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "docs/webhooks.md", "exec"), namespace)  # our own documentation
+    verify = namespace["verify"]
+    body = b'{"schema_version":1,"kind":"order"}'
+    request = ChannelRequest("webhook", "https://erp.example/adcvd", body, "d-1", secret="s3cret")
+    header = request.headers(timestamp=int(time.time()))["X-Adcvd-Signature"]
+    assert verify("s3cret", header, body)
+    assert not verify("s3cret", header, body.replace(b"order", b"revocation"))
+    assert not verify("other", header, body)
+    stale = request.headers(timestamp=int(time.time()) - 3600)["X-Adcvd-Signature"]
+    assert not verify("s3cret", stale, body)
