@@ -15,6 +15,7 @@ from notifier.mailer import DeliveryError
 from notifier.render import render_subject
 from notifier.slack import slack_message
 from notifier.teams import teams_message
+from notifier.views import stored_view
 from notifier.webhook import webhook_body
 from worker.outbox.marks import (
     BUILD_ATTEMPTS,
@@ -44,7 +45,7 @@ def channel_request(
     """The alert rendered for the subscriber's channel; DeliveryError (permanent) when it cannot be."""
     if not subscriber.channel_url:
         raise DeliveryError(f"{subscriber.channel} subscriber has no URL", permanent=True)
-    view = dict(alert.payload)
+    view = stored_view(alert.payload)
     template = str(view.get("template", "alert"))
     subject = render_subject(template, view, link_hosts=link_hosts)
     delivery_id = delivery_id_for(alert)

@@ -19,6 +19,7 @@ from notifier.ics import CalendarEntry, build_calendar
 from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import DeliveryError, Mailer, Sender
 from notifier.render import render_message
+from notifier.views import stored_view
 from worker.outbox.channels import is_http_channel, post_claimed
 from worker.outbox.marks import (
     BUILD_ATTEMPTS,
@@ -262,7 +263,7 @@ def build_alert_message(
 
     Links from sources stay only when https on `link_hosts` (the sources' hosts).
     """
-    rendered = render_message(template_for(alert), dict(alert.payload), link_hosts=link_hosts)
+    rendered = render_message(template_for(alert), stored_view(alert.payload), link_hosts=link_hosts)
     return build_message(
         rendered,
         Envelope(
