@@ -21,8 +21,8 @@ DATA_KEYS: dict[str, tuple[str, ...]] = {
         "possible", "possible_count", "product_count",
     ),
     "baseline": (
-        "cases", "products", "product_count", "deadlines", "deadline_days", "unreached", "possible",
-        "possible_count",
+        "cases", "products", "product_count", "reached_count", "deadlines", "deadline_days", "unreached",
+        "unreached_count", "possible", "possible_count",
     ),
     "operator": ("subject", "lines"),
 }  # fmt: skip

@@ -127,7 +127,7 @@ def card_of(payload: dict[str, Any]) -> tuple[Card, str]:
         render_message(payload["template"], payload).subject if payload["template"] != "operator" else ""
     )
     title = subject or str(payload["subject"])
-    return card_for(payload["template"], payload, title=title), title
+    return card_for(payload, title=title), title
 
 
 @pytest.mark.parametrize("kind", list(EventKind), ids=[k.value for k in EventKind])

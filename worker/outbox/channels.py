@@ -64,7 +64,7 @@ def channel_request(
             link_hosts=link_hosts,
         )
     elif subscriber.channel in ("slack", "teams"):
-        card = card_for(template, view, title=subject, link_hosts=link_hosts)
+        card = card_for(view, title=subject, link_hosts=link_hosts)
         message = slack_message(card) if subscriber.channel == "slack" else teams_message(card)
         body = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
     else:
