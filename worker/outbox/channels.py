@@ -131,6 +131,6 @@ async def post_claimed(
             poster.failing[url] = later
         return
     if await mark_sent(engine, alert_id, message_id=request.delivery_id, now=now):
-        report.sent += 1
+        report.count_sent(subscriber.channel)
     else:  # resent after its lease under the same delivery id (receivers dedupe on it)
         report.errors.append(f"alert {alert_id} sent but not recorded as sent")

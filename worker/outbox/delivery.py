@@ -95,7 +95,7 @@ async def deliver_due_alerts(
                 link_hosts=link_hosts,
                 stopping=stopping,
             )
-    if report.sent:
+    if report.sent_by_channel.get("email"):  # the mail server took mail: it is not blocked
         with suppress(SQLAlchemyError), transaction(engine) as session:
             store.record_mail_delivered(session, now)
     return report
@@ -181,7 +181,7 @@ async def _send_claimed(
                 release_claims(engine, release, now=now, delay=None)
             report.errors.append(f"alert {alert_id} sent but not recorded as sent")
             return
-        report.sent += 1
+        report.count_sent("email")
 
 
 def _server_fault(

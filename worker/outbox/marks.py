@@ -25,6 +25,11 @@ class DeliveryReport:
     released: int = 0  # claimed, then put back unsent because the worker is stopping
     server_error: str | None = None  # the mail server failed (login, connection): the batch waits
     errors: list[str] = field(default_factory=list)
+    sent_by_channel: dict[str, int] = field(default_factory=dict)  # email, webhook, slack, teams
+
+    def count_sent(self, channel: str) -> None:
+        self.sent += 1
+        self.sent_by_channel[channel] = self.sent_by_channel.get(channel, 0) + 1
 
 
 def retry_delay(attempts: int) -> timedelta:

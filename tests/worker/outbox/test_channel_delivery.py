@@ -17,6 +17,7 @@ from tests.support.fixtures import fixture
 from tests.support.mail import SmtpServer
 from tests.support.pipeline import IMPORTER, pressure_washer_routes, set_cursor, settings_for
 from tests.support.receiver import Receiver
+from tests.worker.outbox.test_delivery_faults import status_of
 from worker.app.cli import app
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_poll
@@ -262,7 +263,7 @@ async def test_a_channel_url_never_reaches_the_logs(
 
 
 async def test_a_mail_server_that_is_down_holds_back_only_the_emails(
-    engine: Engine, receiver: Receiver, now: datetime
+    engine: Engine, database_url: str, receiver: Receiver, now: datetime
 ) -> None:
     with transaction(engine) as session:  # an email subscriber's alert first in the batch, then a webhook's
         person = Subscriber(email="ops@example.com", role="ops", unsubscribe_token="t", created_at=now)
@@ -281,3 +282,5 @@ async def test_a_mail_server_that_is_down_holds_back_only_the_emails(
         assert email is not None and email.status == "pending" and email.attempts == 1
         assert hook is not None and hook.status == "sent"
     assert [p.path for p in receiver.posts] == ["/hook"]
+    said, status = status_of(database_url)  # webhooks went out, mail did not: delivery is still blocked
+    assert status["delivery"]["blocked"] and "delivery blocked since" in said
