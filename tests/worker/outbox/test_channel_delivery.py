@@ -19,11 +19,12 @@ from tests.support.pipeline import IMPORTER, pressure_washer_routes, set_cursor,
 from tests.support.receiver import Receiver
 from tests.worker.outbox.test_delivery_faults import status_of
 from worker.app.cli import app
+from worker.app.commands.core import describe_delivery
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_poll
 from worker.outbox import channels
 from worker.outbox.channels import delivery_id_for
-from worker.outbox.delivery import deliver_due_alerts
+from worker.outbox.delivery import DeliveryReport, deliver_due_alerts
 from worker.storage import outbox_rows, store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Subscriber
@@ -284,3 +285,15 @@ async def test_a_mail_server_that_is_down_holds_back_only_the_emails(
     assert [p.path for p in receiver.posts] == ["/hook"]
     said, status = status_of(database_url)  # webhooks went out, mail did not: delivery is still blocked
     assert status["delivery"]["blocked"] and "delivery blocked since" in said
+
+
+def test_the_delivery_line_says_how_many_went_by_each_channel() -> None:
+    report = DeliveryReport()
+    for channel in ("email", "slack", "slack", "webhook"):
+        report.count_sent(channel)
+    assert (
+        describe_delivery(report, 0) == "delivery: 4 sent (1 email, 2 slack, 1 webhook), 0 to retry, 0 failed"
+    )
+    only_mail = DeliveryReport()
+    only_mail.count_sent("email")
+    assert describe_delivery(only_mail, 0) == "delivery: 1 sent, 0 to retry, 0 failed"
