@@ -144,7 +144,7 @@ class ChannelPoster:
     failing: dict[str, timedelta] = field(default_factory=dict)  # URL: how long its alerts wait (this run)
 
     async def post(self, request: ChannelRequest) -> None:
-        """Return when the receiver answered 2xx; raise DeliveryError otherwise.
+        """Return when the receiver answered 2xx; raise ChannelRefused (a DeliveryError) otherwise.
 
         408, 429, 5xx, timeouts and refused connections are temporary (retried); any other answer is
         permanent, with its status and the first bytes of its body.
@@ -160,7 +160,8 @@ class ChannelPoster:
                 async with self.client.stream(
                     "POST", request.url, content=request.body, headers=headers
                 ) as response:
-                    answer = await _first_bytes(response)
+                    accepted = 200 <= response.status_code < 300
+                    answer = b"" if accepted else await _first_bytes(response)  # a 2xx's body is not read
         except (httpx.HTTPError, OSError, TimeoutError) as exc:
             raise ChannelRefused(
                 f"{request.channel} at {place}: {_transport_problem(exc)}", permanent=False
