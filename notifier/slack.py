@@ -12,6 +12,7 @@ MAX_HEADER = 150  # a header's plain text
 MAX_FIELDS = 10  # a section's fields
 MAX_FIELD_TEXT = 2000
 MAX_BUTTON_TEXT = 75
+MAX_URL = 3000  # a button's url: a longer one would get the whole message refused
 
 
 def clip(text: str, limit: int) -> str:
@@ -56,7 +57,7 @@ def slack_message(card: Card) -> dict[str, Any]:
         ]
         blocks.append({"type": "section", "fields": fields})
     tail: list[dict[str, Any]] = []
-    if card.link:
+    if card.link and len(card.link) <= MAX_URL:
         button = {
             "type": "button",
             "text": {"type": "plain_text", "text": clip(card.link_label, MAX_BUTTON_TEXT)},

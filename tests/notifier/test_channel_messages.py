@@ -267,3 +267,11 @@ def test_the_verification_code_in_the_docs_accepts_our_signature_and_refuses_a_f
     assert not verify("other", header, body)
     stale = request.headers(timestamp=int(time.time()) - 3600)["X-Adcvd-Signature"]
     assert not verify("s3cret", stale, body)
+
+
+def test_a_link_slack_would_refuse_is_left_out_not_the_message() -> None:
+    long_link = "https://www.federalregister.gov/documents/" + "x" * 3000
+    card = Card("Order issued", "text", (), ("one",), 0, "product", long_link, "Read the notice")
+    message = slack_message(card)
+    assert_slack_limits(message)
+    assert all(block["type"] != "actions" for block in message["blocks"])
