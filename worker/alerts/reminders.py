@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlmodel import Session
@@ -50,6 +50,8 @@ class DeadlineItem:
     skus: tuple[str, ...] = ()
     products: tuple[dict[str, Any], ...] = field(default=())
     case_numbers: tuple[str, ...] = ()  # the AD and CVD cases sharing this deadline, when merged
+    statements: int = 1  # the notices (and the review-request rule) that state it, counted
+    revised_at: datetime | None = None  # when the newest of them became known
 
     @property
     def cases(self) -> tuple[str, ...]:
@@ -81,6 +83,8 @@ def merge_shared(items: Sequence[DeadlineItem]) -> list[DeadlineItem]:
                 case_number=numbers[0],
                 case_numbers=numbers,
                 known_since=None if None in known else min(d for d in known if d is not None),
+                statements=max(m.statements for m in members),
+                revised_at=_latest(m.revised_at for m in members),
             )
         )
     return sorted(merged, key=lambda i: (i.due, i.case_number, i.kind))
@@ -123,12 +127,24 @@ def _product_view(reach: ProductReach) -> dict[str, Any]:
     }
 
 
+def _latest(moments: Iterable[datetime | None]) -> datetime | None:
+    return max((m for m in moments if m is not None), default=None)
+
+
 def collect_deadlines(session: Session, *, importer_id: int, today: date, until: date) -> list[DeadlineItem]:
     """Deadlines due from `today` to `until` for cases that reach the importer's products.
 
     Deadlines read from notices, plus the review-request window of every order that reaches a
-    product (the last day of its anniversary month); one deadline found both ways is listed once.
+    product (the last day of its anniversary month); one deadline found both ways is listed once,
+    and an AD and a CVD case sharing one are listed once (merge_shared).
     """
+    return merge_shared(collect_case_deadlines(session, importer_id=importer_id, today=today, until=until))
+
+
+def collect_case_deadlines(
+    session: Session, *, importer_id: int, today: date, until: date
+) -> list[DeadlineItem]:
+    """collect_deadlines, one item per case: what a calendar feed keeps stable as cases join."""
     reaches = [
         r for r in load_reach(session, importer_ids=[importer_id]) if r.case.status not in CLOSED_STATUSES
     ]
@@ -161,9 +177,16 @@ def collect_deadlines(session: Session, *, importer_id: int, today: date, until:
             case_product=case.product,
             country=case.country,
         )
+        item = replace(item, revised_at=notice.first_seen_at if notice is not None else None)
         current = items.get(item.key)
-        if current is None or (seen or date.max) < (current.known_since or date.max):
-            items[item.key] = item
+        if current is not None:  # stated again: count it; the first statement keeps the sentence
+            first = item if (seen or date.max) < (current.known_since or date.max) else current
+            item = replace(
+                first,
+                statements=current.statements + 1,
+                revised_at=_latest((current.revised_at, item.revised_at)),
+            )
+        items[item.key] = item
     for number, case in cases.items():
         if case.status != "order" or case.order_date is None:
             continue
@@ -185,10 +208,13 @@ def collect_deadlines(session: Session, *, importer_id: int, today: date, until:
             known_since=None,
             case_product=case.product,
             country=case.country,
+            revised_at=datetime.combine(case.order_date, time(), UTC),
         )
         stated = items.get(rule.key)
         # The notice gives the sentence; the rule says it was knowable since the order.
-        items[rule.key] = replace(stated, known_since=None) if stated else rule
+        items[rule.key] = (
+            replace(stated, known_since=None, statements=stated.statements + 1) if stated else rule
+        )
     result = []
     for item in items.values():
         reached = sorted(by_case[item.case_number], key=lambda r: r.product.sku)
@@ -199,7 +225,7 @@ def collect_deadlines(session: Session, *, importer_id: int, today: date, until:
                 products=tuple(_product_view(r) for r in reached),
             )
         )
-    return merge_shared(result)
+    return sorted(result, key=lambda i: (i.due, i.case_number, i.kind))
 
 
 def deadline_view(item: DeadlineItem, *, today: date) -> dict[str, Any]:
@@ -243,6 +269,8 @@ def item_calendar_entry(
         now=now,
         ladder=ladder,
         time_zone=time_zone,
+        sequence=item.statements - 1,
+        last_modified=item.revised_at,
     )
 
 

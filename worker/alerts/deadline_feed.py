@@ -1,0 +1,74 @@
+"""A subscriber's calendar feed: every deadline of their importer's products (ops: every importer's)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from notifier.ics import CalendarEntry, build_calendar
+from notifier.views import CalendarEntryView
+from worker.alerts.audience import local_today
+from worker.alerts.reminders import collect_case_deadlines, item_calendar_entry
+from worker.storage import store
+from worker.storage.models import Importer, Subscriber
+
+# A subscribed calendar drops what the feed no longer lists: deadlines just passed stay a while,
+# so they do not vanish from the calendar the day after they fall due.
+PAST_DAYS = 60
+AHEAD_DAYS = 2 * 366  # sunset and review schedules run this far; the review-request rule, a year
+
+
+def feed_importers(session: Session, subscriber: Subscriber) -> list[Importer]:
+    """Whose deadlines the subscriber's feed lists: ops follow every importer, others their own."""
+    if subscriber.role == "ops":
+        return store.list_importers(session)
+    importer = session.get(Importer, subscriber.importer_id) if subscriber.importer_id is not None else None
+    return [importer] if importer is not None else []
+
+
+def feed_entries(
+    session: Session, subscriber: Subscriber, *, now: datetime, ladder: Sequence[int]
+) -> list[CalendarEntryView]:
+    """One event per importer, case and deadline, built from the database as it is `now`.
+
+    One event per case (an AD and a CVD case sharing a date are two filings, and a UID naming
+    both would change when the second case's notice arrives); the UID is the one the email
+    attachments give the same deadline, so an event added from an email is the feed's event.
+    """
+    today = local_today(now, subscriber.time_zone)
+    entries: dict[str, CalendarEntryView] = {}
+    for importer in feed_importers(session, subscriber):
+        assert importer.id is not None
+        # Two windows: the review-request rule yields the next window from the first day asked.
+        passed = collect_case_deadlines(
+            session,
+            importer_id=importer.id,
+            today=today - timedelta(days=PAST_DAYS),
+            until=today - timedelta(days=1),
+        )
+        ahead = collect_case_deadlines(
+            session, importer_id=importer.id, today=today, until=today + timedelta(days=AHEAD_DAYS)
+        )
+        for item in (*passed, *ahead):
+            entry = item_calendar_entry(
+                item, importer=importer.name, now=now, time_zone=subscriber.time_zone, ladder=ladder
+            )
+            entries.setdefault(entry["uid"], entry)
+    return sorted(entries.values(), key=lambda e: (e["day"], e["uid"]))
+
+
+def feed_name(session: Session, subscriber: Subscriber) -> str:
+    if subscriber.role == "ops":
+        return "AD/CVD deadlines: all importers"
+    names = [i.name for i in feed_importers(session, subscriber)]
+    return f"AD/CVD deadlines: {names[0]}" if names else "AD/CVD deadlines"
+
+
+def feed_calendar(session: Session, subscriber: Subscriber, *, now: datetime, ladder: Sequence[int]) -> bytes:
+    """The feed as an iCalendar file (no METHOD: a published calendar, not a scheduling message)."""
+    entries = feed_entries(session, subscriber, now=now, ladder=ladder)
+    return build_calendar(
+        [CalendarEntry.from_view(e) for e in entries], stamp=None, name=feed_name(session, subscriber)
+    )
