@@ -14,7 +14,9 @@ from worker.app.commands.console import shown, table_console
 from worker.app.commands.dismissals import register_dismissals
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
-from worker.portfolios.files import PortfolioParse, import_portfolio, list_products, remove_products
+from worker.portfolios.files import PortfolioParse, import_portfolio
+from worker.portfolios.problems import problem_lines, refusal
+from worker.portfolios.stored import list_products, remove_products
 from worker.storage.db import create_schema, transaction
 
 
@@ -52,7 +54,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1) from None
         echo_problems(result.parse)
         if result.errors:
-            typer.echo(f"{result.parse.errors_total:,} error(s); nothing imported", err=True)
+            typer.echo(refusal(result.parse), err=True)
             raise typer.Exit(1)
         summary = result.summary
         assert summary is not None
@@ -112,14 +114,8 @@ def register(app: typer.Typer) -> None:
 
 def echo_problems(parse: PortfolioParse) -> None:
     """The first warnings and errors, one a line, with how many more there were."""
-    for label, problems, total in (
-        ("warning", parse.warnings, parse.warnings_total),
-        ("error", parse.errors, parse.errors_total),
-    ):
-        for problem in problems:
-            typer.echo(f"{label}: {shown(str(problem))}", err=True)
-        if total > len(problems):
-            typer.echo(f"… and {total - len(problems):,} more {label}(s) not shown", err=True)
+    for line in problem_lines(parse):
+        typer.echo(shown(line), err=True)
 
 
 def register_remove(sub: typer.Typer) -> None:
