@@ -21,7 +21,7 @@ from worker.app.sources import PollRequest, adapter_for
 from worker.ingest.recording import Recorder
 from worker.ingest.save import PollReport
 from worker.outbox.delivery import DeliveryReport, deliver_due_alerts
-from worker.storage import store
+from worker.storage import poll_counts, store
 from worker.storage.db import transaction
 from worker.storage.locks import poll_lock
 
@@ -111,8 +111,22 @@ async def run_poll(
                 now=now,
                 what="no-full-text",
             )
+            count_finished_poll(engine, report, now=now)
             watch_sources(settings, engine, now=now)
     return report
+
+
+def count_finished_poll(engine: Engine, report: PollReport, *, now: datetime) -> None:
+    """The source's running totals for /metrics; a poll that set documents aside counts as failed, as
+    the watchdog counts it."""
+    with transaction(engine) as session:
+        poll_counts.count_poll(
+            session,
+            report.source,
+            failed=not report.ok or bool(report.set_aside),
+            documents=report.documents_seen,
+            now=now,
+        )
 
 
 def watch_sources(settings: Settings, engine: Engine, *, now: datetime) -> WatchReport:
