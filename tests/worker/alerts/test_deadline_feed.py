@@ -7,37 +7,16 @@ from datetime import UTC, date, datetime
 from icalendar import Calendar
 from sqlalchemy.engine import Engine
 
-from tests.support.pipeline import IMPORTER, subscribe_sample_portfolio
+from tests.support.deadline_cases import shrimp_order
+from tests.support.pipeline import subscribe_sample_portfolio
 from worker.alerts.deadline_feed import feed_calendar
 from worker.storage import store
 from worker.storage.db import transaction
-from worker.storage.models import Case, CaseHts, Deadline, Notice, Product, Subscriber
+from worker.storage.models import Deadline, Notice, Product, Subscriber
 
 LADDER = (30, 14, 7, 2, 0)
 NOW = datetime(2024, 2, 12, 12, tzinfo=UTC)
 SHRIMP_WINDOW = "demo-outdoor-power-inc:A-533-840:review_request:2024-02-29@adcvd-watch"
-
-
-def shrimp_order(engine: Engine) -> None:
-    """India shrimp (A-533-840, ordered February 1, 2005) reaching a shrimp line of the importer."""
-    with transaction(engine) as session:
-        session.add(
-            Case(
-                case_number="A-533-840",
-                case_type="AD",
-                country="IN",
-                product="Frozen Warmwater Shrimp",
-                status="order",
-                order_date=date(2005, 2, 1),
-            )
-        )
-        session.flush()
-        session.add(CaseHts(case_number="A-533-840", hts="0306170040"))
-        importer = store.load_or_create_importer(session, IMPORTER)
-        assert importer.id is not None
-        session.add(
-            Product(importer_id=importer.id, sku="SH-1", description="Shrimp", hts="0306170040", country="IN")
-        )
 
 
 def events(engine: Engine, email: str, now: datetime = NOW) -> dict[str, dict[str, str]]:
