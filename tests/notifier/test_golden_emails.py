@@ -23,11 +23,15 @@ from worker.alerts.reminders import queue_reminders
 from worker.alerts.routing import route_notice_events
 from worker.catalog.events import Event, EventKind, Severity
 from worker.outbox.delivery import build_alert_message
+from worker.outbox.mail_links import footer_links, one_click_link
 from worker.storage import store
 from worker.storage.models import Alert, CompanyRate, Notice, Subscriber
+from worker.web.links import EmailLinks
+from worker.web.tokens import LinkTokens
 
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)  # Monday 10:00 Eastern
 SENDER = "adcvd-watch <alerts@adcvd-watch.localhost>"
+PUBLIC_URL = "https://alerts.adcvd-watch.example"
 CASES = ("A-570-148", "C-570-149")
 TITLES: dict[EventKind, str] = {
     EventKind.NEW_INVESTIGATION: "Initiation of Less-Than-Fair-Value Investigation",
@@ -157,6 +161,10 @@ def _events(session: Session, kind: EventKind, number: str) -> list[Event]:
     return [Event(kind, severity, case, number, TITLES[kind], details=details) for case in cases]
 
 
+# Signed links are deterministic for one secret, payload and time: the goldens show real ones.
+LINKS = EmailLinks(LinkTokens("golden-secret-key-0123456789-abcdefghij", clock=lambda: NOW), PUBLIC_URL)
+
+
 def _build(alert: Alert, subscriber: Subscriber) -> object:
     return build_alert_message(
         alert,
@@ -165,6 +173,8 @@ def _build(alert: Alert, subscriber: Subscriber) -> object:
         now=NOW,
         thread=(),
         unsubscribe=f"mailto:alerts@adcvd-watch.localhost?subject=unsubscribe%20{subscriber.unsubscribe_token}",
+        one_click=one_click_link(LINKS, subscriber, alert),
+        footer=footer_links(LINKS, subscriber, alert),
     )
 
 

@@ -33,13 +33,16 @@ def _accepts(port: int) -> bool:
 
 @contextmanager
 def live_server(
-    settings: Settings, engine: Engine, clock: Callable[[], datetime] | None = None
+    settings: Settings,
+    engine: Engine,
+    clock: Callable[[], datetime] | None = None,
+    *,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """Serve build_app on a free port until the block ends; yields its base URL (http://127.0.0.1:N).
-
-    Waits for the server by polling its socket (no sleep); fails if the thread dies first.
+    """Serve build_app on `port` (a free one by default) until the block ends; yields its base URL
+    (http://127.0.0.1:N). Waits for the server by polling its socket (no sleep); fails if it dies first.
     """
-    port = free_port()
+    port = port or free_port()
     app = build_app(settings, engine, clock=clock) if clock else build_app(settings, engine)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False, log_config=None, lifespan="off")

@@ -24,6 +24,8 @@ from worker.outbox.delivery import DeliveryReport, deliver_due_alerts
 from worker.storage import poll_counts, store
 from worker.storage.db import transaction
 from worker.storage.locks import poll_lock
+from worker.web.links import EmailLinks
+from worker.web.tokens import LinkTokens
 
 
 def utc_now() -> datetime:
@@ -178,14 +180,24 @@ STOPPING = Stopping()
 
 
 async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | None = None) -> DeliveryReport:
+    moment = now or utc_now()
     return await deliver_due_alerts(
         engine,
         mailer_for(settings),
-        now=now or utc_now(),
+        now=moment,
         sender=settings.mail_from,
         batch=settings.delivery_batch,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         max_attempts=settings.max_delivery_attempts,
         link_hosts=link_hosts(settings),
         stopping=STOPPING,
+        links=email_links(settings, now=moment),
     )
+
+
+def email_links(settings: Settings, *, now: datetime) -> EmailLinks | None:
+    """Signed links to the web pages for the emails (stamped `now`), when ADCVD_PUBLIC_URL is set."""
+    secret = settings.secret_key_value()
+    if not settings.public_url or not secret:
+        return None
+    return EmailLinks(LinkTokens(secret, clock=lambda: now), settings.public_url)

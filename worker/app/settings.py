@@ -7,7 +7,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
@@ -53,7 +53,7 @@ class Settings(BaseSettings):
 
     # The web surface (worker.web): signed links in emails, `adcvd serve`, and `run` serving beside it.
     public_url: str | None = None  # https://alerts.example.com; unset: emails carry no web links
-    secret_key: SecretStr | None = None  # signs every link; at least 32 characters
+    secret_key: SecretStr | None = Field(default=None, validate_default=True)  # signs links; 32+ characters
     serve_host: str = "127.0.0.1"
     serve_port: int = Field(default=8080, ge=1, le=65535)
     serve_with_run: bool = False  # `adcvd run` also serves the web surface
@@ -107,10 +107,12 @@ class Settings(BaseSettings):
 
     @field_validator("secret_key", mode="before")
     @classmethod
-    def _secret_key(cls, value: object) -> object:
+    def _secret_key(cls, value: object, info: ValidationInfo) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if info.data.get("public_url"):
+                raise ValueError("not set, and ADCVD_PUBLIC_URL is: the links in emails must be signed")
+            return None
         if isinstance(value, str):
-            if not value.strip():
-                return None
             if len(value.strip()) < MIN_SECRET_KEY_LENGTH:
                 raise ValueError(
                     f"too short: use at least {MIN_SECRET_KEY_LENGTH} random characters, "

@@ -20,6 +20,8 @@ from notifier.ics import CalendarEntry, build_calendar
 from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import DeliveryError, Mailer, Sender
 from notifier.render import render_message
+from worker.alerts.audience import unsubscribed_from
+from worker.outbox.mail_links import MailLinks, footer_links, mailto_unsubscribe, one_click_link
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Subscriber
@@ -34,6 +36,7 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    unsubscribed: int = 0  # claimed, then not sent: the subscriber stopped that kind after it was queued
     released: int = 0  # claimed, then put back unsent because the worker is stopping
     server_error: str | None = None  # the mail server failed (login, connection): the batch waits
     errors: list[str] = field(default_factory=list)
@@ -68,6 +71,7 @@ async def deliver_due_alerts(
     max_attempts: int = 12,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
     stopping: Callable[[], bool] = lambda: False,
+    links: MailLinks | None = None,
 ) -> DeliveryReport:
     """Claim due alerts and send them one by one; `stopping` (SIGTERM) releases what is not sent yet."""
     report = DeliveryReport()
@@ -93,6 +97,7 @@ async def deliver_due_alerts(
                 report=report,
                 link_hosts=link_hosts,
                 stopping=stopping,
+                links=links,
             )
     if report.sent:
         with suppress(SQLAlchemyError), transaction(engine) as session:
@@ -111,6 +116,7 @@ async def _send_claimed(
     report: DeliveryReport,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
     stopping: Callable[[], bool],
+    links: MailLinks | None = None,
 ) -> None:
     """Send each claimed alert, each on its own: one that cannot be built or sent does not hold the rest.
 
@@ -127,14 +133,20 @@ async def _send_claimed(
         try:
             if subscriber is None:
                 raise DeliveryError("subscriber no longer exists", permanent=True)
+            if unsubscribed_from(subscriber, alert):
+                mark_unsubscribed(engine, alert_id, kind=alert.kind)
+                report.unsubscribed += 1
+                continue
             message = build_alert_message(
                 alert,
                 recipient=subscriber.email,
                 sender=sender,
                 now=now,
                 thread=tuple(t for t in thread if t != message_id),
-                unsubscribe=unsubscribe_link(sender, subscriber.unsubscribe_token),
+                unsubscribe=mailto_unsubscribe(sender, subscriber.unsubscribe_token),
                 link_hosts=link_hosts,
+                one_click=one_click_link(links, subscriber, alert),
+                footer=footer_links(links, subscriber, alert),
             )
             bytes(message)  # serialise now: a header the policy refuses fails here, as this alert's fault
         except DeliveryError as exc:
@@ -302,12 +314,16 @@ def build_alert_message(
     thread: tuple[str, ...],
     unsubscribe: str,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
+    one_click: str | None = None,
+    footer: dict[str, str] | None = None,
 ) -> EmailMessage:
-    """Render the alert's template and build its message: threading, List-Unsubscribe, calendar.
+    """Render the alert's template and build its message: threading, List-Unsubscribe (the https
+    one-click link first when there is one, RFC 8058), calendar; `footer` is the view's `links`.
 
     Links from sources stay only when https on `link_hosts` (the sources' hosts).
     """
-    rendered = render_message(template_for(alert), dict(alert.payload), link_hosts=link_hosts)
+    view = {**alert.payload, "links": footer} if footer else dict(alert.payload)
+    rendered = render_message(template_for(alert), view, link_hosts=link_hosts)
     return build_message(
         rendered,
         Envelope(
@@ -318,15 +334,22 @@ def build_alert_message(
             in_reply_to=thread[0] if thread else None,
             references=thread,
             list_unsubscribe=unsubscribe,
+            one_click_unsubscribe=one_click,
             extra_headers=(("X-ADCVD-Dedupe-Key", alert.dedupe_key), ("X-ADCVD-Kind", alert.kind)),
         ),
         attachments_for(alert),
     )
 
 
-def unsubscribe_link(sender: str, token: str) -> str:
-    address = sender.split("<")[-1].rstrip(">").strip()
-    return f"mailto:{address}?subject=unsubscribe%20{token}"
+def mark_unsubscribed(engine: Engine, alert_id: int, *, kind: str) -> None:
+    """Close a claimed alert unsent: its subscriber stopped its kind after it was queued."""
+    with transaction(engine) as session:
+        row = store.load_alert(session, alert_id)
+        if row is not None:
+            row.status = "unsubscribed"
+            row.claimed_until = None
+            row.last_error = f"not sent: the subscriber unsubscribed from {kind}"
+            session.add(row)
 
 
 def _record_failure(

@@ -2,7 +2,8 @@
 
 To add a page, write `worker/web/<page>.py` with `ROUTES: list[BaseRoute] = [Route("/x/{token}", ...)]`;
 `build_app` finds it (no list to edit). Handlers reach settings, engine, tokens and templates through
-`worker.web.context.web(request)`. Two modules claiming the same path is an error at start-up.
+`worker.web.context.web(request)`. Two modules claiming the same path is an error at start-up (one
+module may route several methods of a path).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 import worker.web
 from worker.web.config import WebSettings
 from worker.web.context import WebContext
+from worker.web.csrf import CsrfGuard
 from worker.web.guards import AccessLog, BodyLimit
 from worker.web.templating import page_templates
 from worker.web.tokens import LinkTokens
@@ -37,9 +39,8 @@ def page_routes() -> list[BaseRoute]:
         module = importlib.import_module(f"worker.web.{info.name}")
         for route in getattr(module, "ROUTES", []):
             path = route.path if isinstance(route, Route) else repr(route)
-            if path in claimed:
+            if claimed.setdefault(path, info.name) != info.name:
                 raise RuntimeError(f"{path} is claimed by worker.web.{claimed[path]} and {info.name}")
-            claimed[path] = info.name
             routes.append(route)
     return routes
 
@@ -64,5 +65,6 @@ def build_app(
         tokens=LinkTokens(secret, clock=clock),
         templates=page_templates(),
         clock=clock,
+        csrf=CsrfGuard(secret, clock=clock, secure_cookie=(settings.public_url or "").startswith("https:")),
     )
     return app

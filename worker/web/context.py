@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from worker.web.config import WebSettings
+from worker.web.csrf import CsrfGuard
 from worker.web.tokens import LinkTokens
 
 
@@ -23,6 +24,7 @@ class WebContext:
     tokens: LinkTokens
     templates: jinja2.Environment
     clock: Callable[[], datetime]
+    csrf: CsrfGuard
 
     @property
     def link_age(self) -> timedelta:
@@ -36,11 +38,24 @@ class WebContext:
     def page(self, template: str, status_code: int = 200, **view: Any) -> HTMLResponse:
         """A page rendered from templates/web/<template>; never cached (it carries a signed link)."""
         body = self.templates.get_template(template).render(**view)
-        return HTMLResponse(
-            body,
-            status_code=status_code,
-            headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
-        )
+        return HTMLResponse(body, status_code=status_code, headers=PAGE_HEADERS)
+
+    def form_page(self, request: Request, template: str, status_code: int = 200, **view: Any) -> HTMLResponse:
+        """A page with a form: `csrf_token` in its view, and the CSRF cookie set on the response."""
+        cookie, field = self.csrf.form_token(request)
+        response = self.page(template, status_code, csrf_token=field, **view)
+        self.csrf.set_cookie(response, cookie)
+        return response
+
+
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",  # the page's URL holds its token: never send it elsewhere
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'",
+}
 
 
 def web(request: Request) -> WebContext:
