@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 from icalendar import Calendar
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from tests.support.deadline_cases import shrimp_order
+from tests.support.mail import SmtpServer, free_port, html_of, text_of
 from tests.support.pipeline import (
     pressure_washer_routes,
     set_cursor,
@@ -19,7 +22,7 @@ from tests.support.pipeline import (
 from tests.support.web import SECRET_KEY, live_server, web_settings
 from tests.web.khal import Khal
 from worker.app.recorded_site import RecordedSite
-from worker.app.runtime import run_poll
+from worker.app.runtime import run_delivery, run_poll
 from worker.storage import store, web_rows
 from worker.storage.db import transaction
 from worker.web.calendar_feed import calendar_path
@@ -102,3 +105,39 @@ def test_the_feed_answers_unchanged_with_304_and_refuses_forged_or_revoked_links
             web_rows.bump_token_version(subscriber, session)
         revoked = client.get(path)
         assert revoked.status_code == 404 and "no longer valid" in revoked.text
+
+
+async def test_a_deadline_email_links_the_feed_and_attaches_the_feeds_own_events(
+    engine: Engine, tmp_path: Path, smtp: SmtpServer
+) -> None:
+    port = free_port()
+    subscribe_sample_portfolio(engine, email=COUNSEL, role="counsel")
+    set_cursor(engine, "2024-02-09")
+    with RecordedSite(pressure_washer_routes()) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        ).model_copy(update={"public_url": f"http://127.0.0.1:{port}", "secret_key": SecretStr(SECRET_KEY)})
+        assert (await run_poll(settings, engine, "federal_register", now=NOW)).alerts_created == 1
+    assert (await run_delivery(settings, engine, now=NOW)).sent == 1
+    [message] = smtp.sink.messages
+    assert message["X-ADCVD-Kind"] == "new_deadline"
+    text = text_of(message)
+    [webcal] = re.findall(r"webcal://\S+\.ics", text)
+    [https] = re.findall(r"\(or add a calendar from this address: (\S+\.ics)\)", text)
+    assert webcal == "webcal://" + https.split("://", 1)[1] and https.startswith(
+        f"http://127.0.0.1:{port}/cal/"
+    )
+    assert f'href="{webcal}"' in html_of(message)
+    [attachment] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    attached = {str(e["uid"]) for e in Calendar.from_ical(attachment.get_content()).walk("VEVENT")}
+
+    with live_server(settings, engine, clock=lambda: NOW, port=port):
+        fetched = httpx.get(https)
+    assert fetched.status_code == 200
+    in_feed = {str(e["uid"]) for e in Calendar.from_ical(fetched.content).walk("VEVENT")}
+    # The email's calendar entries are the feed's events (same UIDs): adding both never duplicates.
+    assert attached == {
+        "demo-outdoor-power-inc:A-570-148:annual_inquiry_service_list:2024-03-13@adcvd-watch",
+        "demo-outdoor-power-inc:C-570-149:annual_inquiry_service_list:2024-03-13@adcvd-watch",
+    }
+    assert attached < in_feed
