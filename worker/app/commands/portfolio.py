@@ -15,7 +15,7 @@ from worker.app.commands.dismissals import register_dismissals
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
 from worker.portfolios.files import PortfolioParse, import_portfolio
-from worker.portfolios.problems import problem_lines, refusal
+from worker.portfolios.problems import held, imported, problem_lines, refusal
 from worker.portfolios.stored import list_products, remove_products
 from worker.storage.db import create_schema, transaction
 
@@ -56,19 +56,9 @@ def register(app: typer.Typer) -> None:
         if result.errors:
             typer.echo(refusal(result.parse), err=True)
             raise typer.Exit(1)
-        summary = result.summary
-        assert summary is not None
-        verb = "would import" if dry_run else "imported"
-        typer.echo(
-            f"{verb} {len(result.parse.rows)} line(s): {summary.created} created, "
-            f"{summary.updated} updated, {summary.unchanged} unchanged"
-        )
-        if result.held:
-            typer.echo(
-                f"{result.held_count} baseline reports held for the operator (more than "
-                f"ADCVD_BULK_ALERT_THRESHOLD={actx.settings.bulk_alert_threshold}): "
-                f"adcvd hold release {result.held} (or discard)"
-            )
+        typer.echo(imported(result))
+        if (waiting := held(result, actx.settings.bulk_alert_threshold)) is not None:
+            typer.echo(waiting)
 
     @sub.command("list")
     def list_cmd(
