@@ -1,4 +1,4 @@
-"""`adcvd portfolio import FILE [--sheet S] [--dry-run]`, `list [--importer NAME]`, `remove SKU…`."""
+"""`adcvd portfolio import FILE [--sheet S] [--dry-run]`, `list`, `remove SKU…`, `link --importer NAME`."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from worker.alerts.holds import BulkHold
-from worker.app.commands.console import shown, table_console
+from worker.app.commands.console import fail, shown, table_console
 from worker.app.commands.dismissals import register_dismissals
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
 from worker.portfolios.files import PortfolioParse, import_portfolio
 from worker.portfolios.problems import held, imported, problem_lines, refusal
 from worker.portfolios.stored import list_products, remove_products
+from worker.storage import store
 from worker.storage.db import create_schema, transaction
+from worker.web.portfolio_page import portfolio_path
+from worker.web.tokens import LinkTokens
 
 
 def register(app: typer.Typer) -> None:
@@ -100,6 +103,7 @@ def register(app: typer.Typer) -> None:
         table_console().print(table)
 
     register_remove(sub)
+    register_link(sub)
 
 
 def echo_problems(parse: PortfolioParse) -> None:
@@ -128,3 +132,23 @@ def register_remove(sub: typer.Typer) -> None:
             typer.echo(f"error: {shown(str(exc.args[0]))}", err=True)
             raise typer.Exit(1) from None
         typer.echo(f"removed {len(removed)} product(s) from {shown(importer)}")
+
+
+def register_link(sub: typer.Typer) -> None:
+    @sub.command("link")
+    def link_cmd(
+        ctx: typer.Context,
+        importer: str = typer.Option(..., "--importer", help="The importer whose page it opens."),
+    ) -> None:
+        """Print the importer's portfolio page link (upload, exposure, deadlines; valid ADCVD_LINK_DAYS)."""
+        actx = app_context(ctx)
+        secret, public_url = actx.settings.secret_key_value(), actx.settings.public_url
+        if not secret or not public_url:
+            raise fail("set ADCVD_PUBLIC_URL and ADCVD_SECRET_KEY to make links to the web pages")
+        create_schema(actx.engine)
+        with transaction(actx.engine) as session:
+            owner = store.load_importer(session, importer)
+        if owner is None or owner.id is None:
+            raise fail(f"no importer named {shown(importer)!r}")
+        path = portfolio_path(LinkTokens(secret, clock=utc_now), owner.id, owner.token_version)
+        typer.echo(public_url + path)
