@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from openpyxl import Workbook
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
@@ -96,6 +97,9 @@ async def test_the_exposure_table_is_adcvd_check_for_each_product_with_the_deadl
         assert shown == [c["case_number"] for c in checked["candidates"]]
         for candidate in checked["candidates"]:
             assert f"<strong>{format_percent(candidate['rate']['rate'])}</strong>" in row
+    # PW-2700 ($240,000, China-wide 263.83% + all-others 11.19%): 633,192 + 26,856 = 660,048.
+    assert "$660,048" in product_row(html, "PW-2700")
+    assert '<strong id="total-duty">$2,194,553</strong> estimated AD/CVD duty a year.' in html
     assert "No AD/CVD case reaches it." in product_row(html, "PW-VN-01")  # Vietnam: the China orders do not
     deadlines = html[html.index('id="deadlines"') :]
     assert "Wednesday, March 13, 2024" in deadlines and "Annual inquiry service list" in deadlines
@@ -180,3 +184,29 @@ def test_adcvd_portfolio_link_prints_a_link_that_opens_the_page(engine: Engine, 
     assert (
         refused.stderr == "error: set ADCVD_PUBLIC_URL and ADCVD_SECRET_KEY to make links to the web pages\n"
     )
+
+
+def test_an_xlsx_upload_imports_like_the_cli(engine: Engine, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Importer", "SKU", "HTS", "Country of origin", "Annual entered value (USD)"])
+    sheet.append([ACME, "ROD-M10", "7318.15.50.90", "China", 10000])
+    sheet.append([ACME, "BOLT-M10", "7318152065", "VN", 7500])
+    sheet.append([ACME, "ROD-M99", "7318.15.50.90", "Narnia", 1])
+    workbook = tmp_path / "acme.xlsx"
+    book.save(workbook)
+    path = page_path(engine, ACME)
+    with (
+        live_server(web_settings(), engine, clock=lambda: NOW) as base,
+        httpx.Client(base_url=base) as client,
+    ):
+        form = {"csrf_token": csrf_field(client.get(path).text)}
+        refused = client.post(path, data=form, files={"portfolio": ("acme.xlsx", workbook.read_bytes())})
+        assert refused.status_code == 422
+        assert "error: acme.xlsx:4: country_of_origin: unknown country: &#39;Narnia&#39;" in refused.text
+        assert skus(engine, ACME) == []
+        sheet.delete_rows(4)
+        book.save(workbook)
+        done = client.post(path, data=form, files={"portfolio": ("acme.xlsx", workbook.read_bytes())})
+    assert done.status_code == 200 and "imported 2 line(s): 2 created, 0 updated, 0 unchanged" in done.text
+    assert sorted(skus(engine, ACME)) == ["BOLT-M10", "ROD-M10"]

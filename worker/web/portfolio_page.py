@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ def _page(
         )
         deadlines = deadlines_ahead(session, importer.id, today=now.date())
     products, common = shared_notes([e.view() for e in exposure])
+    duties = [d for e in exposure if (d := e.estimated_duty) is not None]
     return context.form_page(
         request,
         "portfolio.html",
@@ -87,6 +89,8 @@ def _page(
         products=products,
         common_notes=common,
         reached=sum(1 for e in exposure if e.check["candidates"]),
+        total_duty=sum(duties, Decimal(0)) if duties else None,
+        total_complete=all(p["duty_complete"] for p in products if p["candidates"]),
         deadlines=deadlines,
         today=now.date().isoformat(),
         outcome=outcome,
