@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
 
 import uvicorn
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from tests.support.mail import free_port
+from tests.support.mail import SmtpServer, free_port
+from tests.support.pipeline import (
+    pressure_washer_routes,
+    set_cursor,
+    settings_for,
+    subscribe_sample_portfolio,
+)
+from worker.app.recorded_site import RecordedSite
+from worker.app.runtime import run_delivery, run_poll
 from worker.app.settings import Settings
 from worker.web.app import build_app
 
@@ -57,3 +69,30 @@ def live_server(
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+POLLED = datetime(2024, 2, 12, 12, 0, tzinfo=UTC)  # the pressure-washers order is in that day's issue
+
+
+def deliver_order_alert(
+    engine: Engine, tmp_path: Path, smtp: SmtpServer
+) -> tuple[Settings, EmailMessage, int]:
+    """The real pipeline: the sample portfolio subscribed, one poll of the recorded pressure-washers order
+    (FR Doc 2024-02902), one delivery to aiosmtpd with links to a web server on a port chosen here.
+
+    Returns (settings with ADCVD_PUBLIC_URL on that port, the delivered order alert, the port).
+    """
+    port = free_port()
+    subscribe_sample_portfolio(engine)
+    set_cursor(engine, "2024-02-09")
+    with RecordedSite(pressure_washer_routes()) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
+        ).model_copy(update={"public_url": f"http://127.0.0.1:{port}", "secret_key": SecretStr(SECRET_KEY)})
+        report = asyncio.run(run_poll(settings, engine, "federal_register", now=POLLED))
+    assert report.ok and report.alerts_created == 1, report
+    sent = asyncio.run(run_delivery(settings, engine, now=POLLED + timedelta(minutes=1)))
+    assert sent.sent == 1, sent
+    [message] = smtp.sink.messages
+    assert message["X-ADCVD-Kind"] == "order"
+    return settings, message, port

@@ -46,10 +46,18 @@ def web_server(
 def serving_in_thread(server: uvicorn.Server) -> Iterator[uvicorn.Server]:
     """Run `server` in a thread (no signal handlers there) until the block ends; RuntimeError when it
     cannot listen (the address is taken, say)."""
-    thread = threading.Thread(target=server.run, name="adcvd-web", daemon=True)
+    failure: list[BaseException] = []
+
+    def serve() -> None:
+        try:
+            server.run()
+        except BaseException as exc:  # uvicorn exits (SystemExit) when it cannot bind
+            failure.append(exc)
+
+    thread = threading.Thread(target=serve, name="adcvd-web", daemon=True)
     thread.start()
     while not server.started:
-        thread.join(timeout=0.05)  # wakes as soon as the thread dies; otherwise polls `started`
+        thread.join(timeout=0.05)  # wakes as soon as the thread ends; otherwise looks at `started` again
         if not thread.is_alive():
             config = server.config
             raise RuntimeError(f"the web server could not listen on {config.host}:{config.port}")

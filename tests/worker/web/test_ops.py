@@ -4,15 +4,18 @@ watchdog's threshold, and Prometheus text that prometheus_client's own parser re
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import Engine
 
 from tests.support.mail import free_port
-from tests.support.web import live_server, web_settings
+from tests.support.pipeline import pressure_washer_routes, set_cursor, settings_for
+from tests.support.web import POLLED, live_server, web_settings
+from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_poll
-from worker.storage.db import transaction
+from worker.storage.db import make_engine, transaction
 from worker.storage.models import Alert, Subscriber
 
 
@@ -102,3 +105,40 @@ async def test_metrics_parse_and_count_polls_alerts_latency_and_outbox_age(
     assert found[("adcvd_outbox_backlog", ())] == 1
     assert found[("adcvd_outbox_oldest_pending_age_seconds", ())] == 45 * 60
     assert found[("adcvd_database_up", ())] == 1
+
+
+def test_a_database_that_does_not_answer_turns_healthz_503_and_metrics_down() -> None:
+    away = make_engine(f"postgresql+psycopg://adcvd:secret@127.0.0.1:{free_port()}/adcvd?connect_timeout=2")
+    with live_server(web_settings(), away) as base:
+        health = httpx.get(f"{base}/healthz")
+        metrics = httpx.get(f"{base}/metrics")
+    assert health.status_code == 503
+    assert health.json()["database"]["reachable"] is False and health.json()["status"] == "failing"
+    assert "secret" not in health.text  # the reason names no password
+    assert metrics.status_code == 200
+    assert samples(metrics.text) == {("adcvd_database_up", ()): 0}
+    away.dispose()
+
+
+async def test_a_good_poll_counts_its_documents_and_its_success(engine: Engine, tmp_path: Path) -> None:
+    set_cursor(engine, "2024-02-09")
+    with RecordedSite(pressure_washer_routes()) as site:
+        settings = settings_for(site.base_url, smtp_url=None, outbox=tmp_path, database_url=str(engine.url))
+        report = await run_poll(settings, engine, "federal_register", now=POLLED)
+    assert report.ok and report.documents_seen >= 1
+    with live_server(web_settings(), engine, clock=lambda: POLLED + timedelta(minutes=5)) as base:
+        found = samples(httpx.get(f"{base}/metrics").text)
+        health = httpx.get(f"{base}/healthz").json()
+    source = (("source", "federal_register"),)
+    assert found[("adcvd_source_polls_total", source)] == 1
+    assert found[("adcvd_source_failures_total", source)] == 0
+    assert found[("adcvd_source_documents_read_total", source)] == report.documents_seen
+    assert found[("adcvd_source_last_success_timestamp_seconds", source)] == POLLED.timestamp()
+    [state] = health["sources"]
+    assert state == {
+        "name": "federal_register",
+        "last_success_at": "2024-02-12T12:00:00+00:00",
+        "last_failure_at": None,
+        "consecutive_failures": 0,
+        "failing": False,
+    }

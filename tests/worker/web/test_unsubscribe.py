@@ -7,27 +7,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from tests.support.mail import SmtpServer, free_port
+from tests.support.mail import SmtpServer
 from tests.support.pipeline import (
     IMPORTER_EMAIL,
-    pressure_washer_routes,
-    set_cursor,
-    settings_for,
-    subscribe_sample_portfolio,
 )
-from tests.support.web import SECRET_KEY, live_server, web_settings
+from tests.support.web import POLLED, deliver_order_alert, live_server, web_settings
 from worker.alerts.routing import route_notice_events
-from worker.app.recorded_site import RecordedSite
-from worker.app.runtime import run_delivery, run_poll
+from worker.app.runtime import run_delivery
 from worker.app.settings import Settings
 from worker.catalog.events import Event, EventKind, Severity
 from worker.outbox.delivery import DeliveryReport
@@ -35,7 +29,6 @@ from worker.storage import store, web_rows
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice, Subscriber
 
-POLLED = datetime(2024, 2, 12, 12, 0, tzinfo=UTC)
 ONE_CLICK_BODY = b"List-Unsubscribe=One-Click"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -75,20 +68,7 @@ def subscriber_row(engine: Engine) -> Subscriber:
 @pytest.fixture
 def delivered(engine: Engine, tmp_path: Path, smtp: SmtpServer) -> tuple[Settings, EmailMessage, int]:
     """(settings, the order alert as delivered over SMTP, the port the web server will use)."""
-    port = free_port()
-    subscribe_sample_portfolio(engine)
-    set_cursor(engine, "2024-02-09")
-    with RecordedSite(pressure_washer_routes()) as site:
-        settings = settings_for(
-            site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
-        ).model_copy(update={"public_url": f"http://127.0.0.1:{port}", "secret_key": SecretStr(SECRET_KEY)})
-        report = asyncio.run(run_poll(settings, engine, "federal_register", now=POLLED))
-    assert report.ok and report.alerts_created == 1
-    sent = asyncio.run(run_delivery(settings, engine, now=POLLED + timedelta(minutes=1)))
-    assert sent.sent == 1
-    [message] = smtp.sink.messages
-    assert message["X-ADCVD-Kind"] == "order"
-    return settings, message, port
+    return deliver_order_alert(engine, tmp_path, smtp)
 
 
 def test_a_provider_post_to_the_delivered_link_stops_that_kind_and_only_that_kind(
@@ -173,3 +153,23 @@ def test_a_forged_or_revoked_link_is_refused(
         assert client.post(f"/u/{token}", content=ONE_CLICK_BODY, headers=FORM).status_code == 404
         assert client.get(f"/u/{token}").status_code == 404
     assert subscriber_row(engine).preferences.get("kinds", {}).get("order") is None
+
+
+def test_a_provider_may_post_the_one_click_body_as_multipart(
+    engine: Engine, delivered: tuple[Settings, EmailMessage, int]
+) -> None:
+    settings, message, port = delivered
+    boundary = "----adcvd-provider-boundary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
+        f"One-Click\r\n--{boundary}--\r\n"
+    ).encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    with live_server(settings, engine, port=port):
+        # Any other body without a CSRF token is a form from elsewhere: refused, nothing changes.
+        other = httpx.post(header_urls(message)[0], content=b"List-Unsubscribe=All", headers=FORM)
+        assert other.status_code == 403
+        assert subscriber_row(engine).preferences.get("kinds", {}).get("order") is None
+        response = httpx.post(header_urls(message)[0], content=body, headers=headers)
+    assert response.status_code == 200
+    assert subscriber_row(engine).preferences["kinds"]["order"] is False
