@@ -10,7 +10,7 @@ from sqlmodel import Session
 from notifier.ics import CalendarEntry, build_calendar
 from notifier.views import CalendarEntryView
 from worker.alerts.audience import local_today
-from worker.alerts.reminders import collect_case_deadlines, item_calendar_entry
+from worker.alerts.reminders import case_deadlines_by_importer, item_calendar_entry
 from worker.storage import store
 from worker.storage.models import Importer, Subscriber
 
@@ -38,24 +38,23 @@ def feed_entries(
     attachments give the same deadline, so an event added from an email is the feed's event.
     """
     today = local_today(now, subscriber.time_zone)
+    importers = {i.id: i.name for i in feed_importers(session, subscriber) if i.id is not None}
+    # Two windows: the review-request rule yields the next window from the first day asked.
+    windows = [(today - timedelta(days=PAST_DAYS), today - timedelta(days=1))]
+    windows.append((today, today + timedelta(days=AHEAD_DAYS)))
     entries: dict[str, CalendarEntryView] = {}
-    for importer in feed_importers(session, subscriber):
-        assert importer.id is not None
-        # Two windows: the review-request rule yields the next window from the first day asked.
-        passed = collect_case_deadlines(
-            session,
-            importer_id=importer.id,
-            today=today - timedelta(days=PAST_DAYS),
-            until=today - timedelta(days=1),
-        )
-        ahead = collect_case_deadlines(
-            session, importer_id=importer.id, today=today, until=today + timedelta(days=AHEAD_DAYS)
-        )
-        for item in (*passed, *ahead):
-            entry = item_calendar_entry(
-                item, importer=importer.name, now=now, time_zone=subscriber.time_zone, ladder=ladder
-            )
-            entries.setdefault(entry["uid"], entry)
+    for start, end in windows:
+        found = case_deadlines_by_importer(session, importer_ids=list(importers), today=start, until=end)
+        for importer_id, items in sorted(found.items()):
+            for item in items:
+                entry = item_calendar_entry(
+                    item,
+                    importer=importers[importer_id],
+                    now=now,
+                    time_zone=subscriber.time_zone,
+                    ladder=ladder,
+                )
+                entries.setdefault(entry["uid"], entry)
     return sorted(entries.values(), key=lambda e: (e["day"], e["uid"]))
 
 

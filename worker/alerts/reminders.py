@@ -145,14 +145,44 @@ def collect_case_deadlines(
     session: Session, *, importer_id: int, today: date, until: date
 ) -> list[DeadlineItem]:
     """collect_deadlines, one item per case: what a calendar feed keeps stable as cases join."""
+    found = case_deadlines_by_importer(session, importer_ids=[importer_id], today=today, until=until)
+    return found.get(importer_id, [])
+
+
+def case_deadlines_by_importer(
+    session: Session, *, importer_ids: Sequence[int], today: date, until: date
+) -> dict[int, list[DeadlineItem]]:
+    """collect_case_deadlines of several importers, reading the catalog and the deadlines once."""
     reaches = [
-        r for r in load_reach(session, importer_ids=[importer_id]) if r.case.status not in CLOSED_STATUSES
+        r for r in load_reach(session, importer_ids=importer_ids) if r.case.status not in CLOSED_STATUSES
     ]
-    by_case: dict[str, list[ProductReach]] = defaultdict(list)
-    cases: dict[str, Case] = {}
+    cases = {r.case.case_number: r.case for r in reaches}
+    by_importer: dict[int, dict[str, list[ProductReach]]] = defaultdict(lambda: defaultdict(list))
     for reach in reaches:
-        by_case[reach.case.case_number].append(reach)
-        cases[reach.case.case_number] = reach.case
+        by_importer[reach.product.importer_id][reach.case.case_number].append(reach)
+    items = _case_items(session, cases, today=today, until=until)
+    found = {}
+    for owner, by_case in by_importer.items():
+        result = []
+        for item in items.values():
+            if item.case_number not in by_case:
+                continue
+            reached = sorted(by_case[item.case_number], key=lambda r: r.product.sku)
+            result.append(
+                replace(
+                    item,
+                    skus=tuple(r.product.sku for r in reached),
+                    products=tuple(_product_view(r) for r in reached),
+                )
+            )
+        found[owner] = sorted(result, key=lambda i: (i.due, i.case_number, i.kind))
+    return found
+
+
+def _case_items(
+    session: Session, cases: dict[str, Case], *, today: date, until: date
+) -> dict[str, DeadlineItem]:
+    """Each case's deadlines due from `today` to `until`, by key: stated in notices, or by the rule."""
     items: dict[str, DeadlineItem] = {}
     stored = [
         d for d in store.list_deadlines(session, due_from=today, due_to=until) if d.case_number in cases
@@ -215,17 +245,7 @@ def collect_case_deadlines(
         items[rule.key] = (
             replace(stated, known_since=None, statements=stated.statements + 1) if stated else rule
         )
-    result = []
-    for item in items.values():
-        reached = sorted(by_case[item.case_number], key=lambda r: r.product.sku)
-        result.append(
-            replace(
-                item,
-                skus=tuple(r.product.sku for r in reached),
-                products=tuple(_product_view(r) for r in reached),
-            )
-        )
-    return sorted(result, key=lambda i: (i.due, i.case_number, i.kind))
+    return items
 
 
 def deadline_view(item: DeadlineItem, *, today: date) -> dict[str, Any]:
