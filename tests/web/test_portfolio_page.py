@@ -29,7 +29,7 @@ from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_poll
 from worker.storage import store, web_rows
 from worker.storage.db import transaction
-from worker.web.portfolio_page import portfolio_path
+from worker.web.portfolio_page import portfolio_path, shown_name
 from worker.web.tokens import LinkTokens
 
 NOW = datetime(2024, 2, 12, 12, 0, tzinfo=UTC)
@@ -210,3 +210,18 @@ def test_an_xlsx_upload_imports_like_the_cli(engine: Engine, tmp_path: Path) -> 
         done = client.post(path, data=form, files={"portfolio": ("acme.xlsx", workbook.read_bytes())})
     assert done.status_code == 200 and "imported 2 line(s): 2 created, 0 updated, 0 unchanged" in done.text
     assert sorted(skus(engine, ACME)) == ["BOLT-M10", "ROD-M10"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        ("portfolio.csv", "portfolio.csv"),
+        ("C:\\Users\\buyer\\Q3 portfolio (final).xlsx", "Q3 portfolio (final).xlsx"),
+        ("../../etc/passwd.csv", "passwd.csv"),
+        ('rates<2024>"q".csv', "rates_2024_q_.csv"),
+        ("<img src=x onerror=alert(1)>.csv", "_img src_x onerror_alert(1)_.csv"),
+        ("/", "upload"),
+    ],
+)
+def test_problems_name_the_uploaded_file_by_its_own_name_only(sent: str, shown: str) -> None:
+    assert shown_name(sent) == shown

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from worker.alerts.audience import local_today
 from worker.alerts.holds import BulkHold
 from worker.alerts.portfolio_exposure import deadlines_ahead, portfolio_exposure
 from worker.portfolios.files import import_portfolio
@@ -73,12 +74,12 @@ def _page(
     context: WebContext, request: Request, importer: Importer, outcome: Outcome | None, status: int = 200
 ) -> Response:
     assert importer.id is not None
-    now = context.clock()
+    today = local_today(context.clock(), context.settings.time_zone)  # the operator's day
     with transaction(context.engine) as session:
         exposure = portfolio_exposure(
-            session, importer.id, entry_date=now.date(), threshold=context.settings.name_match_threshold
+            session, importer.id, entry_date=today, threshold=context.settings.name_match_threshold
         )
-        deadlines = deadlines_ahead(session, importer.id, today=now.date())
+        deadlines = deadlines_ahead(session, importer.id, today=today)
     products, common = shared_notes([e.view() for e in exposure])
     duties = [d for e in exposure if (d := e.estimated_duty) is not None]
     return context.form_page(
@@ -92,7 +93,7 @@ def _page(
         total_duty=sum(duties, Decimal(0)) if duties else None,
         total_complete=all(p["duty_complete"] for p in products if p["candidates"]),
         deadlines=deadlines,
-        today=now.date().isoformat(),
+        today=today.isoformat(),
         outcome=outcome,
         max_bytes=context.settings.web_max_body_bytes,
         field=FILE_FIELD,
