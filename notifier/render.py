@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import css_inline
 import jinja2
 
 from notifier.formatting import FILTERS
 from notifier.links import SOURCE_LINK_HOSTS, safe_links
+from notifier.views import MessageView
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def _inliner() -> css_inline.CSSInliner:
 
 def render_message(
     template: str,
-    view: Mapping[str, Any],
+    view: MessageView,
     *,
     directory: Path | None = None,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,

@@ -166,7 +166,7 @@ def facts_from_element(
     notice: etree._Element, *, document_number: str | None, publication_date: date | None
 ) -> NoticeFacts:
     """NoticeFacts of one parsed NOTICE/RULE/PRORULE element (or its HTML look-alike)."""
-    parts = NoticeParts()
+    parts = NoticeParts(root_tag=str(notice.tag))
     collect_parts(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
     return facts_from_parts(parts, document_number=document_number, publication_date=publication_date)
 
@@ -274,7 +274,12 @@ def classify_parts(parts: NoticeParts) -> Classification:
     return classify_notice(
         title=parts.title, agencies=[_agency_slug(a) for a in parts.agencies],
         docket_ids=extract_case_numbers(parts.depdoc), full_text=head,
+        document_type=_DOCUMENT_TYPES.get(parts.root_tag),
     )  # fmt: skip
+
+
+# The XML root names the FR document type, as the API's `type` does.
+_DOCUMENT_TYPES = {"RULE": "Rule", "PRORULE": "Proposed Rule", "NOTICE": "Notice"}
 
 
 def _agency_slug(printed: str) -> str:
@@ -290,7 +295,7 @@ def classify_notice_xml(xml: bytes) -> Classification | None:
     notice, _ = _notice_root(parse_xml_safely(xml))
     if notice is None:
         return None
-    parts = NoticeParts()
+    parts = NoticeParts(root_tag=str(notice.tag))
     collect_parts(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
     return classify_parts(parts)
 

@@ -19,6 +19,7 @@ from tests.notifier.golden_support import assert_golden, pressure_washer_catalog
 from watchers.review_request import REVIEW_REQUEST_CITATION
 from worker.alerts.baseline import queue_baseline_report
 from worker.alerts.digest import queue_digests
+from worker.alerts.link_mail import queue_preferences_link
 from worker.alerts.reminders import queue_reminders
 from worker.alerts.routing import route_notice_events
 from worker.catalog.events import Event, EventKind, Severity
@@ -224,3 +225,12 @@ def test_baseline_golden(session: Session) -> None:
     alert = queue_baseline_report(session, subscriber, now=datetime(2024, 2, 20, 15, 0, tzinfo=UTC))
     assert alert is not None
     assert_golden("baseline", _build(alert, subscriber))  # type: ignore[arg-type]
+
+
+def test_preferences_link_golden(session: Session) -> None:
+    subscriber = _subscriber(session, role="importer")
+    assert queue_preferences_link(session, subscriber, now=NOW, link_days=30)
+    [alert] = store.list_subscriber_alerts(
+        session, subscriber_id=subscriber.id or 0, kinds=["preferences_link"]
+    )
+    assert_golden("preferences_link", _build(alert, subscriber))  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from notifier.views import PreferencesLinkView
 from worker.alerts.views import recipient_view
 from worker.storage import store
 from worker.storage.models import Alert, Importer, Subscriber
@@ -20,15 +21,16 @@ def queue_preferences_link(
     page can be asked again and again, the mailbox is not flooded). True when a new one was queued."""
     assert subscriber.id is not None
     importer = session.get(Importer, subscriber.importer_id) if subscriber.importer_id else None
+    payload: PreferencesLinkView = {
+        "template": LINK_MAIL_KIND,
+        "recipient": recipient_view(subscriber, importer.name if importer else ""),
+        "link_days": link_days,
+    }
     alert = Alert(
         dedupe_key=f"{LINK_MAIL_KIND}:{subscriber.id}:{now.strftime('%Y-%m-%dT%H')}",
         subscriber_id=subscriber.id,
         kind=LINK_MAIL_KIND,
-        payload={
-            "template": LINK_MAIL_KIND,
-            "recipient": dict(recipient_view(subscriber, importer.name if importer else "")),
-            "link_days": link_days,
-        },
+        payload=dict(payload),
         created_at=now,
         next_attempt_at=now,
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from notifier.views import DeadlineItemView
 from worker.alerts.check_view import check_json
 from worker.alerts.matching import check_shipment, load_catalog_index
 from worker.alerts.reminders import collect_deadlines, deadline_view
@@ -92,7 +93,7 @@ def portfolio_exposure(
     )
 
 
-def deadlines_ahead(session: Session, importer_id: int, *, today: date) -> list[dict[str, Any]]:
+def deadlines_ahead(session: Session, importer_id: int, *, today: date) -> list[DeadlineItemView]:
     """What is due within DEADLINE_DAYS for the cases reaching the importer's products (as digests show)."""
     items = collect_deadlines(
         session, importer_id=importer_id, today=today, until=today + timedelta(days=DEADLINE_DAYS)

@@ -6,11 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
-from typing import Any
 
 from sqlmodel import Session
 
-from notifier.views import CalendarEntryView
+from notifier.views import CalendarEntryView, DeadlineItemView, DeadlineProductView, ReminderView
 from watchers.business_days import add_business_days, business_days_between
 from watchers.review_request import REVIEW_REQUEST_CITATION, next_review_request_due
 from worker.alerts.audience import local_today, switched_off, wants
@@ -48,7 +47,7 @@ class DeadlineItem:
     case_product: str
     country: str
     skus: tuple[str, ...] = ()
-    products: tuple[dict[str, Any], ...] = field(default=())
+    products: tuple[DeadlineProductView, ...] = field(default=())
     case_numbers: tuple[str, ...] = ()  # the AD and CVD cases sharing this deadline, when merged
     statements: int = 1  # the notices (and the review-request rule) that state it, counted
     revised_at: datetime | None = None  # when the newest of them became known
@@ -113,7 +112,7 @@ def due_rung(due: date, *, today: date, ladder: Sequence[int], known_since: date
     return rung
 
 
-def _product_view(reach: ProductReach) -> dict[str, Any]:
+def _product_view(reach: ProductReach) -> DeadlineProductView:
     p = reach.product
     return {
         "sku": p.sku,
@@ -248,7 +247,7 @@ def _case_items(
     return items
 
 
-def deadline_view(item: DeadlineItem, *, today: date) -> dict[str, Any]:
+def deadline_view(item: DeadlineItem, *, today: date) -> DeadlineItemView:
     return {
         "key": item.key,
         "case_number": ", ".join(item.cases),
@@ -303,7 +302,7 @@ def reminder_payload(
     now: datetime,
     rung: int,
     ladder: Sequence[int],
-) -> dict[str, Any]:
+) -> ReminderView:
     return {
         "template": "reminder",
         "kind": "reminder",
@@ -372,14 +371,16 @@ def queue_reminders(session: Session, *, now: datetime, ladder: Sequence[int]) -
                 case_number=",".join(item.cases),
                 notice_document_number=item.notice_document_number,
                 thread_key=f"case:{item.cases[0]}",
-                payload=reminder_payload(
-                    item,
-                    subscriber=subscriber,
-                    importer=importer.name if importer else "",
-                    today=today,
-                    now=now,
-                    rung=rung,
-                    ladder=ladder,
+                payload=dict(
+                    reminder_payload(
+                        item,
+                        subscriber=subscriber,
+                        importer=importer.name if importer else "",
+                        today=today,
+                        now=now,
+                        rung=rung,
+                        ladder=ladder,
+                    )
                 ),
                 created_at=now,
                 next_attempt_at=now,

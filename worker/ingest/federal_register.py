@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -91,11 +91,16 @@ def save_read_notices(
     with transaction(engine) as session:
         for item in read:
             meta, facts, classification = item.meta, item.facts, item.classification
-            if not facts.case_numbers:  # a filing seen on public inspection knows its cases
+            borrowed = not facts.case_numbers
+            if borrowed:  # a filing seen on public inspection knows its cases
                 facts.case_numbers = cases_named_by_filing(session, meta.document_number, classification)
+            record = notice_record(item, source=source, now=now)
+            if borrowed and record.catalog is not None:
+                # ... but they were not read from this notice: its revocation revokes none of them.
+                record = replace(record, catalog=replace(record.catalog, cases_read=()))
             ingest_record(
                 session,
-                notice_record(item, source=source, now=now),
+                record,
                 source=source,
                 now=now,
                 primed=primed,

@@ -95,6 +95,9 @@ class CatalogEntry:
     classification: Classification
     facts: NoticeFacts
     published: date | None
+    # The case numbers read from the notice itself; None: all of facts.case_numbers were. Only these
+    # can a revocation mark revoked (worker.catalog.apply).
+    cases_read: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,7 @@ def ingest_record(
             classification=record.catalog.classification,
             facts=facts,
             source=source,
+            cases_read=record.catalog.cases_read,
         )
         notice.unread = list(facts.unread)
         report.cases_touched += len(change.cases_touched)

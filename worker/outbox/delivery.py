@@ -20,6 +20,7 @@ from notifier.ics import CalendarEntry, build_calendar
 from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import DeliveryError, Mailer, Sender
 from notifier.render import render_message
+from notifier.views import stored_view
 from worker.alerts.audience import unsubscribed_from
 from worker.outbox.mail_links import MailLinks, footer_links, mailto_unsubscribe, one_click_link
 from worker.storage import store
@@ -322,7 +323,8 @@ def build_alert_message(
 
     Links from sources stay only when https on `link_hosts` (the sources' hosts).
     """
-    view = {**alert.payload, "links": footer} if footer else dict(alert.payload)
+    # `links` is made at send time (signed, expiring), never stored with the payload.
+    view = stored_view({**alert.payload, "links": footer} if footer else alert.payload)
     rendered = render_message(template_for(alert), view, link_hosts=link_hosts)
     return build_message(
         rendered,

@@ -91,12 +91,10 @@ class DatabaseCollector(Collector):
         now = self.clock()
         with transaction(self.engine) as session:
             states = store.list_source_states(session)
-            created = web_rows.count_alerts_by_kind(session)
-            sent = web_rows.count_alerts_by_kind(session, status="sent")
-            failed = web_rows.count_alerts_by_kind(session, status="failed")
+            by_kind_and_status = web_rows.count_alerts_by_kind_and_status(session)
             backlog, _ = store.outbox_backlog(session)
             oldest = web_rows.oldest_pending_created_at(session)
-            latency = _latency_histogram(web_rows.iter_sent_latencies(session))
+            latency = web_rows.sent_latency_histogram(session, LATENCY_BUCKETS)
         polls = CounterMetricFamily("adcvd_source_polls", "Polls of each source.", labels=["source"])
         failures = CounterMetricFamily("adcvd_source_failures", "Failed polls.", labels=["source"])
         documents = CounterMetricFamily("adcvd_source_documents_read", "Documents read.", labels=["source"])
@@ -116,16 +114,22 @@ class DatabaseCollector(Collector):
             if state.last_success_at is not None:
                 success.add_metric([state.name], state.last_success_at.timestamp())
         yield from (polls, failures, documents, in_a_row, success)
-        for name, doc, counts in (
-            ("adcvd_alerts_created", "Alerts created (outbox rows), by kind and channel.", created),
-            ("adcvd_alerts_sent", "Alerts sent, by kind and channel.", sent),
-            ("adcvd_alerts_failed", "Alerts given up on, by kind and channel.", failed),
+        for name, doc, statuses in (
+            ("adcvd_alerts_created", "Alerts created (outbox rows), by kind and channel.", None),
+            ("adcvd_alerts_sent", "Alerts sent, by kind and channel.", {"sent"}),
+            ("adcvd_alerts_failed", "Alerts given up on, by kind and channel.", {"failed"}),
         ):
+            counts: dict[str, int] = {}
+            for (kind, status), count in by_kind_and_status.items():
+                if statuses is None or status in statuses:
+                    counts[kind] = counts.get(kind, 0) + count
             family = CounterMetricFamily(name, doc, labels=["kind", "channel"])
             for kind, count in sorted(counts.items()):
                 family.add_metric([kind, CHANNEL], count)
             yield family
-        buckets, total, count = latency
+        within, total, count = latency
+        buckets = [(repr(bound), float(n)) for bound, n in zip(LATENCY_BUCKETS, within, strict=True)]
+        buckets.append(("+Inf", float(count)))
         histogram = HistogramMetricFamily(
             "adcvd_delivery_latency_seconds",
             "Seconds from an alert's creation to its sending.",
@@ -141,21 +145,6 @@ class DatabaseCollector(Collector):
         )
         age.add_metric([], max((now - oldest).total_seconds(), 0.0) if oldest else 0.0)
         yield age
-
-
-def _latency_histogram(latencies: Iterator[float]) -> tuple[list[tuple[str, float]], float, int]:
-    """Cumulative Prometheus buckets (le, count) with +Inf, the sum and the count."""
-    counts = [0] * len(LATENCY_BUCKETS)
-    total, count = 0.0, 0
-    for seconds in latencies:
-        total += seconds
-        count += 1
-        for index, bound in enumerate(LATENCY_BUCKETS):
-            if seconds <= bound:
-                counts[index] += 1
-    buckets = [(repr(bound), float(n)) for bound, n in zip(LATENCY_BUCKETS, counts, strict=True)]
-    buckets.append(("+Inf", float(count)))
-    return buckets, total, count
 
 
 def healthz(request: Request) -> Response:

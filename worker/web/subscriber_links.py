@@ -11,6 +11,7 @@ from worker.storage import web_rows
 from worker.storage.models import Subscriber
 from worker.web.tokens import LinkTokens, Purpose, TokenClaims, TokenExpired, TokenInvalid
 
+MAX_TOKEN_LENGTH = 400  # ours are about 100 characters; anything much longer is not worth checking
 KIND_LABELS = {"reminder": "deadline reminder", "digest": "weekly digest", "baseline": "baseline report"}
 
 
@@ -30,6 +31,8 @@ def open_link(
     session: Session, tokens: LinkTokens, token: str, purpose: Purpose, *, max_age: timedelta | None
 ) -> Opened:
     """The subscriber a link is for, or why not: invalid, revoked (version bumped), deleted, expired."""
+    if len(token) > MAX_TOKEN_LENGTH:
+        return Opened(None, None)
     expired = False
     try:
         claims = tokens.read(token, purpose, max_age=max_age)

@@ -100,7 +100,12 @@ async def test_metrics_parse_and_count_polls_alerts_latency_and_outbox_age(
     latency = (("channel", "email"),)
     assert found[("adcvd_delivery_latency_seconds_count", latency)] == 2
     assert found[("adcvd_delivery_latency_seconds_sum", latency)] == 630
-    assert found[("adcvd_delivery_latency_seconds_bucket", (("channel", "email"), ("le", "60.0")))] == 1
+    assert found[("adcvd_delivery_latency_seconds_bucket", (("channel", "email"), ("le", "10.0")))] == 0
+    assert (
+        found[("adcvd_delivery_latency_seconds_bucket", (("channel", "email"), ("le", "30.0")))] == 1
+    )  # 30 s
+    assert found[("adcvd_delivery_latency_seconds_bucket", (("channel", "email"), ("le", "300.0")))] == 1
+    assert found[("adcvd_delivery_latency_seconds_bucket", (("channel", "email"), ("le", "+Inf")))] == 2
     assert found[("adcvd_delivery_latency_seconds_bucket", (("channel", "email"), ("le", "900.0")))] == 2
     assert found[("adcvd_outbox_backlog", ())] == 1
     assert found[("adcvd_outbox_oldest_pending_age_seconds", ())] == 45 * 60

@@ -5,6 +5,7 @@ expired link mails a new one through the outbox."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import TypeAdapter
 from sqlalchemy.engine import Engine
 
+from notifier.views import PreferencesLinkView
 from tests.support.mail import SmtpServer, text_of
 from tests.support.pipeline import IMPORTER_EMAIL
 from tests.support.web import POLLED, deliver_order_alert, live_server
@@ -136,6 +139,9 @@ def test_a_new_link_by_address_tells_nobody_who_subscribes(
     with transaction(engine) as session:
         queued = [a for a in store.list_alerts(session, status="pending") if a.kind == "preferences_link"]
     assert [a.subscriber_id for a in queued] == [subscriber_row(engine).id]
+    stored = json.loads(json.dumps(queued[0].payload))  # as the outbox keeps it
+    TypeAdapter(PreferencesLinkView).validate_python(stored)
+    assert set(stored) == set(PreferencesLinkView.__required_keys__)
 
 
 def test_a_body_over_the_limit_is_refused(

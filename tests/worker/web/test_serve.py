@@ -122,3 +122,15 @@ def test_run_serves_the_pages_beside_the_scheduler_until_sigterm(tmp_path: Path)
     assert "GET /u/… 404" in err and TOKEN not in err
     with pytest.raises(httpx.TransportError):
         httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+
+
+def test_run_with_the_pages_but_no_secret_stops_before_starting(tmp_path: Path) -> None:
+    env = {
+        "ADCVD_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
+        "ADCVD_SERVE_WITH_RUN": "true",
+        "ADCVD_SECRET_KEY": "",
+        "ADCVD_PUBLIC_URL": "",
+    }
+    result = CliRunner().invoke(app, ["run"], env=env)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: bad setting ADCVD_SECRET_KEY: not set")
