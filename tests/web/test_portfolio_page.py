@@ -157,7 +157,10 @@ def test_a_bad_link_opens_nothing(engine: Engine, how: str) -> None:
             assert owner is not None
             web_rows.bump_token_version(owner, session)
     with live_server(web_settings(), engine, clock=lambda: NOW) as base:
-        assert httpx.get(base + path).status_code == 404
+        refused = httpx.get(base + path)
+    assert refused.status_code == 404
+    expected = "This portfolio link has expired" if how == "expired" else "This link is not valid"
+    assert f"<h1>{expected}</h1>" in refused.text
 
 
 def test_adcvd_portfolio_link_prints_a_link_that_opens_the_page(engine: Engine, database_url: str) -> None:

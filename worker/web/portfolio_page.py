@@ -109,7 +109,7 @@ def shared_notes(products: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
 
 
 def _not_valid(context: WebContext, expired: bool) -> Response:
-    return context.page("link_invalid.html", 404, what="portfolio", expired=expired)
+    return context.page("portfolio_link.html", 404, expired=expired, link_days=context.settings.link_days)
 
 
 def portfolio_page(request: Request) -> Response:
