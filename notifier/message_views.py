@@ -3,21 +3,9 @@
 from collections.abc import Mapping
 from typing import Any, cast
 
-from typing_extensions import TypedDict
-
 from notifier.entry_views import EntryAssessmentView
-from notifier.report_views import BaselineView, DigestView, OperatorView, ReminderView
-from notifier.views import AlertView, RecipientView
-
-
-class PreferencesLinkView(TypedDict):
-    """A new preferences link asked for on the web page: the `preferences_link` template (the link itself
-    is signed at send time and given as `links.preferences_link`, never stored)."""
-
-    template: str
-    recipient: RecipientView
-    link_days: int
-
+from notifier.report_views import BaselineView, DigestView, OperatorView, PreferencesLinkView, ReminderView
+from notifier.views import AlertView
 
 # Every view a message is rendered from; the stored payload's `template` says which.
 MessageView = (

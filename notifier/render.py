@@ -73,3 +73,16 @@ def render_message(
     text = plain.get_template(f"{template}.txt").render(view)
     body = html.get_template(f"{template}.html").render(view)
     return RenderedMessage(subject=subject, text=text, html=_inliner().inline(body))
+
+
+def render_subject(
+    template: str,
+    view: MessageView,
+    *,
+    directory: Path | None = None,
+    link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
+) -> str:
+    """The email's subject line alone: the title a chat message or webhook carries."""
+    plain, _html = _environments(str(directory or templates_dir()))
+    subject = plain.get_template(f"{template}.subject.txt").render(safe_links(view, link_hosts))
+    return " ".join(subject.split())

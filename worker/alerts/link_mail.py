@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from notifier.message_views import PreferencesLinkView
+from notifier.report_views import PreferencesLinkView
 from worker.alerts.views import recipient_view
 from worker.storage import store
 from worker.storage.models import Alert, Importer, Subscriber

@@ -21,6 +21,10 @@ class MailLinks(Protocol):
         """The subscriber's preferences page (a signed, expiring link)."""
         ...
 
+    def calendar(self, subscriber: Subscriber) -> str:
+        """The subscriber's calendar feed (/cal/TOKEN.ics: signed, revocable, no expiry)."""
+        ...
+
 
 def mailto_unsubscribe(sender: str, token: str) -> str:
     address = sender.split("<")[-1].rstrip(">").strip()
@@ -34,10 +38,20 @@ def one_click_link(links: MailLinks | None, subscriber: Subscriber, alert: Alert
 
 
 def footer_links(links: MailLinks | None, subscriber: Subscriber, alert: Alert) -> dict[str, str]:
-    """What the templates' footer shows: `links.preferences_link` and `links.unsubscribe_link`."""
+    """What the templates' footer shows: `links.preferences_link`, `links.unsubscribe_link`, and where
+    deadlines appear the calendar feed as `links.calendar_link` (https) and `links.webcal_link`."""
     if links is None or alert.kind == "operator" or subscriber.id is None:
         return {}
     found = {"preferences_link": links.preferences(subscriber)}
     if can_unsubscribe(alert.kind):  # not the operator's alerts nor a requested link: no list to leave
         found["unsubscribe_link"] = links.unsubscribe(subscriber, alert.kind)
+    if shows_deadlines(alert):
+        feed = links.calendar(subscriber)
+        found["calendar_link"], found["webcal_link"] = feed, "webcal://" + feed.split("://", 1)[-1]
     return found
+
+
+def shows_deadlines(alert: Alert) -> bool:
+    """The email lists a deadline (or attaches one): it links the subscriber's calendar feed too."""
+    payload = alert.payload or {}
+    return bool(payload.get("deadlines") or payload.get("deadline") or payload.get("ics"))

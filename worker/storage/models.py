@@ -192,6 +192,10 @@ class Subscriber(SQLModel, table=True):
     unsubscribe_token: str = ""
     token_version: int = 0  # signed links (worker.web.tokens) carry it; bumping it revokes them all
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # How alerts reach them: email (to `email`), or an HTTP POST to `channel_url` (webhook, slack, teams).
+    channel: str = Field(default="email", sa_column_kwargs={"server_default": "email"})
+    channel_url: str | None = None  # a secret in itself (Slack and Teams URLs carry their key): never logged
+    signing_secret: str | None = None  # webhook only: the HMAC-SHA256 key of X-Adcvd-Signature
 
 
 class Alert(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from worker.storage.models import Subscriber
+from worker.web.calendar_feed import calendar_path
 from worker.web.tokens import LinkTokens
 
 
@@ -22,3 +23,7 @@ class EmailLinks:
         assert subscriber.id is not None
         token = self.tokens.sign("preferences", subscriber.id, subscriber.token_version)
         return f"{self.public_url}/p/{token}"
+
+    def calendar(self, subscriber: Subscriber) -> str:
+        assert subscriber.id is not None
+        return self.public_url + calendar_path(self.tokens, subscriber.id, subscriber.token_version)

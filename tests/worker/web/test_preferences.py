@@ -17,7 +17,7 @@ import pytest
 from pydantic import TypeAdapter
 from sqlalchemy.engine import Engine
 
-from notifier.message_views import PreferencesLinkView
+from notifier.report_views import PreferencesLinkView
 from tests.support.mail import SmtpServer, text_of
 from tests.support.pipeline import IMPORTER_EMAIL
 from tests.support.web import POLLED, SECRET_KEY, deliver_order_alert, live_server
