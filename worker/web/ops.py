@@ -24,7 +24,6 @@ from worker.web.context import web
 
 # Created → sent, in seconds: a minute's poll-and-deliver cycle up to a week of backoff.
 LATENCY_BUCKETS = (10.0, 30.0, 60.0, 120.0, 300.0, 900.0, 3600.0, 6 * 3600.0, 86400.0, 7 * 86400.0)
-CHANNEL = "email"  # every alert goes by email until other channels exist
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -94,10 +93,10 @@ class DatabaseCollector(Collector):
         now = self.clock()
         with transaction(self.engine) as session:
             states = store.list_source_states(session)
-            by_kind_and_status = web_rows.count_alerts_by_kind_and_status(session)
+            by_kind_status_channel = web_rows.count_alerts_by_kind_status_channel(session)
             backlog, _ = store.outbox_backlog(session)
             oldest = web_rows.oldest_pending_created_at(session)
-            latency = web_rows.sent_latency_histogram(session, LATENCY_BUCKETS)
+            latencies = web_rows.sent_latency_histograms(session, LATENCY_BUCKETS)
         polls = CounterMetricFamily("adcvd_source_polls", "Polls of each source.", labels=["source"])
         failures = CounterMetricFamily("adcvd_source_failures", "Failed polls.", labels=["source"])
         documents = CounterMetricFamily("adcvd_source_documents_read", "Documents read.", labels=["source"])
@@ -122,23 +121,23 @@ class DatabaseCollector(Collector):
             ("adcvd_alerts_sent", "Alerts sent, by kind and channel.", {"sent"}),
             ("adcvd_alerts_failed", "Alerts given up on, by kind and channel.", {"failed"}),
         ):
-            counts: dict[str, int] = {}
-            for (kind, status), count in by_kind_and_status.items():
+            counts: dict[tuple[str, str], int] = {}
+            for (kind, status, channel), count in by_kind_status_channel.items():
                 if statuses is None or status in statuses:
-                    counts[kind] = counts.get(kind, 0) + count
+                    counts[kind, channel] = counts.get((kind, channel), 0) + count
             family = CounterMetricFamily(name, doc, labels=["kind", "channel"])
-            for kind, count in sorted(counts.items()):
-                family.add_metric([kind, CHANNEL], count)
+            for (kind, channel), count in sorted(counts.items()):
+                family.add_metric([kind, channel], count)
             yield family
-        within, total, count = latency
-        buckets = [(repr(bound), float(n)) for bound, n in zip(LATENCY_BUCKETS, within, strict=True)]
-        buckets.append(("+Inf", float(count)))
         histogram = HistogramMetricFamily(
             "adcvd_delivery_latency_seconds",
-            "Seconds from an alert's creation to its sending.",
+            "Seconds from an alert's creation to its sending, by channel.",
             labels=["channel"],
         )
-        histogram.add_metric([CHANNEL], buckets=buckets, sum_value=total)
+        for channel, (within, total, count) in sorted(latencies.items()):
+            buckets = [(repr(bound), float(n)) for bound, n in zip(LATENCY_BUCKETS, within, strict=True)]
+            buckets.append(("+Inf", float(count)))
+            histogram.add_metric([channel], buckets=buckets, sum_value=total)
         yield histogram
         pending = GaugeMetricFamily("adcvd_outbox_backlog", "Alerts waiting to be sent.")
         pending.add_metric([], backlog)

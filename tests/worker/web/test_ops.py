@@ -72,17 +72,28 @@ async def test_metrics_parse_and_count_polls_alerts_latency_and_outbox_age(
     await fail_polls(engine, "trade_gov", 2, now)
     with transaction(engine) as session:
         subscriber = Subscriber(email="buyer@example.com", role="importer")
-        session.add(subscriber)
+        hook = Subscriber(
+            email="hook@example.com",
+            role="importer",
+            channel="webhook",
+            channel_url="https://hooks.example.com/x",
+        )
+        session.add_all([subscriber, hook])
         session.flush()
-        assert subscriber.id is not None
-        for number, (kind, status, age_minutes, latency) in enumerate(
-            [("order", "sent", 90, 30), ("order", "sent", 80, 600), ("reminder", "pending", 45, None)]
+        assert subscriber.id is not None and hook.id is not None
+        for number, (who, kind, status, age_minutes, latency) in enumerate(
+            [
+                (subscriber.id, "order", "sent", 90, 30),
+                (subscriber.id, "order", "sent", 80, 600),
+                (subscriber.id, "reminder", "pending", 45, None),
+                (hook.id, "order", "sent", 90, 5),
+            ]
         ):
             created = now - timedelta(minutes=age_minutes)
             session.add(
                 Alert(
                     dedupe_key=f"test:{number}",
-                    subscriber_id=subscriber.id,
+                    subscriber_id=who,
                     kind=kind,
                     status=status,
                     created_at=created,
@@ -109,6 +120,10 @@ async def test_metrics_parse_and_count_polls_alerts_latency_and_outbox_age(
     assert found[("adcvd_alerts_created_total", email("reminder"))] == 1
     assert found[("adcvd_alerts_sent_total", email("order"))] == 2
     assert ("adcvd_alerts_sent_total", email("reminder")) not in found
+    webhook = (("channel", "webhook"), ("kind", "order"))
+    assert found[("adcvd_alerts_created_total", webhook)] == found[("adcvd_alerts_sent_total", webhook)] == 1
+    assert found[("adcvd_delivery_latency_seconds_count", (("channel", "webhook"),))] == 1
+    assert found[("adcvd_delivery_latency_seconds_bucket", (("channel", "webhook"), ("le", "10.0")))] == 1
     latency = (("channel", "email"),)
     assert found[("adcvd_delivery_latency_seconds_count", latency)] == 2
     assert found[("adcvd_delivery_latency_seconds_sum", latency)] == 630
