@@ -7,7 +7,7 @@ from datetime import date
 
 from lxml import etree
 
-from watchers.case_numbers import extract_case_numbers
+from watchers.case_numbers import case_type_of, extract_case_numbers
 from watchers.classify import classify_notice
 from watchers.company_prose_rates import extract_company_prose_rates
 from watchers.dashes import DASH, normalize_dashes
@@ -32,6 +32,7 @@ from watchers.omnibus import (
     to_initiations,
     to_opportunities,
 )
+from watchers.order_dates import extract_case_dates
 from watchers.rate_tables import extract_prose_rates, parse_rate_table
 from watchers.records import Agency, Classification, NoticeFacts
 from watchers.regulation_deadlines import regulation_deadlines
@@ -222,6 +223,11 @@ def facts_from_parts(
     facts.case_numbers = own
     every = extract_case_numbers(" ".join(b.text for b in parts.blocks) + " " + parts.title)
     facts.cited_case_numbers = tuple(c for c in every if c not in own)
+    if own:
+        facts.case_dates = extract_case_dates(
+            [(b.heading, s) for b in paragraphs for s in split_sentences(b.text)],
+            [case_type_of(c) for c in own],
+        )
 
     table_number = 0
     previous_text = ""
