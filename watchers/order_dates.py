@@ -12,6 +12,8 @@ Read from the sentences of an order notice (e.g. FR 2024-02902) and never comput
   measures expired" (last day October 1, although the CVD notice also says the period "ended on
   October 2"). Only without that instruction: "... provisional measures period ... ended on D" (last
   day D) or "provisional measures expired on D" (last day D - 1).
+  Not stated when the notice extends duties to entries 90 days before it (affirmative critical
+  circumstances): liquidation was then suspended earlier for some entries, and no one day is right.
 - itc_final_notified: "On February 5, 2024, ... the ITC notified Commerce of its final
   determinations". This is NOT the publication of the ITC's determination, which starts definitive
   duties (section 737(b)/707(b)): that comes on or after the notification.
@@ -50,6 +52,13 @@ _PRELIMINARY = [
         re.IGNORECASE,
     ),
 ]
+# Affirmative critical circumstances: duties reach back 90 days before the preliminary determination
+# (19 U.S.C. 1671b(e)/1673b(e)), for some companies or all. Not a refund of those deposits.
+_REACH_BACK = re.compile(
+    rf"on or after {_D},?\s+\(?i\.e\.,?\s+90 days (?:prior to|before) the date of (?:the )?publication",
+    re.IGNORECASE,
+)
+_REFUND = re.compile(r"\brefund|\blift (?:the )?suspension", re.IGNORECASE)
 _GAP_INSTRUCTION = re.compile(
     r"without regard to (?P<duty>antidumping|countervailing) dut(?:y|ies)\b.*?for consumption,?\s+"
     rf"(?P<from>on or after|after) {_D}",
@@ -116,6 +125,7 @@ def extract_case_dates(
     """
     found: list[CaseDateFact] = []
     fallback_ends: list[CaseDateFact] = []
+    reach_back: set[CaseType | None] = set()
     for heading, sentence in sentences:
         case_type = _type_of(sentence, heading, own_types)
         for pattern in _PRELIMINARY:
@@ -143,6 +153,15 @@ def extract_case_dates(
                 if match:
                     _add(found, kind, _day(match), case_type or None, sentence)
                     break
+        if _REACH_BACK.search(sentence) and not _REFUND.search(sentence) and case_type is not False:
+            reach_back.add(case_type)
+    if reach_back:  # the suspension began earlier for some entries: no single day to state
+        found = [
+            f
+            for f in found
+            if f.kind != PRELIMINARY_PUBLISHED
+            or (None not in reach_back and f.case_type is not None and f.case_type not in reach_back)
+        ]
     stated_ends = {f.case_type for f in found if f.kind == PROVISIONAL_END}
     found += [f for f in fallback_ends if f.case_type not in stated_ends and None not in stated_ends]
     return _first_of_each(found)

@@ -90,3 +90,18 @@ def test_a_sentence_of_no_type_in_a_joint_notice_is_not_used_and_critical_circum
          "Determination), but before May 2, 2023."),
     ]  # fmt: skip
     assert extract_case_dates(sentences, [CaseType.AD, CaseType.CVD]) == []
+
+
+def test_duties_reaching_back_90_days_leave_the_suspension_day_unstated() -> None:
+    # CONSTRUCTED: an order after an affirmative ITC critical-circumstances finding for the AD case.
+    sentences = [
+        ("AD Order", "Antidumping duties will be assessed on unliquidated entries entered on or after "
+         "February 3, 2023 (i.e., 90 days prior to the date of publication of the AD Preliminary "
+         "Determination) for the companies below, and on or after May 4, 2023, the date of publication "
+         "of the AD Preliminary Determination, for all others."),
+        ("CVD Order", "Countervailing duties will be assessed on entries on or after June 5, 2023, the date "
+         "of publication of the CVD Preliminary Determination."),
+    ]  # fmt: skip
+    facts = extract_case_dates(sentences, [CaseType.AD, CaseType.CVD])
+    assert PRELIMINARY_PUBLISHED not in dates_for_case(facts, CaseType.AD)
+    assert dates_for_case(facts, CaseType.CVD)[PRELIMINARY_PUBLISHED].day == date(2023, 6, 5)

@@ -51,6 +51,13 @@ def affirmative_preliminary(title: str) -> bool:
     return bool(main) and "affirmative" in main[0] and "negative" not in main[0]
 
 
+def affirmative_critical_circumstances(title: str) -> bool:
+    """'Preliminary Affirmative Critical Circumstances Determination, in Part': liquidation was then
+    suspended 90 days before the publication for some entries (19 U.S.C. 1671b(e)/1673b(e))."""
+    clauses = _CLAUSE_SPLIT.split(title.lower().split(":", 1)[-1])
+    return any("critical circumstances" in c and "affirmative" in c for c in clauses)
+
+
 def apply_case_dates(
     case: Case,
     *,
@@ -64,7 +71,8 @@ def apply_case_dates(
 
     An order (or its correction) states them definitively and overwrites; the other investigation
     notices fill only dates not yet known. An affirmative preliminary determination's own
-    publication is the day liquidation is first suspended.
+    publication is the day liquidation is first suspended, unless it also finds critical
+    circumstances (then suspension reaches back 90 days for some entries: the order says which).
     """
     if classification.kind not in STATING_KINDS:
         return []
@@ -78,6 +86,7 @@ def apply_case_dates(
         and not classification.is_correction
         and published is not None
         and affirmative_preliminary(title)
+        and not affirmative_critical_circumstances(title)
     ):
         stated["preliminary_published"] = published
     changed = [

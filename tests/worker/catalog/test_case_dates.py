@@ -17,7 +17,13 @@ from worker.storage.db import transaction
 from worker.storage.models import Case
 
 ORDER_XML = "fr_xml_2024-02902_pressure_washers_prc_ad_cvd_orders.xml"
-# Real titles (tests/fixtures/titles): 2023-11875 (June 5, 2023) and 2022-16722 (August 4, 2022).
+# Real titles (tests/fixtures/titles): 2023-11875 (June 5, 2023), 2022-16722 (August 4, 2022) and
+# 2020-02962 (February 14, 2020).
+AD_PRELIMINARY = (
+    "Utility Scale Wind Towers From Canada: Preliminary Affirmative Determination of Sales at "
+    "Less-Than-Fair-Value, Preliminary Negative Determination of Critical Circumstances, and Postponement "
+    "of Final Determination and Extension of Provisional Measures"
+)
 CVD_PRELIMINARY = (
     "Gas Powered Pressure Washers From the People's Republic of China: Preliminary Affirmative "
     "Countervailing Duty Determination, Preliminary Affirmative Critical Circumstances Determination, in "
@@ -91,13 +97,20 @@ def test_the_order_notice_dates_are_stored_on_each_case(engine: Engine) -> None:
 
 
 def test_an_affirmative_preliminary_determination_starts_the_suspension(engine: Engine) -> None:
+    _apply_preliminary(engine, AD_PRELIMINARY, "A-122-868", date(2020, 2, 14))
+    assert _dates(engine, "A-122-868")["preliminary_published"] == date(2020, 2, 14)
+    assert _dates(engine, "A-122-868")["source"] == "prelim"
+
+
+def test_with_critical_circumstances_the_order_says_when_suspension_began(engine: Engine) -> None:
+    # Affirmative critical circumstances 'in part': some entries were suspended 90 days earlier.
     _apply_preliminary(engine, CVD_PRELIMINARY, "C-570-149", date(2023, 6, 5))
-    assert _dates(engine, "C-570-149")["preliminary_published"] == date(2023, 6, 5)
-    _apply_order(engine)  # the order states the same day; it adds what the preliminary could not
+    assert _dates(engine, "C-570-149")["preliminary_published"] is None
+    _apply_order(engine)  # the ITC found no critical circumstances: the order states June 5, 2023
     stored = _dates(engine, "C-570-149")
     assert stored["preliminary_published"] == date(2023, 6, 5)
     assert stored["provisional_end"] == date(2023, 10, 1)
-    assert stored["source"] == "prelim, 2024-02902"
+    assert stored["source"] == "2024-02902"
 
 
 def test_a_negative_preliminary_suspends_nothing(engine: Engine) -> None:
