@@ -22,7 +22,8 @@ Read from the sentences of an order notice (e.g. FR 2024-02902) and never comput
 
 Each sentence is tied to AD or CVD by its words (antidumping, LTFV, section 733/735 / countervailing,
 subsid, section 703/705), else by its heading ("Provisional Measures—CVD"), else by the notice having
-cases of one type only; a sentence tied to neither in a notice of both types is not used.
+cases of one type only. In a notice of both types, a suspension or provisional-measures sentence tied
+to neither is not used; an ITC sentence naming both is about every case.
 """
 
 from __future__ import annotations
@@ -95,8 +96,8 @@ def _day(match: re.Match[str]) -> date | None:
     return parse_long_date(found) if found else None
 
 
-def _type_of(sentence: str, heading: str, own_types: Sequence[CaseType]) -> CaseType | bool | None:
-    """AD or CVD; None when the sentence is about every case; False when it cannot be told."""
+def _type_of(sentence: str, heading: str, own_types: Sequence[CaseType]) -> CaseType | None:
+    """AD or CVD; None when it cannot be told (a sentence naming both or neither in a joint notice)."""
     ad, cvd = bool(_AD_WORDS.search(sentence)), bool(_CVD_WORDS.search(sentence))
     if ad != cvd:
         return CaseType.AD if ad else CaseType.CVD
@@ -105,7 +106,7 @@ def _type_of(sentence: str, heading: str, own_types: Sequence[CaseType]) -> Case
         return CaseType(heading_type.group(1).upper())
     if len(set(own_types)) == 1:
         return own_types[0]
-    return None if ad and cvd else False
+    return None
 
 
 def _add(
@@ -125,13 +126,13 @@ def extract_case_dates(
     """
     found: list[CaseDateFact] = []
     fallback_ends: list[CaseDateFact] = []
-    reach_back: set[CaseType | None] = set()
+    reach_back: set[CaseType] = set()
     for heading, sentence in sentences:
         case_type = _type_of(sentence, heading, own_types)
         for pattern in _PRELIMINARY:
             match = pattern.search(sentence)
-            if match and case_type is not False:
-                _add(found, PRELIMINARY_PUBLISHED, _day(match), case_type or None, sentence)
+            if match and case_type is not None:
+                _add(found, PRELIMINARY_PUBLISHED, _day(match), case_type, sentence)
                 break
         gap = _GAP_INSTRUCTION.search(sentence)
         if gap:
@@ -140,27 +141,26 @@ def extract_case_dates(
             if day is not None and gap.group("from").lower() == "on or after":
                 day -= timedelta(days=1)
             _add(found, PROVISIONAL_END, day, duty_type, sentence)
-        elif case_type is not False:
+        elif case_type is not None:
             ended = _PROVISIONAL_ENDED.search(sentence)
             expired = _PROVISIONAL_EXPIRED.search(sentence)
             if ended:
-                _add(fallback_ends, PROVISIONAL_END, _day(ended), case_type or None, sentence)
+                _add(fallback_ends, PROVISIONAL_END, _day(ended), case_type, sentence)
             elif expired and (day := _day(expired)) is not None:
-                _add(fallback_ends, PROVISIONAL_END, day - timedelta(days=1), case_type or None, sentence)
+                _add(fallback_ends, PROVISIONAL_END, day - timedelta(days=1), case_type, sentence)
         for kind, patterns in ((ITC_FINAL_NOTIFIED, _ITC_NOTIFIED), (ITC_FINAL_PUBLISHED, _ITC_PUBLISHED)):
             for pattern in patterns:
                 match = pattern.search(sentence)
                 if match:
-                    _add(found, kind, _day(match), case_type or None, sentence)
+                    _add(found, kind, _day(match), case_type, sentence)  # None: every case
                     break
-        if _REACH_BACK.search(sentence) and not _REFUND.search(sentence) and case_type is not False:
+        if _REACH_BACK.search(sentence) and not _REFUND.search(sentence) and case_type is not None:
             reach_back.add(case_type)
     if reach_back:  # the suspension began earlier for some entries: no single day to state
         found = [
             f
             for f in found
-            if f.kind != PRELIMINARY_PUBLISHED
-            or (None not in reach_back and f.case_type is not None and f.case_type not in reach_back)
+            if f.kind != PRELIMINARY_PUBLISHED or (f.case_type is not None and f.case_type not in reach_back)
         ]
     stated_ends = {f.case_type for f in found if f.kind == PROVISIONAL_END}
     found += [f for f in fallback_ends if f.case_type not in stated_ends and None not in stated_ends]
