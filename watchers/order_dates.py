@@ -96,6 +96,13 @@ def _day(match: re.Match[str]) -> date | None:
     return parse_long_date(found) if found else None
 
 
+def _last_day(match: re.Match[str]) -> date | None:
+    """The last date of the match: 'On May 1, 2023, Commerce ..., and on February 5, 2024, the ITC
+    notified Commerce' is February 5."""
+    found = list(LONG_DATE.finditer(match.group(0)))
+    return parse_long_date(found[-1]) if found else None
+
+
 def _type_of(sentence: str, heading: str, own_types: Sequence[CaseType]) -> CaseType | None:
     """AD or CVD; None when it cannot be told (a sentence naming both or neither in a joint notice)."""
     ad, cvd = bool(_AD_WORDS.search(sentence)), bool(_CVD_WORDS.search(sentence))
@@ -151,8 +158,14 @@ def extract_case_dates(
         for kind, patterns in ((ITC_FINAL_NOTIFIED, _ITC_NOTIFIED), (ITC_FINAL_PUBLISHED, _ITC_PUBLISHED)):
             for pattern in patterns:
                 match = pattern.search(sentence)
-                if match:
-                    _add(found, kind, _day(match), case_type, sentence)  # None: every case
+                if match:  # case_type None: every case
+                    _add(
+                        found,
+                        kind,
+                        _last_day(match) if kind == ITC_FINAL_NOTIFIED else _day(match),
+                        case_type,
+                        sentence,
+                    )
                     break
         if _REACH_BACK.search(sentence) and not _REFUND.search(sentence) and case_type is not None:
             reach_back.add(case_type)

@@ -105,3 +105,13 @@ def test_duties_reaching_back_90_days_leave_the_suspension_day_unstated() -> Non
     facts = extract_case_dates(sentences, [CaseType.AD, CaseType.CVD])
     assert PRELIMINARY_PUBLISHED not in dates_for_case(facts, CaseType.AD)
     assert dates_for_case(facts, CaseType.CVD)[PRELIMINARY_PUBLISHED].day == date(2023, 6, 5)
+
+
+def test_the_itc_notification_day_is_the_one_next_to_it() -> None:
+    # CONSTRUCTED: two dates in the sentence; the notification is the second.
+    sentences = [
+        ("Background", "On December 21, 2023, Commerce published its final determination, and on "
+         "February 5, 2024, the ITC notified Commerce of its final determination."),
+    ]  # fmt: skip
+    [fact] = extract_case_dates(sentences, [CaseType.AD])
+    assert (fact.kind, fact.day) == (ITC_FINAL_NOTIFIED, date(2024, 2, 5))
