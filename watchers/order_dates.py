@@ -33,8 +33,18 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from watchers.notice_text import LONG_DATE, LONG_DATE_TEXT, parse_long_date
-from watchers.records import CaseDateFact, CaseType
+from watchers.records import CaseDateFact, CaseType, NoticeKind
 
+# The notices of an investigation and its order: only they state the order's own dates. A review's
+# notices use the same words about other things (their own preliminary results, rescinded entries).
+STATING_KINDS = frozenset(
+    {
+        NoticeKind.PRELIMINARY_DETERMINATION,
+        NoticeKind.FINAL_DETERMINATION,
+        NoticeKind.ORDER,
+        NoticeKind.SUSPENSION_AGREEMENT,
+    }
+)
 PRELIMINARY_PUBLISHED = "preliminary_published"
 PROVISIONAL_END = "provisional_end"
 ITC_FINAL_NOTIFIED = "itc_final_notified"

@@ -11,21 +11,12 @@ from watchers.order_dates import (
     ITC_FINAL_PUBLISHED,
     PRELIMINARY_PUBLISHED,
     PROVISIONAL_END,
+    STATING_KINDS,
     dates_for_case,
 )
 from watchers.records import Classification, NoticeFacts, NoticeKind
 from worker.storage.models import Case
 
-# The notices of an investigation and its order: only they state the order's own dates. A review's
-# notices cite other things with the same words (their own preliminary results, other orders).
-STATING_KINDS = frozenset(
-    {
-        NoticeKind.PRELIMINARY_DETERMINATION,
-        NoticeKind.FINAL_DETERMINATION,
-        NoticeKind.ORDER,
-        NoticeKind.SUSPENSION_AGREEMENT,
-    }
-)
 COLUMNS = {
     PRELIMINARY_PUBLISHED: "preliminary_published",
     PROVISIONAL_END: "provisional_end",
