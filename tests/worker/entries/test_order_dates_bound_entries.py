@@ -146,6 +146,13 @@ def test_final_results_bill_each_entry_under_the_whole_rule(yard_tools: Engine) 
         "PW1-0000002-9": ("185.12", "0.00", "-16934.00", "0.00", "-16934.00"),
         "PW1-0000003-7": ("185.12", "18512.00", "1578.00", "0.00", "1578.00"),
     }
+    assert {n: r["order_dates"] for n, r in rows.items()} == {
+        "PW1-0000001-1": "entered before the ITC's final determination: no more than the deposit",
+        "PW1-0000002-9": "entered in the gap after provisional measures: no duty, deposit refunded; "
+        "entered before the order: no interest",
+        "PW1-0000003-7": "entered before the order: no interest; the ITC's publication date unknown: cap "
+        "and gap not applied",
+    }
     totals = payload["totals"]
     assert (totals["owed"], totals["refund"], totals["net"]) == ("1578.00", "16934.00", "-15356.00")
     rules = " | ".join(payload["rules"])
