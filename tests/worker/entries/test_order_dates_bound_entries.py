@@ -159,3 +159,25 @@ def test_final_results_bill_each_entry_under_the_whole_rule(yard_tools: Engine) 
     for said in (RULE_PROVISIONAL_CAP, RULE_GAP, RULE_NO_INTEREST_BEFORE_ORDER, NOTE_ITC_FINAL_UNKNOWN):
         assert said in rules
     assert NOTE_NO_ORDER_DATES not in rules
+
+
+def test_without_the_orders_dates_the_entries_are_billed_as_before_and_the_alert_says_so(
+    engine: Engine,
+) -> None:
+    # The order notice was never read: the catalog knows no suspension day, so the gap entry
+    # (2024-02-01) is assessed like any other (18,512.00) and the alert says the dates were not checked.
+    importer_with_subscribers(engine, IMPORTER, ("buyer@yard.example", "importer"))
+    import_file(
+        engine, fixture("entries", "pressure_washer_entries.csv"), IMPORTER, datetime(2026, 1, 5, tzinfo=UTC)
+    )
+    [alert] = ingest_notice(
+        engine,
+        RESULTS_XML,
+        title=RESULTS_TITLE,
+        published=date(2026, 3, 2),
+        now=datetime(2026, 3, 2, 12, 0, tzinfo=UTC),
+    )
+    rows = {e["entry_number"]: e for e in alert.payload["entries"]}
+    assert rows["PW1-0000002-9"]["assessed_duty"] == "18512.00"
+    assert all(r["order_dates"] == "" for r in rows.values())
+    assert NOTE_NO_ORDER_DATES in alert.payload["rules"]
