@@ -25,6 +25,9 @@ class EntryRowView(TypedDict):
     difference: str  # + owed, - refund
     interest: str
     total: str
+    order_dates: (
+        str  # what the order's dates did to the figures ('' when nothing), e.g. 'gap period: no duty'
+    )
 
 
 class EntryTotalsView(TypedDict):

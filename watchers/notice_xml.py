@@ -7,7 +7,7 @@ from datetime import date
 
 from lxml import etree
 
-from watchers.case_numbers import extract_case_numbers
+from watchers.case_numbers import case_type_of, extract_case_numbers
 from watchers.classify import classify_notice
 from watchers.company_prose_rates import extract_company_prose_rates
 from watchers.dashes import DASH, normalize_dashes
@@ -32,6 +32,7 @@ from watchers.omnibus import (
     to_initiations,
     to_opportunities,
 )
+from watchers.order_dates import STATING_KINDS, extract_case_dates
 from watchers.rate_tables import extract_prose_rates, parse_rate_table
 from watchers.records import Agency, Classification, NoticeFacts
 from watchers.regulation_deadlines import regulation_deadlines
@@ -263,6 +264,11 @@ def facts_from_parts(
     facts.deadlines, deadline_unread = extract_deadlines(sentences, anchors)
     facts.unread.extend(deadline_unread)
     classification = classify_parts(parts)
+    if own and classification.kind in STATING_KINDS:
+        facts.case_dates = extract_case_dates(
+            [(b.heading, s) for b in paragraphs for s in split_sentences(b.text)],
+            [case_type_of(c) for c in own],
+        )
     if classification.agency is Agency.ITA and not classification.is_correction:
         facts.deadlines += regulation_deadlines(
             classification.kind, publication=publication_date, stated=facts.deadlines

@@ -136,6 +136,21 @@ class DeadlineFact:
 
 
 @dataclass(frozen=True)
+class CaseDateFact:
+    """A date of an order's history that a notice states, with the exact sentence (watchers.order_dates).
+
+    kind: preliminary_published (liquidation first suspended), provisional_end (the last day provisional
+    measures were in effect), itc_final_notified, itc_final_published. case_type None: every case of
+    the notice.
+    """
+
+    kind: str
+    day: date
+    case_type: CaseType | None
+    sentence: str
+
+
+@dataclass(frozen=True)
 class ReviewOpportunity:
     """One row of the monthly review-opportunity notice."""
 
@@ -180,4 +195,5 @@ class NoticeFacts:
     review_opportunities: list[ReviewOpportunity] = field(default_factory=list)
     review_initiations: list[ReviewInitiation] = field(default_factory=list)
     rescinded_companies: tuple[str, ...] = ()  # the review is rescinded for these ('with respect to ...')
+    case_dates: list[CaseDateFact] = field(default_factory=list)  # an order's dates it states
     unread: list[str] = field(default_factory=list)

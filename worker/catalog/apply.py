@@ -22,6 +22,7 @@ from watchers.records import (
     Revokes,
 )
 from watchers.review_request import REVIEW_REQUEST_CITATION
+from worker.catalog.case_dates import apply_case_dates
 from worker.catalog.events import Event, EventKind, Severity, events_for_notice_kind, rate_change_event
 from worker.rules.countries import country_of_case
 from worker.storage import store
@@ -257,7 +258,7 @@ def apply_notice(
     read = set(own_cases if cases_read is None else cases_read)
     if not omnibus:
         for case_number in own_cases:
-            _upsert_case(
+            case = _upsert_case(
                 session,
                 case_number=case_number,
                 facts=facts,
@@ -266,6 +267,15 @@ def apply_notice(
                 source=f"{source}:{document_number}",
                 revokes_case=case_number in read,
             )
+            if case_number in read:  # an order's dates only from the notice that names it
+                apply_case_dates(
+                    case,
+                    facts=facts,
+                    classification=classification,
+                    title=title,
+                    published=published,
+                    document_number=document_number,
+                )
             change.cases_touched.add(case_number)
             change.events.extend(
                 events_for_notice_kind(

@@ -16,7 +16,14 @@ from notifier.views import ProductsCsvView
 from worker.alerts.audience import local_today, switched_off
 from worker.alerts.views import notice_view, recipient_view
 from worker.entries.decide import Decision
+from worker.rules.assessment import (
+    NOTE_ITC_FINAL_UNKNOWN,
+    RULE_NO_INTEREST_BEFORE_ORDER,
+    RULE_PROVISIONAL_CAP,
+    EntryAssessment,
+)
 from worker.rules.money import ROUNDING_RULE
+from worker.rules.review_period import RULE_BEFORE_SUSPENSION, RULE_GAP
 from worker.storage import store
 from worker.storage.models import Alert, Notice, Subscriber
 
@@ -40,6 +47,21 @@ def _money(value: object) -> str:
     return f"{value:.2f}"
 
 
+# What the order's dates did to an entry's figures, in a few words (the rules list says why in full).
+ORDER_DATE_EFFECTS = (
+    (RULE_BEFORE_SUSPENSION, "entered before the suspension of liquidation: no duty, deposit refunded"),
+    (RULE_GAP, "entered in the gap after provisional measures: no duty, deposit refunded"),
+    (RULE_PROVISIONAL_CAP, "entered before the ITC's final determination: no more than the deposit"),
+    (RULE_NO_INTEREST_BEFORE_ORDER, "entered before the order: no interest"),
+    (NOTE_ITC_FINAL_UNKNOWN, "the ITC's publication date unknown: cap and gap not applied"),
+)
+
+
+def order_date_effects(assessed: EntryAssessment) -> str:
+    said = " ".join((assessed.difference_rule, assessed.interest_rule, *assessed.notes))
+    return "; ".join(effect for rule, effect in ORDER_DATE_EFFECTS if rule in said)
+
+
 def entry_rows_view(decision: Decision) -> list[EntryRowView]:
     rows: list[EntryRowView] = []
     for decided in decision.entries:
@@ -60,6 +82,7 @@ def entry_rows_view(decision: Decision) -> list[EntryRowView]:
                 "difference": _money(assessed.difference_usd),
                 "interest": _money(assessed.interest_usd),
                 "total": _money(assessed.total_usd),
+                "order_dates": order_date_effects(assessed),
             }
         )
     return rows

@@ -10,10 +10,12 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from worker.alerts.entry_liabilities import OPEN_STATUSES
+from worker.entries.order_dates import order_dates_of
 from worker.entries.results import DECIDING_KINDS, expected_final_results, results_notices
 from worker.rules import assessment as rules
 from worker.rules.interest import InterestRateTable, bundled_interest_rates
 from worker.rules.liquidation import LiquidationOutlook, liquidation_outlook
+from worker.rules.review_period import OrderDates
 from worker.storage import entry_rows, store
 from worker.storage.models import Entry, EntryAssessment, Importer, Notice
 
@@ -92,6 +94,7 @@ def decide_entries(
             continue
         notices = _notices_of_case(session, current.case_number, notice)
         outlook = outlook_of(current)
+        order = order_dates_of(store.load_case(session, current.case_number))
         by_importer: dict[int, list[Entry]] = defaultdict(list)
         for entry in entries:
             if in_period(entry, current):
@@ -100,7 +103,9 @@ def decide_entries(
             importer = session.get(Importer, importer_id)
             assert importer is not None
             aliases = store.load_aliases(session, importer_id)
-            decided = _decide(owned, importer, current, notices, outlook, aliases, rates, threshold, now)
+            decided = _decide(
+                owned, importer, current, notices, outlook, aliases, rates, threshold, now, order=order
+            )
             if decided:
                 decisions.append(Decision(importer, current, outlook, decided))
     return _one_per_importer_and_case(decisions)
@@ -132,6 +137,8 @@ def _decide(
     rates: InterestRateTable,
     threshold: int,
     now: datetime,
+    *,
+    order: OrderDates | None,
 ) -> list[DecidedEntry]:
     in_force = [
         n for n in notices if (n.period_start, n.period_end) == (current.period_start, current.period_end)
@@ -149,7 +156,9 @@ def _decide(
             continue  # no notice stored decides it yet (the review goes on for its company)
         if not decides(rate, current):
             continue
-        assessed = rules.assess_entry(line, rate, interest_until=interest_until, interest_rates=rates)
+        assessed = rules.assess_entry(
+            line, rate, interest_until=interest_until, interest_rates=rates, order=order
+        )
         assert entry.id is not None
         row = EntryAssessment(
             entry_id=entry.id,

@@ -62,6 +62,10 @@ RULE_NO_INTEREST_BEFORE_ORDER = (
     "19 U.S.C. 1677g(a): no interest on entries made before the order was published"
 )
 RULE_NO_DIFFERENCE = "no difference from the deposit, so no interest"
+NOTE_ITC_FINAL_UNKNOWN = (
+    "the ITC's final determination's publication date is not known and the entry may precede it: "
+    "the provisional-measures cap and the gap period were not applied"
+)
 NOTE_NO_ORDER_DATES = (
     "the order's dates were not given: the provisional-measures cap and 1677g(a)'s start were not checked"
 )
@@ -145,11 +149,13 @@ def assess_entry(
     difference_rule = f"{RULE_DIFFERENCE}; {outside}" if outside else RULE_DIFFERENCE
     if order is None:
         notes.append(NOTE_NO_ORDER_DATES)
-    elif (
-        not outside and order.itc_final_published is not None and entry.entry_date < order.itc_final_published
-    ):
-        difference_rule = f"{RULE_DIFFERENCE}; {RULE_PROVISIONAL_CAP}"
-        difference = min(difference, ZERO)
+    elif not outside:
+        before = order.surely_before_itc_final
+        if before is not None and entry.entry_date < before:
+            difference_rule = f"{RULE_DIFFERENCE}; {RULE_PROVISIONAL_CAP}"
+            difference = min(difference, ZERO)
+        elif order.itc_final_unknown_for(entry.entry_date):
+            notes.append(NOTE_ITC_FINAL_UNKNOWN)
     interest: InterestResult | None = None
     if difference == 0:
         interest_rule = RULE_NO_DIFFERENCE

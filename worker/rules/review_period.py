@@ -46,6 +46,25 @@ class OrderDates:
     order_published: date  # its month is the anniversary month
     provisional_end: date | None = None  # the last day provisional measures were in effect
     itc_final_published: date | None = None  # suspension and deposits resume on this date
+    # The ITC notified Commerce of its final determination: its publication comes on or after this
+    # day, so an entry before it is surely before the publication (used when the publication is unknown).
+    itc_final_notified: date | None = None
+
+    @property
+    def surely_before_itc_final(self) -> date | None:
+        """Entries before this day were made before the ITC's final determination was published."""
+        return self.itc_final_published or self.itc_final_notified
+
+    def itc_final_unknown_for(self, entry_date: date) -> bool:
+        """Whether it is unknown if the entry came before the ITC's final determination's publication.
+
+        Only for entries from the later of the suspension and the ITC's notification up to the
+        order's publication (the order follows the ITC's final determination).
+        """
+        if self.itc_final_published is not None:
+            return False
+        start = max(d for d in (self.suspension_date, self.itc_final_notified) if d is not None)
+        return start <= entry_date < self.order_published
 
     @property
     def anniversary_month(self) -> int:
@@ -68,10 +87,14 @@ class ReviewPeriod:
 
 
 def not_subject_reason(entry_date: date, order: OrderDates) -> str | None:
-    """Why an entry is outside the order's duties (before suspension, gap period), else None."""
+    """Why an entry is outside the order's duties (before suspension, gap period), else None.
+
+    Without the ITC's publication date, the gap is known to run at least to the day before the
+    ITC notified Commerce (the publication follows the notification).
+    """
     if entry_date < order.suspension_date:
         return RULE_BEFORE_SUSPENSION
-    gap_start, gap_end = order.provisional_end, order.itc_final_published
+    gap_start, gap_end = order.provisional_end, order.surely_before_itc_final
     if gap_start is not None and gap_end is not None and gap_start < entry_date < gap_end:
         return RULE_GAP
     return None

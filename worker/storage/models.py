@@ -100,6 +100,13 @@ class Case(SQLModel, table=True):
     revoked_date: date | None = None
     source: str = ""
     as_of: date | None = None
+    # The order's dates as its notices state them (watchers/order_dates.py); None when no notice read
+    # so far states one: never computed.
+    preliminary_published: date | None = None  # the affirmative preliminary determination: suspension starts
+    provisional_end: date | None = None  # the last day provisional measures were in effect
+    itc_final_notified: date | None = None  # the ITC notified Commerce of its final determination
+    itc_final_published: date | None = None  # definitive duties and deposits begin (sections 707(b)/737(b))
+    dates_source: str | None = None  # the FR documents that stated them, e.g. "2024-02902"
 
 
 class CaseHts(SQLModel, table=True):
