@@ -17,7 +17,7 @@ from watchers.fr_schedule import next_poll_delay
 from watchers.http import Fetcher, FetchResult, RateLimiter, origin_of
 from worker.alerts.watchdog import WatchReport, check_sources, note_set_aside
 from worker.app.settings import Settings
-from worker.app.sources import PollRequest, adapter_for
+from worker.app.sources import PollRequest, adapter_for, poll_adapter
 from worker.ingest.recording import Recorder
 from worker.ingest.save import PollReport
 from worker.outbox.delivery import DeliveryReport, deliver_due_alerts
@@ -140,7 +140,7 @@ async def _poll_source(
     adapter = adapter_for(source)
     async with open_fetcher(settings, record_dir=record_dir) as fetcher:
         request = PollRequest(now=now, since=since, dry_run=dry_run)
-        return await adapter.poll(settings, engine, fetcher, request)
+        return await poll_adapter(adapter, settings, engine, fetcher, request)
 
 
 def poll_is_due(engine: Engine, source: str, *, now: datetime) -> bool:

@@ -13,17 +13,19 @@ import httpx
 from sqlalchemy.engine import Engine
 
 from watchers import federal_register
+from watchers.federal_register_records import read_record
+from watchers.finished import Batch
 from watchers.full_text import ReadNotice, Waiting, read_documents
 from watchers.http import Fetcher, RateLimiter, SourceError
 from watchers.records import DocumentMeta, SetAside
-from worker.ingest.federal_register import FEDERAL_REGISTER, save_read_notices
-from worker.ingest.full_text import WAITING_KIND, failures_so_far, save_waiting
-from worker.ingest.save import PollReport, record_failure
+from worker.ingest.full_text import WAITING_KIND, failures_so_far
+from worker.ingest.save import PollReport, record_failure, save_batch
 from worker.storage import notice_rows, store
 from worker.storage.db import transaction
 
 log = logging.getLogger(__name__)
-BACKFILL_PREFIX = "backfill:federal_register"
+FEDERAL_REGISTER = "federal_register"  # the live source a backfill primes
+BACKFILL_PREFIX = f"backfill:{FEDERAL_REGISTER}"
 API_RESULT_CAP = 10_000  # count is capped here, and page*per_page beyond it silently resets to page 1
 API_MAX_PAGES = 50
 PER_PAGE = 1000
@@ -255,26 +257,21 @@ async def run_backfill(
                 failures=failures,
                 on_read=tick,
             )
-            saved = PollReport(source=source, primed=True)
-            save_read_notices(
-                engine,
-                source=source,
-                read=read,
-                new_cursor=window.end.isoformat(),
-                validators=None,
-                primed=True,
-                now=now,
-                threshold=name_threshold,
-                report=saved,
-            )
-            with transaction(engine) as session:
-                for wait in waiting:
-                    if wait.final:
-                        report.gave_up[wait.meta.document_number] = wait.error
-                        continue
-                    # Not stored as read: the placeholder keeps its count and the next run fetches it again.
-                    save_waiting(session, wait, source=source, now=now)
+            for wait in waiting:
+                if wait.final:
+                    report.gave_up[wait.meta.document_number] = wait.error
+                else:
                     report.waiting[wait.meta.document_number] = wait.error
+            # Saved primed (no alert) with the window's end as the checkpoint; a document waiting for its
+            # full text is not stored as read: its placeholder keeps its count and the next run reads it.
+            saved = PollReport(source=source, primed=True)
+            batch = Batch(
+                [read_record(item) for item in read],
+                cursor=window.end.isoformat(),
+                validators=None,
+                waiting=[w for w in waiting if not w.final],
+            )
+            save_batch(engine, source, batch, primed=True, now=now, threshold=name_threshold, report=saved)
             report.cases_touched += saved.cases_touched
             report.rates_added += saved.rates_added
             report.alerts_created += saved.alerts_created
