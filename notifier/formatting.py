@@ -22,6 +22,15 @@ def format_usd(value: Any) -> str:
     return "unknown" if number is None else f"${number.quantize(Decimal('1')):,}"
 
 
+def format_usd_cents(value: Any) -> str:
+    """Dollars to the cent, as assessed figures are stated: '$1,234.56', '-$12.30' for a refund."""
+    number = as_decimal(value)
+    if number is None:
+        return "unknown"
+    sign = "-" if number < 0 else ""
+    return f"{sign}${abs(number).quantize(Decimal('0.01')):,}"
+
+
 def format_signed_usd(value: Any) -> str:
     """A change in money: '+$1,200' or '-$1,200' ('no change' for zero)."""
     number = as_decimal(value)
@@ -63,6 +72,7 @@ def first_sentence(value: Any) -> str:
 FILTERS: dict[str, Callable[[Any], Any]] = {
     "percent": format_percent,
     "usd": format_usd,
+    "cents": format_usd_cents,
     "longdate": format_date,
     "weekdaydate": format_weekday_date,
     "signed_usd": format_signed_usd,

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import css_inline
 import jinja2
 
 from notifier.formatting import FILTERS
 from notifier.links import SOURCE_LINK_HOSTS, safe_links
+from notifier.message_views import MessageView
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def _inliner() -> css_inline.CSSInliner:
 
 def render_message(
     template: str,
-    view: Mapping[str, Any],
+    view: MessageView,
     *,
     directory: Path | None = None,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
@@ -74,3 +73,16 @@ def render_message(
     text = plain.get_template(f"{template}.txt").render(view)
     body = html.get_template(f"{template}.html").render(view)
     return RenderedMessage(subject=subject, text=text, html=_inliner().inline(body))
+
+
+def render_subject(
+    template: str,
+    view: MessageView,
+    *,
+    directory: Path | None = None,
+    link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
+) -> str:
+    """The email's subject line alone: the title a chat message or webhook carries."""
+    plain, _html = _environments(str(directory or templates_dir()))
+    subject = plain.get_template(f"{template}.subject.txt").render(safe_links(view, link_hosts))
+    return " ".join(subject.split())

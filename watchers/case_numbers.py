@@ -32,4 +32,5 @@ def extract_case_numbers(text: str) -> tuple[str, ...]:
 
 
 def case_type_of(case_number: str) -> CaseType:
-    return CaseType.AD if case_number.startswith("A") else CaseType.CVD
+    """AD for A- case numbers (antidumping), CVD for C- ones (countervailing), however written."""
+    return CaseType.AD if case_number.strip().upper().startswith("A") else CaseType.CVD

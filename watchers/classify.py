@@ -6,16 +6,17 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from watchers.case_numbers import extract_case_numbers
+from watchers.classify_agency import agency_from
+from watchers.classify_revokes import is_rule, revokes_from
 from watchers.classify_rules import (
     OMNIBUS,
-    agency_from,
+    REVIEW_IN_CASE_NAME,
     case_types_from_numbers,
     case_types_from_words,
     itc_kind,
     kind_from_subject,
     kind_from_summary,
     normalise,
-    revokes_from,
     split_case_name,
     strip_correction,
 )
@@ -35,11 +36,14 @@ def classify_notice(
     action: str | None = None,
     full_text: str | None = None,
     document_number: str | None = None,
+    document_type: str | None = None,
 ) -> Classification:
     """One kind and the four attributes, from the FR API fields and, when fetched, the full text.
 
     The title decides the kind (precedence of docs/notice_kinds.md); the action line, abstract and the
-    head of the full text are read only when the title names no kind of its own.
+    head of the full text are read only when the title names no kind of its own. `document_type` is the
+    FR API's type ("Rule", "Proposed Rule", "Notice"): a rule is `other` and revokes nothing, whatever
+    its title says about revocation.
     """
     full_head = _text_head(full_text)
     title_n = normalise(title)
@@ -54,6 +58,8 @@ def classify_notice(
     context = f"{abstract_n} {action_n} {full_head}".strip()
 
     kind = kind_from_subject(subject, agency=agency, context=context)
+    if agency is Agency.ITA and REVIEW_IN_CASE_NAME.search(head):
+        kind = kind_from_subject(f"{head}; {subject}", agency=agency, context=context) or kind
     if kind is None and agency is Agency.USITC:
         # A title that is only the case name ("Fresh Mushrooms From Canada"): the summary decides.
         kind = itc_kind("", context)
@@ -62,8 +68,10 @@ def classify_notice(
     for text in (abstract_n, full_head):
         if kind is None and text:
             kind = kind_from_summary(text)
-    if kind is None or _is_section_337(f"{title_n} {context}"):
-        kind = NoticeKind.OTHER  # Section 337 (patents) is the Commission's, but not AD/CVD
+    if kind is None or _not_adcvd_at_itc(f"{title_n} {context}"):
+        kind = NoticeKind.OTHER  # Sections 337, 332 and 201 are the Commission's, but not AD/CVD
+    if is_rule(title_n, document_type):
+        kind = NoticeKind.OTHER  # a regulation (about revocation or anything else) is no notice
 
     return Classification(
         kind=kind,
@@ -83,9 +91,18 @@ def classify_notice(
     )
 
 
-def _is_section_337(text: str) -> bool:
-    """A Section 337 (unfair import practices) notice, with no AD/CVD proceeding in it."""
-    return bool(re.search(r"\bsection 337\b|\b337-ta-", text)) and not re.search(
+# The Commission's other proceedings: Section 337 (patents), Section 332 fact-finding (competitive
+# conditions, economic effects, GSP advice) and Section 201 safeguards.
+_ITC_NOT_ADCVD = re.compile(
+    r"\bsection 337\b|\b337-ta-|\b332-\d|\bsection 332\b|competitive conditions|conditions of competition"
+    r"|economic effects?\b|probable (?:economic )?effects?\b|possible modifications|generalized system of"
+    r"|\bsafeguard|\bsection 20[12]\b|\bta-201-"
+)
+
+
+def _not_adcvd_at_itc(text: str) -> bool:
+    """A Commission notice of another kind of proceeding, with no AD/CVD proceeding in it."""
+    return bool(_ITC_NOT_ADCVD.search(text)) and not re.search(
         r"\b70[15]-ta-|\b731-ta-|dumping|countervailing", text
     )
 
@@ -128,7 +145,7 @@ def _case_types(
 
 def classify_csv(rows: Iterable[Mapping[str, str]]) -> Iterator[dict[str, object]]:
     """One result dict per CSV row (columns document_number, title, abstract; optional agencies,
-    docket_ids, action, full_text — lists separated by ';' or '|')."""
+    docket_ids, action, full_text, type (the FR document type) — lists separated by ';' or '|')."""
     for row in rows:
         document_number = (row.get("document_number") or "").strip()
         result = classify_notice(
@@ -139,6 +156,7 @@ def classify_csv(rows: Iterable[Mapping[str, str]]) -> Iterator[dict[str, object
             action=row.get("action") or None,
             full_text=row.get("full_text") or None,
             document_number=document_number or None,
+            document_type=(row.get("type") or "").strip() or None,
         )
         yield {
             "document_number": document_number,

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
+from watchers.classify_revokes import NOT_REVOKING
 from watchers.dashes import normalize_dashes
-from watchers.records import Agency, CaseType, NoticeKind, Revokes
+from watchers.records import Agency, CaseType, NoticeKind
 
 _SPACES = re.compile(r"\s+")
+_DOUBLE_QUOTES = re.compile(r"``|''|[\"\u201c\u201d\u201e]")
 
 
 def normalise(text: str) -> str:
     """Lower-case text with one kind of dash, quote and space, and the spelling variants unified."""
     text = normalize_dashes(text).replace("\u2019", "'").replace("\u2018", "'")
+    # Double quotes of every era's style (straight, curly, ``'' and doubled single ones) say nothing
+    # about the kind: Five-Year ("Sunset") Review reads as Five-Year (Sunset) Review.
+    text = _DOUBLE_QUOTES.sub("", text)
     text = _SPACES.sub(" ", text).strip().lower()
     text = re.sub(r"\banti-dumping\b", "antidumping", text)
+    text = re.sub(r"\b(changed|new)-(circumstances?|shipper)\b", r"\1 \2", text)
     text = re.sub(r"\bless[- ]than[- ]fair[- ]value\b", "less than fair value", text)
     # "Recission" is a frequent misspelling in real titles (e.g. 2022-22857).
     text = re.sub(r"\brecission\b", "rescission", text)
@@ -59,58 +65,6 @@ def case_types_from_words(text: str) -> tuple[CaseType, ...]:
     return tuple(kinds)
 
 
-_AGENCY_SLUGS = {
-    "international-trade-administration": Agency.ITA,
-    "international-trade-commission": Agency.USITC,
-}
-# The FR API lists the parent department alongside ITA; it decides nothing by itself.
-_NEUTRAL_SLUGS = {"commerce-department", "trade-representative-office-of-united-states"}
-_ITC_WORDS = re.compile(
-    r"investigations? nos?\.|\b70[15]-ta-|\b731-ta-|\bthe commission\b|international trade commission"
-    r"|\binstitution of\b|scheduling of (?:the )?(?:final|preliminary)|supplemental schedule"
-    r"|cancellation of hearing|; determinations?\.?$|\bfive-year reviews?\b(?!.*\bcommerce\b)"
-)
-_ITA_WORDS = re.compile(r"\bcommerce\b|enforcement and compliance|international trade administration")
-_ADCVD_WORDS = re.compile(
-    r"antidumping|countervailing|less than fair value|scope ruling|new shipper"
-    r"|changed circumstances|agreement suspending|suspension agreement on|circumvention inquir"
-    r"|determination of circumvention|anti-circumvention|sunset review of|from [a-z' ]+[:;]"
-)
-
-
-def agency_from(agencies: Sequence[str], title: str, abstract: str) -> Agency:
-    """The agency from the FR API slugs, else from the words of the title and abstract (normalised)."""
-    for slug in agencies:
-        if slug in _AGENCY_SLUGS:
-            return _AGENCY_SLUGS[slug]
-    if any(slug not in _NEUTRAL_SLUGS for slug in agencies):
-        return Agency.OTHER
-    if _ITC_WORDS.search(title):
-        return Agency.USITC
-    if (
-        abstract
-        and re.search(r"\bthe commission\b|international trade commission \(commission\)", abstract)
-        and not _ITA_WORDS.search(abstract[:200])
-    ):
-        return Agency.USITC
-    if _ITA_WORDS.search(abstract[:300]):
-        return Agency.ITA
-    # "Product From Country: Subject" is how Commerce titles its case notices.
-    if re.search(r"\bfrom\b[^:;]*:", title) and _ADCVD_WORDS.search(title):
-        return Agency.ITA
-    if abstract and _OTHER_AGENCY_WORDS.search(abstract[:300]):
-        return Agency.OTHER
-    if _ADCVD_WORDS.search(title):
-        return Agency.ITA
-    return Agency.OTHER
-
-
-_OTHER_AGENCY_WORDS = re.compile(
-    r"\b(?:copyright office|homeland security|agriculture|occ|pbgc|trade representative"
-    r"|customs and border protection)\b"
-)
-
-
 # --- correction -----------------------------------------------------------------------------
 
 # "; Correction" closes the title, sometimes before the period ("; Second Correction 2019-2020").
@@ -151,16 +105,30 @@ def split_case_name(title: str) -> tuple[str, str, str]:
 # A postponement phrase moves a date of a named step; cutting it out leaves what else the notice does.
 _POSTPONE = re.compile(
     r"(?:postponement|extension of (?:the )?(?:time limits?|deadlines?)|extension)"
-    r" (?:for|of) (?:the )?[^;,]*?(?:results|determinations?)"
+    r" (?:for|of|in) (?:the )?[^;,]*?(?:results|determinations?)(?: (?:of|in) (?:the )?[^;,]*?reviews?\b)?"
+    # Older wordings name only the review: "Notice of Extension of Time Limit for 2001-2003
+    # Administrative Review", "...; Antidumping Duty Administrative Review; Extension of Time Limits".
+    r"|extension of (?:the )?time limits?(?: (?:for|of|in) (?:the )?[^;,]*?reviews?\b)?"
     r"|extension of (?:the )?deadline for determining the adequacy of [^;:]*?petitions?"
     r"|alignment of (?:the )?final [^;,]*?determinations?(?: with [^;,]*?determinations?)?"
 )
-_NOT_REVOKING = re.compile(
-    r"(?:preliminary )?intent to revoke[^;]*|consideration of (?:the )?revocation[^;]*"
-    r"|revocation of (?:the )?[^;]*?would (?:be )?likely[^;]*"
-)
+_NOT_REVOKING = NOT_REVOKING
 
-_COURT = re.compile(r"court decisions?|pursuant to (?:the )?court|court of international trade")
+# Notices about the agency's practice, not about a case: policies, procedures, methodologies
+# ("Policies Regarding the Conduct of Five-year (Sunset) Reviews ...; Policy Bulletin").
+_PRACTICE = re.compile(
+    r"\bpolic(?:y|ies)\b|\bprocedures?\b|\bmethodolog"
+    r"|^(?:antidumping|countervailing)(?: and countervailing)?(?: duty)? proceedings:"
+)
+# A subject that opens with the revocation ("Revocation of Antidumping Duty Orders Pursuant to
+# Five-Year (Sunset) Reviews") is the revocation, whatever review led to it.
+_REVOCATION_FIRST = re.compile(r"^(?:notice of )?(?:partial )?revocation\b")
+# A NAFTA binational panel reviews Commerce in the court's stead: results issued "Pursuant to NAFTA
+# Binational Panel Remand" are results under a court decision.
+_COURT = re.compile(
+    r"court decisions?|pursuant to (?:the )?court|court of international trade"
+    r"|pursuant to (?:the )?(?:nafta )?(?:binational )?panel (?:remand|decision)"
+)
 _CIRCUMVENTION = re.compile(r"circumvent")
 _SCOPE = re.compile(r"\bscope (?:rulings?|inquir|determination|ruling applications)")
 _NEW_SHIPPER = re.compile(r"new shipper")
@@ -172,6 +140,13 @@ _SUNSET_INIT = re.compile(
 )
 _SUNSET = re.compile(r"\bsunset\b|\bfive-year (?:\(sunset\) )?reviews?")
 _CONTINUATION = re.compile(r"\bcontinuation of\b")
+# "Revocation of Antidumping Duty Findings and Countervailing Duty Order: ..." names the order it ends.
+_REVOKED_ORDERS = re.compile(r"\brevocation(?:,? in part,?)? of (?:the )?[^;:]*")
+# "Amended Final Determination and Amendment of the Antidumping Duty Order": the order is amended.
+_AMENDED_ORDER = re.compile(
+    r"\bamendments? (?:of|to) (?:the )?(?:antidumping|countervailing)(?: duty)? orders?\b"
+    r"|\bamended (?:antidumping|countervailing)(?: duty)? orders?\b"
+)
 _ORDER = re.compile(
     # "and" opens an order phrase unless it joins "Antidumping and Countervailing Duty Orders"
     # that are the object of something else ("Reviews of the Antidumping and ... Orders").
@@ -185,7 +160,8 @@ _SUSPENSION = re.compile(
     r"|(?:\d{4} )?agreements? suspending|(?:\d{4} )?suspension agreements?(?! on)"
     r"|amendments? (?:to|of) (?:the )?(?:\d{4} )?agreements? suspending"
     r"|(?:intent to )?terminat\w*(?: of)? (?:the )?(?:\d{4} )?"
-    r"(?:suspension agreements?|agreements? suspending))"
+    r"(?:suspension agreements?|agreements? suspending"
+    r"|suspended (?:antidumping |countervailing )?(?:duty )?investigations?))"
 )
 _REVOCATION = re.compile(r"\brevocation\b|\brevok\w*")
 _OPPORTUNITY = re.compile(r"opportunity to request administrative review")
@@ -194,7 +170,11 @@ _REVIEW_INIT = re.compile(
 )
 _PRELIM_RESULTS = re.compile(r"preliminary results|preliminary determination of no shipments")
 _FINAL_RESULTS = re.compile(r"final results|determination of no shipments|amended results")
-_RESCISSION = re.compile(r"\brescission\b|\brescind\w*|partial rescission")
+# Before 1997 a review was "terminated", not rescinded ("Partial Termination of Review").
+_RESCISSION = re.compile(
+    r"\brescission\b|\brescind\w*|partial rescission|\btermination of (?:the )?[^;]*?\breviews?\b"
+    r"|partial termination"
+)
 _ADMIN_REVIEW = re.compile(r"administrative review")
 _INV_INIT = re.compile(
     r"initiation of (?:the )?(?:less than fair value|countervailing duty|antidumping duty)"
@@ -207,17 +187,29 @@ _PRELIM_DET = re.compile(
 _FINAL_DET = re.compile(r"final (?:[\w-]+ ){0,4}?determinations?|affirmative final|negative final")
 _ITC_INVESTIGATION = re.compile(
     r"institution of [^;]*investigations?|scheduling of (?:the )?(?:final|preliminary) phase"
-    r"|supplemental schedule for (?:the )?final phase|; determinations?\.?$|^determinations?\.?$"
+    r"|supplemental schedule for (?:the )?final phase|revised schedule"
+    r"|; determinations?\.?$|^determinations?\.?$"
 )
 _ITC_INVESTIGATION_STEP = re.compile(
-    r"institution of [^;]*investigations?|scheduling of|supplemental schedule"
+    r"institution of [^;]*investigations?|scheduling of|supplemental schedule|revised schedule"
 )
 _ITC_HEARING = re.compile(r"cancellation of (?:the )?hearing|hearing")
 
 
+# "(Review)", "(Second Review)" follow the investigation numbers of five-year reviews.
+_ITC_REVIEW = re.compile(
+    r"five-year reviews?|\bsunset\b|\breview(?:s)? (?:nos?\.|concerning)|\((?:\w+ )?review\)"
+)
+
+
 def is_itc_review(text: str) -> bool:
     """Whether an ITC text speaks of five-year (sunset) reviews rather than investigations."""
-    return bool(re.search(r"five-year reviews?|\bsunset\b|\breview(?:s)? (?:nos?\.|concerning)", text))
+    return bool(_ITC_REVIEW.search(text))
+
+
+# Review names that can open the case name ("Sunset Review of Antidumping Duty Order on Certain Pasta
+# From Italy; Final Results"): the stage in the subject is then a stage of that review.
+REVIEW_IN_CASE_NAME = re.compile(r"\bsunset\b|\bfive-year reviews?|new shipper|changed circumstances?")
 
 
 def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> NoticeKind | None:
@@ -230,6 +222,8 @@ def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> Not
         return NoticeKind.OTHER
     if agency is Agency.USITC:
         return itc_kind(subject, context)
+    if _PRACTICE.search(subject):
+        return NoticeKind.OTHER
     if _COURT.search(subject):
         return NoticeKind.COURT_DECISION
     if _CIRCUMVENTION.search(subject):
@@ -240,15 +234,20 @@ def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> Not
         return NoticeKind.NEW_SHIPPER_REVIEW
     if _CCR.search(subject):
         return NoticeKind.CHANGED_CIRCUMSTANCES_REVIEW
+    if _REVOCATION_FIRST.search(subject) and not _NOT_REVOKING.match(subject):
+        return NoticeKind.REVOCATION
     if _SUNSET_ADVANCE.search(subject):
         return NoticeKind.SUNSET_ADVANCE_NOTICE
+    if _SUNSET.search(subject) and not _SUNSET.search(_POSTPONE.sub(" ", subject)):
+        # An extension of a sunset review's time limit moves a date: postponement, like any review's.
+        return NoticeKind.POSTPONEMENT
     if _SUNSET_INIT.search(subject):
         return NoticeKind.SUNSET_INITIATION
     if _SUNSET.search(subject):
         return NoticeKind.SUNSET_RESULTS
     if _CONTINUATION.search(subject):
         return NoticeKind.CONTINUATION
-    if _ORDER.search(subject):
+    if _ORDER.search(_REVOKED_ORDERS.sub(" ", subject)) or _AMENDED_ORDER.search(subject):
         return NoticeKind.ORDER
     if _SUSPENSION.search(subject):
         return NoticeKind.SUSPENSION_AGREEMENT
@@ -299,6 +298,9 @@ def itc_kind(subject: str, context: str) -> NoticeKind | None:
             not subject.strip() and re.search(r"\binstitut", context)
         ):
             return NoticeKind.SUNSET_INITIATION
+        if re.search(r"\bto conduct\b|\bscheduling\b", subject):
+            # Deciding to conduct a full or expedited review, or scheduling one, is procedure.
+            return NoticeKind.OTHER
         if re.search(r"determinations?|\bresults\b", subject) or not subject.strip():
             return NoticeKind.SUNSET_RESULTS
         return NoticeKind.OTHER
@@ -322,35 +324,9 @@ def kind_from_summary(text: str) -> NoticeKind | None:
     return None
 
 
-def revokes_from(subject: str, summary: str) -> Revokes:
-    """What the notice does to an order, from its title subject and any summary text (normalised).
-
-    "Intent to revoke" and "consideration of revocation" revoke nothing yet (docs/notice_kinds.md);
-    a sunset finding that "revocation ... would be likely to lead to" dumping revokes nothing.
-    """
-    for text in (subject, summary):
-        cleaned = _NOT_REVOKING.sub(" ", text)
-        cleaned = re.sub(r"intends? to revoke[^.;]*|(?:whether|if) to revoke[^.;]*", " ", cleaned)
-        if text is summary:
-            # A summary counts only when it states the act ("should be revoked" is a proposal).
-            m = re.search(
-                r"\b(?:is|are) (?:hereby )?revok\w*[^.;]*|\bhereby revok\w*[^.;]*"
-                r"|notice of (?:partial )?revocation[^.;]*",
-                cleaned,
-            )
-        else:
-            m = re.search(r"(?:partial )?revocation\b[^;]*|\brevok\w*[^;]*", cleaned)
-        if m:
-            clause = m.group(0)
-            if re.search(r"\bin part\b|\bpartial\b", clause) or re.search(r"partial revocation", cleaned):
-                return Revokes.PARTIAL
-            return Revokes.FULL
-    return Revokes.NONE
-
-
 OMNIBUS = re.compile(
     r"^antidumping or countervailing duty order, finding, or suspended investigation"
     r"|^(?:notice of )?(?:initiation|rescission) of antidumping and countervailing duty administrative"
     r"|^(?:notice of )?scope rulings?|^notice of scope ruling applications"
-    r"|^initiation of five-year \(sunset\) reviews?"
+    r"|^(?:notice of )?initiation of five-year (?:\(sunset\) )?reviews?"
 )

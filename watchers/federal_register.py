@@ -196,7 +196,7 @@ def parse_document(item: Any) -> DocumentMeta:
     if not isinstance(number, str) or not isinstance(title, str):
         raise SourceError(f"Federal Register result whose document_number or title is not text: {number!r}")
     agencies = tuple(
-        clean(str(agency.get("slug") or agency.get("name") or ""))
+        clean(str(agency.get("slug") or agency.get("name") or agency.get("raw_name") or ""))
         for agency in _strings(item.get("agencies"), "agencies")
         if isinstance(agency, dict)
     )

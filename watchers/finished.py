@@ -115,6 +115,9 @@ class CatalogEntry:
     classification: Classification
     facts: NoticeFacts
     published: date | None
+    # The case numbers read from the notice itself; None: all of facts.case_numbers were. Only these
+    # can a revocation mark revoked (worker.catalog.apply).
+    cases_read: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,7 @@ def classify_read(meta: DocumentMeta, full_text: str | None) -> Classification:
         action=meta.action,
         full_text=full_text,
         document_number=meta.document_number,
+        document_type=meta.document_type,
     )
 
 

@@ -34,6 +34,7 @@ class Block:
 @dataclass
 class NoticeParts:
     title: str = ""
+    root_tag: str = ""  # NOTICE, RULE or PRORULE: the FR document type
     depdoc: str = ""
     frdoc: str = ""
     dated: date | None = None

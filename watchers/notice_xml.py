@@ -35,6 +35,7 @@ from watchers.omnibus import (
 from watchers.rate_tables import extract_prose_rates, parse_rate_table
 from watchers.records import Agency, Classification, NoticeFacts
 from watchers.regulation_deadlines import regulation_deadlines
+from watchers.rescission import RESCINDED_ELSEWHERE, rescinded_companies
 from watchers.xml_safety import parse_xml_safely
 
 DOCUMENT_TAGS = ("NOTICE", "RULE", "PRORULE")
@@ -166,7 +167,7 @@ def facts_from_element(
     notice: etree._Element, *, document_number: str | None, publication_date: date | None
 ) -> NoticeFacts:
     """NoticeFacts of one parsed NOTICE/RULE/PRORULE element (or its HTML look-alike)."""
-    parts = NoticeParts()
+    parts = NoticeParts(root_tag=str(notice.tag))
     collect_parts(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
     return facts_from_parts(parts, document_number=document_number, publication_date=publication_date)
 
@@ -204,6 +205,9 @@ def facts_from_parts(
                                 "the Harmonized Tariff Schedule")  # fmt: skip
 
     sentences = [s for text in body for s in split_sentences(text)]
+    facts.rescinded_companies, rescission_unread = rescinded_companies(sentences)
+    if rescission_unread:
+        facts.unread.append(RESCINDED_ELSEWHERE)
     lists, list_unread = _omnibus(parts, facts, sentences)
     facts.unread.extend(list_unread)
     if not own and lists:
@@ -274,7 +278,12 @@ def classify_parts(parts: NoticeParts) -> Classification:
     return classify_notice(
         title=parts.title, agencies=[_agency_slug(a) for a in parts.agencies],
         docket_ids=extract_case_numbers(parts.depdoc), full_text=head,
+        document_type=_DOCUMENT_TYPES.get(parts.root_tag),
     )  # fmt: skip
+
+
+# The XML root names the FR document type, as the API's `type` does.
+_DOCUMENT_TYPES = {"RULE": "Rule", "PRORULE": "Proposed Rule", "NOTICE": "Notice"}
 
 
 def _agency_slug(printed: str) -> str:
@@ -290,7 +299,7 @@ def classify_notice_xml(xml: bytes) -> Classification | None:
     notice, _ = _notice_root(parse_xml_safely(xml))
     if notice is None:
         return None
-    parts = NoticeParts()
+    parts = NoticeParts(root_tag=str(notice.tag))
     collect_parts(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
     return classify_parts(parts)
 

@@ -179,4 +179,5 @@ class NoticeFacts:
     deadlines: list[DeadlineFact] = field(default_factory=list)
     review_opportunities: list[ReviewOpportunity] = field(default_factory=list)
     review_initiations: list[ReviewInitiation] = field(default_factory=list)
+    rescinded_companies: tuple[str, ...] = ()  # the review is rescinded for these ('with respect to ...')
     unread: list[str] = field(default_factory=list)

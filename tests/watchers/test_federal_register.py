@@ -11,7 +11,9 @@ import pytest
 
 from tests.support.fixtures import fixture_bytes
 from watchers import federal_register as fr
+from watchers.classify import classify_notice
 from watchers.http import Fetcher, FetchResult, HostNotAllowedError, SourceError, Validators
+from watchers.records import Agency
 
 API = "https://www.federalregister.gov/api/v1"
 
@@ -73,6 +75,18 @@ def test_single_document_fields_for_ita_notice() -> None:
     assert doc.full_text_xml_url and doc.full_text_xml_url.endswith("/2025-05887.xml")
     assert doc.citation == "90 FR 14957"
     assert doc.dates == "Applicable April 7, 2025."
+
+
+def test_an_agency_given_by_raw_name_only_is_kept() -> None:
+    """Older documents can list an agency the FR API did not match: only `raw_name`, no slug or name."""
+    payload = json.loads(fixture_bytes("fr_api", "fr_api_document_2025-05887_24D_prc_final_cvd.json"))
+    payload["agencies"] = [
+        {"raw_name": "DEPARTMENT OF COMMERCE"},
+        {"raw_name": "International Trade Administration"},
+    ]
+    doc = fr.parse_document(payload)
+    assert doc.agencies == ("DEPARTMENT OF COMMERCE", "International Trade Administration")
+    assert classify_notice(title=doc.title, agencies=doc.agencies).agency is Agency.ITA
 
 
 def test_search_params_ask_for_ita_window_and_needed_fields() -> None:

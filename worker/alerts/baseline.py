@@ -6,10 +6,10 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlmodel import Session
 
+from notifier.report_views import BaselineProductFields, BaselineView, UnreachedProductView
 from notifier.views import ProductView
 from worker.alerts.alert_products import (
     MAX_PRODUCTS_SHOWN,
@@ -31,30 +31,29 @@ DEADLINE_DAYS = 90
 
 def bounded_products(
     products: Sequence[ProductView],
-    unreached: list[dict[str, str]],
+    unreached: list[UnreachedProductView],
     case_numbers: list[str],
     *,
     importer: str,
-) -> dict[str, Any]:
+) -> BaselineProductFields:
     """The report's product fields, bounded like an alert's (worker.alerts.alert_products): a small
     portfolio is listed whole; a big one shows the top reached products by exposure and the first
     unreached ones, with counts, and every product (reached first, by exposure) in a capped CSV
     attachment."""
     if len(products) <= MAX_PRODUCTS_SHOWN and len(unreached) <= MAX_PRODUCTS_SHOWN:
-        return {"products": products, "unreached": unreached}
+        return {"products": list(products), "unreached": unreached}
     lines = [ProductLine.of(i, view) for i, view in enumerate(products)]
     shown = products_to_show(lines)
     ranked = sorted(lines, key=ProductLine.rank) + [
         ProductLine.of(len(products) + i, dict(view)) for i, view in enumerate(unreached)
     ]
-    fields: dict[str, Any] = {
+    return {
         "products": by_exposure(v for i, v in enumerate(products) if i in shown),
         "products_csv": csv_attachment(ranked, case_numbers, filename=f"adcvd-baseline-{slug(importer)}.csv"),
+        "reached_count": len(products),
+        "unreached": unreached[:MAX_PRODUCTS_SHOWN],
+        "unreached_count": len(unreached),
     }
-    fields["reached_count"] = len(products)
-    fields["unreached"] = unreached[:MAX_PRODUCTS_SHOWN]
-    fields["unreached_count"] = len(unreached)
-    return fields
 
 
 def slug(text: str) -> str:
@@ -63,7 +62,7 @@ def slug(text: str) -> str:
 
 def build_baseline_payload(
     session: Session, subscriber: Subscriber, *, now: datetime, threshold: int
-) -> dict[str, Any]:
+) -> BaselineView:
     """The cases reaching each product, the rate it would pay today with its cascade step, deadlines.
 
     `known` lists the notices and deadlines shown, so routing never announces them as new later.
@@ -98,7 +97,7 @@ def build_baseline_payload(
             notices.add(f"{notice.document_number}:{number}")
     all_products = store.list_products(session, importer_id=subscriber.importer_id)
     reached = {p["sku"] for p in products}
-    unreached = [
+    unreached: list[UnreachedProductView] = [
         {"sku": p.sku, "description": p.description, "hts": p.hts, "country": p.country}
         for p in all_products
         if p.sku not in reached
@@ -146,7 +145,7 @@ def queue_baseline_report(
         dedupe_key=key,
         subscriber_id=subscriber.id,
         kind="baseline",
-        payload=build_baseline_payload(session, subscriber, now=now, threshold=threshold),
+        payload=dict(build_baseline_payload(session, subscriber, now=now, threshold=threshold)),
         created_at=now,
         next_attempt_at=now,
     )

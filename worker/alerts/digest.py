@@ -6,14 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from notifier.message_views import stored_alert_view
+from notifier.report_views import DigestEventRow, DigestView, ExposureRow, ExposureTotal
 from notifier.views import MatchView, ProductView
 from worker.alerts.audience import local_today, switched_off
+from worker.alerts.entry_liabilities import open_liabilities
 from worker.alerts.holds import DISCARDED, HELD
 from worker.alerts.match_level import CONFIDENCE
 from worker.alerts.product_views import POSSIBLE_SHOWN, possible_match_views, subscriber_product_views
@@ -83,34 +85,36 @@ def _utc_bounds(period: DigestPeriod, zone: ZoneInfo) -> tuple[datetime, datetim
     return start, end
 
 
-def _event_rows(session: Session, subscriber: Subscriber, period: DigestPeriod) -> list[dict[str, Any]]:
+def _event_rows(session: Session, subscriber: Subscriber, period: DigestPeriod) -> list[DigestEventRow]:
     assert subscriber.id is not None
     zone = _zone(subscriber)
     start, end = _utc_bounds(period, zone)
-    rows: list[dict[str, Any]] = []
+    rows: list[DigestEventRow] = []
     for alert in store.list_subscriber_alerts(
         session, subscriber_id=subscriber.id, created_from=start, created_before=end
     ):
         if alert.kind in NOT_EVENTS or alert.status in (HELD, DISCARDED):
             continue  # held by the circuit breaker: not in a digest until the operator releases it
-        payload = alert.payload
-        notice = payload.get("notice", {})
-        events = payload.get("digest_events") or payload.get("events", [])
+        if not str(alert.payload.get("template", "")).startswith("alert_"):
+            continue  # a message that is not about a notice's events (it has its own template)
+        payload = stored_alert_view(alert.payload)
+        notice = payload["notice"]
+        events = payload.get("digest_events") or payload["events"]
         for event in events:
-            if switched_off(subscriber, str(event.get("kind", ""))):
+            if switched_off(subscriber, event["kind"]):
                 continue
             rows.append(
                 {
                     "day": alert.created_at.astimezone(zone).date().isoformat() if alert.created_at else "",
-                    "kind": event.get("kind", ""),
-                    "severity": event.get("severity", "info"),
-                    "case_number": event.get("case_number", ""),
-                    "summary": event.get("summary", ""),
-                    "document_number": notice.get("document_number", ""),
-                    "title": notice.get("title", ""),
-                    "citation": notice.get("citation", ""),
-                    "url": notice.get("html_url", ""),
-                    "skus": ", ".join(payload.get("skus", [])),
+                    "kind": event["kind"],
+                    "severity": event["severity"],
+                    "case_number": event["case_number"],
+                    "summary": event["summary"],
+                    "document_number": notice["document_number"],
+                    "title": notice["title"],
+                    "citation": notice["citation"],
+                    "url": notice["html_url"],
+                    "skus": ", ".join(payload["skus"]),
                     "alerted": alert.status != "digest",
                 }
             )
@@ -122,13 +126,13 @@ def _match_label(match: MatchView) -> str:
     return f"{level}, {match.get('standing', 'likely')}, confidence {match.get('confidence', 'high')}"
 
 
-def exposure_rows(products: Sequence[ProductView]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def exposure_rows(products: Sequence[ProductView]) -> tuple[list[ExposureRow], ExposureTotal]:
     """One row per product and AD/CVD stack, and the total of what is known.
 
     The total adds only stacks whose rate and entered value are both known; products with a case
     without a rate, or without an annual entered value, are counted apart, never as $0.
     """
-    rows = []
+    rows: list[ExposureRow] = []
     known = Decimal("0")
     known_rows = 0
     unknown_rate: set[str] = set()
@@ -159,7 +163,7 @@ def exposure_rows(products: Sequence[ProductView]) -> tuple[list[dict[str, Any]]
             else:
                 known += Decimal(stack["exposure"])
                 known_rows += 1
-    total = {
+    total: ExposureTotal = {
         "known": str(known) if known_rows else None,
         "unknown_rate_products": len(unknown_rate),
         "unknown_value_products": len(unknown_value - unknown_rate),
@@ -169,7 +173,7 @@ def exposure_rows(products: Sequence[ProductView]) -> tuple[list[dict[str, Any]]
 
 def build_digest_payload(
     session: Session, subscriber: Subscriber, *, period: DigestPeriod, now: datetime, threshold: int
-) -> dict[str, Any]:
+) -> DigestView:
     """Everything the digest template shows, as plain values."""
     assert subscriber.importer_id is not None
     importer = session.get(Importer, subscriber.importer_id)
@@ -205,6 +209,9 @@ def build_digest_payload(
         "total_exposure": total,
         "possible": possible[:POSSIBLE_SHOWN],
         "possible_count": len(possible),
+        "liabilities": [
+            item.as_record() for item in open_liabilities(session, importer_ids=[subscriber.importer_id])
+        ],
         "product_count": len(store.list_products(session, importer_id=subscriber.importer_id)),
         "importer": name,
         "recipient": recipient_view(subscriber, name),
@@ -231,7 +238,9 @@ def queue_digests(session: Session, *, now: datetime, threshold: int) -> list[Al
             dedupe_key=key,
             subscriber_id=subscriber.id,
             kind="digest",
-            payload=build_digest_payload(session, subscriber, period=period, now=now, threshold=threshold),
+            payload=dict(
+                build_digest_payload(session, subscriber, period=period, now=now, threshold=threshold)
+            ),
             created_at=now,
             next_attempt_at=now,
         )

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from worker.storage import outbox_rows, store
+from worker.alerts.watchdog import operator_alert
+from worker.storage import outbox_rows
 from worker.storage.models import Alert
 
 log = logging.getLogger(__name__)
@@ -80,8 +81,6 @@ def _hold(
     log.warning("%s (threshold %d); nothing sent until released", subject, rule.threshold)
     if not rule.operator_email:
         return
-    operator = store.load_operator_subscriber(session, rule.operator_email)
-    assert operator.id is not None
     lines = [
         about,
         f"It would reach {len(alerts)} subscribers; the threshold is {rule.threshold} "
@@ -91,16 +90,9 @@ def _hold(
         "If not (a misread notice or a wrong portfolio), drop them with:",
         f"    adcvd hold discard {key}",
     ]
-    store.save_alert_if_new(
-        session,
-        Alert(
-            dedupe_key=f"operator:held:{key}",
-            subscriber_id=operator.id,
-            kind="operator",
-            payload={"template": "operator", "subject": subject, "lines": lines},
-            created_at=now,
-            next_attempt_at=now,
-        ),
+    note_key = f"operator:held:{key}"
+    operator_alert(
+        session, operator_email=rule.operator_email, key=note_key, subject=subject, lines=lines, now=now
     )
 
 

@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlmodel import Session
 
+from notifier.report_views import PossibleMatchView
 from notifier.views import MatchView, ProductView, RateStackView
 from worker.alerts.match_level import CONFIDENCE
 from worker.alerts.matching import (
@@ -132,7 +132,7 @@ def describe_match(
 POSSIBLE_SHOWN = 40  # possible matches listed in a baseline or digest; the rest are counted
 
 
-def possible_match_views(reaches: Sequence[ProductReach]) -> list[dict[str, Any]]:
+def possible_match_views(reaches: Sequence[ProductReach]) -> list[PossibleMatchView]:
     """Possible matches as a list apart, surest first: never alerted, reminded or counted as reaching."""
     ordered = sorted(
         (r for r in reaches if not r.likely),

@@ -6,15 +6,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
 
 from sqlmodel import Session
 
+from notifier.report_views import DeadlineItemView, DeadlineProductView, ReminderView
 from notifier.views import CalendarEntryView
 from watchers.business_days import add_business_days, business_days_between
 from watchers.review_request import REVIEW_REQUEST_CITATION, next_review_request_due
 from worker.alerts.audience import local_today, switched_off, wants
 from worker.alerts.deadline_calendar import calendar_entry
+from worker.alerts.entry_liabilities import Liability, open_liabilities
 from worker.alerts.reach import ProductReach, load_reach
 from worker.alerts.views import (
     DEADLINE_ADVICE,
@@ -48,7 +49,7 @@ class DeadlineItem:
     case_product: str
     country: str
     skus: tuple[str, ...] = ()
-    products: tuple[dict[str, Any], ...] = field(default=())
+    products: tuple[DeadlineProductView, ...] = field(default=())
     case_numbers: tuple[str, ...] = ()  # the AD and CVD cases sharing this deadline, when merged
 
     @property
@@ -109,7 +110,7 @@ def due_rung(due: date, *, today: date, ladder: Sequence[int], known_since: date
     return rung
 
 
-def _product_view(reach: ProductReach) -> dict[str, Any]:
+def _product_view(reach: ProductReach) -> DeadlineProductView:
     p = reach.product
     return {
         "sku": p.sku,
@@ -199,10 +200,51 @@ def collect_deadlines(session: Session, *, importer_id: int, today: date, until:
                 products=tuple(_product_view(r) for r in reached),
             )
         )
-    return merge_shared(result)
+    return merge_shared(result + entry_deadlines(session, importer_id=importer_id, today=today, until=until))
 
 
-def deadline_view(item: DeadlineItem, *, today: date) -> dict[str, Any]:
+DEEMED_LIQUIDATION = "deemed_liquidation"
+DEEMED_LIQUIDATION_CITATION = "19 U.S.C. 1504(d)"
+
+
+def entry_deadlines(session: Session, *, importer_id: int, today: date, until: date) -> list[DeadlineItem]:
+    """The deemed-liquidation day of the importer's own decided entries, by case and period (their
+    subscribers only: entries are confidential), due from `today` to `until`."""
+    items = []
+    for item in open_liabilities(session, importer_ids=[importer_id]):
+        due = item.liquidation_to
+        if due is None or not today <= due <= until:
+            continue
+        case = store.load_case(session, item.case_number)
+        items.append(
+            DeadlineItem(
+                case_number=item.case_number,
+                kind=DEEMED_LIQUIDATION,
+                due=due,
+                sentence=_deemed_sentence(item),
+                citation=DEEMED_LIQUIDATION_CITATION,
+                notice_document_number=item.notices[-1] if item.notices else "",
+                notice_url="",
+                source="rule",
+                known_since=item.decided_on,
+                case_product=case.product if case else "",
+                country=case.country if case else "",
+            )
+        )
+    return items
+
+
+def _deemed_sentence(item: Liability) -> str:
+    sign = "owed" if item.net > 0 else "refunded" if item.net < 0 else "no change"
+    projected = ", projected" if item.projection else ""
+    return (
+        f"{item.entries} of your entries of the period {item.period_start} to {item.period_end}, decided by "
+        f"FR Doc {', '.join(item.notices)} ({abs(item.net):,.2f} USD {sign} with interest{projected}), are "
+        "deemed liquidated at the deposit if CBP has not liquidated them by this day."
+    )
+
+
+def deadline_view(item: DeadlineItem, *, today: date) -> DeadlineItemView:
     return {
         "key": item.key,
         "case_number": ", ".join(item.cases),
@@ -255,7 +297,7 @@ def reminder_payload(
     now: datetime,
     rung: int,
     ladder: Sequence[int],
-) -> dict[str, Any]:
+) -> ReminderView:
     return {
         "template": "reminder",
         "kind": "reminder",
@@ -324,14 +366,16 @@ def queue_reminders(session: Session, *, now: datetime, ladder: Sequence[int]) -
                 case_number=",".join(item.cases),
                 notice_document_number=item.notice_document_number,
                 thread_key=f"case:{item.cases[0]}",
-                payload=reminder_payload(
-                    item,
-                    subscriber=subscriber,
-                    importer=importer.name if importer else "",
-                    today=today,
-                    now=now,
-                    rung=rung,
-                    ladder=ladder,
+                payload=dict(
+                    reminder_payload(
+                        item,
+                        subscriber=subscriber,
+                        importer=importer.name if importer else "",
+                        today=today,
+                        now=now,
+                        rung=rung,
+                        ladder=ladder,
+                    )
                 ),
                 created_at=now,
                 next_attempt_at=now,

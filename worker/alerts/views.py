@@ -23,6 +23,7 @@ DEADLINE_LABELS: dict[str, str] = {
     "sunset_substantive_response": "Sunset review: substantive response",
     "annual_inquiry_service_list": "Annual inquiry service list",
     "scope_comments": "Scope comments",
+    "deemed_liquidation": "Your entries are deemed liquidated at the deposit unless CBP liquidates them",
 }
 
 
@@ -42,6 +43,8 @@ DEADLINE_ADVICE: dict[str, str] = {
     "hearing_request": "Ask for a hearing by this date if you want one.",
     "annual_inquiry_service_list": "Join the annual inquiry service list to be served with scope and "
     "circumvention filings on this order.",
+    "deemed_liquidation": "Watch CBP's liquidation notices for these entries: a bill (or refund) at the "
+    "results' rate comes before this day, and a protest is due 180 days after liquidation (19 U.S.C. 1514).",
 }
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from notifier.report_views import OperatorView
 from watchers.business_days import business_days_between
 from worker.storage import store
 from worker.storage.db import transaction
@@ -36,12 +37,14 @@ def operator_alert(
     """Queue one note to the operator under `key` (once); True when new. Other jobs use it too."""
     subscriber = store.load_operator_subscriber(session, operator_email)
     assert subscriber.id is not None
+    view: OperatorView = {"template": "operator", "subject": subject, "lines": lines}
     alert = Alert(
         dedupe_key=key,
         subscriber_id=subscriber.id,
         kind="operator",
-        payload={"template": "operator", "subject": subject, "lines": lines},
+        payload=dict(view),
         created_at=now,
+        next_attempt_at=now,
     )
     created = store.save_alert_if_new(session, alert)
     if created:

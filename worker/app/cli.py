@@ -27,6 +27,8 @@ COMMANDS: dict[str, Entry] = {
     "db": Entry("core", "The database schema: its revision, and new migrations for developers."),
     "subscriber": Entry("subscribers", "Manage who receives alerts."),
     "portfolio": Entry("portfolio", "Import, list and remove importers' product portfolios."),
+    "entries": Entry("entries", "Import an importer's entries, to see what review results cost them."),
+    "exposure": Entry("entries", "Open liabilities of imported entries by case and period."),
     "alias": Entry("aliases", "An importer's company-name aliases, used by the rate cascade."),
     "check": Entry("check", "Every case that may reach a shipment, with its cascade step and rate."),
     "calc": Entry("check", "Planning estimate: margin = (NV - EP) / EP, duty = entered value x margin."),

@@ -175,4 +175,6 @@ async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | No
         max_attempts=settings.max_delivery_attempts,
         link_hosts=link_hosts(settings),
         stopping=STOPPING,
+        channel_timeout=settings.channel_timeout_seconds,
+        channel_deadline=settings.channel_timeout_seconds * 3,
     )

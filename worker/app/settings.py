@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     http_xml_requests_per_second: float = Field(default=1.0, ge=0)  # FR full-text downloads: 1 req/s
 
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    channel_timeout_seconds: float = Field(default=10.0, gt=0)  # webhook/Slack/Teams: connect, each read
     delivery_batch: int = Field(default=50, ge=1)
     delivery_lease_seconds: int = Field(default=300, ge=1)
     max_delivery_attempts: int = Field(default=12, ge=1)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlmodel import Session
 
+from watchers.case_numbers import case_type_of
+from watchers.classify_revokes import revocation_withheld
+from watchers.classify_rules import normalise
 from watchers.records import (
     CaseType,
     Classification,
@@ -20,7 +23,7 @@ from watchers.records import (
 )
 from watchers.review_request import REVIEW_REQUEST_CITATION
 from worker.catalog.events import Event, EventKind, Severity, events_for_notice_kind, rate_change_event
-from worker.rules.countries import case_type_of, country_of_case
+from worker.rules.countries import country_of_case
 from worker.storage import store
 from worker.storage.models import Case, CompanyRate, Deadline
 
@@ -56,12 +59,13 @@ def _upsert_case(
     classification: Classification,
     published: date | None,
     source: str,
+    revokes_case: bool,
 ) -> Case:
     case = store.load_case(session, case_number)
     if case is None:
         case = Case(
             case_number=case_number,
-            case_type=case_type_of(case_number),
+            case_type=case_type_of(case_number).value,
             country=country_of_case(case_number) or "",
             country_name=facts.countries[0] if facts.countries else "",
             product=facts.product or "",
@@ -71,7 +75,7 @@ def _upsert_case(
     elif facts.product and not case.product:
         case.product = facts.product
     status = STATUS_BY_KIND.get(classification.kind)
-    if classification.revokes is Revokes.FULL:
+    if classification.revokes is Revokes.FULL and revokes_case:
         case.status = "revoked"
         case.revoked_date = facts.effective_date or published
     elif status and not (case.status in {"order", "revoked"} and status == "investigation"):
@@ -84,6 +88,15 @@ def _upsert_case(
     session.add(case)
     session.flush()
     return case
+
+
+def revocation_stands(classification: Classification, title: str) -> bool:
+    """Whether the notice's `revokes` may touch a case: never for a rule or a notice of no kind, nor for
+    one whose title only intends, considers, requests or refuses a revocation (docs/notice_kinds.md),
+    whatever the classification's `revokes` says."""
+    if classification.revokes is Revokes.NONE or classification.kind is NoticeKind.OTHER:
+        return False
+    return not revocation_withheld(normalise(title))
 
 
 def _rate_case(row: RateRow, own_cases: Sequence[str]) -> str | None:
@@ -226,12 +239,22 @@ def apply_notice(
     classification: Classification,
     facts: NoticeFacts,
     source: str = "federal_register",
+    cases_read: Collection[str] | None = None,
 ) -> CatalogChange:
-    """Bring the catalog up to date with one notice; returns the events it raises."""
+    """Bring the catalog up to date with one notice; returns the events it raises.
+
+    `cases_read` are the case numbers read from the notice itself (None: all of facts.case_numbers
+    were); cases the notice was only matched to are touched but never revoked by it.
+    """
     change = CatalogChange()
     own_cases = list(dict.fromkeys(facts.case_numbers))
     effective = facts.effective_date or published
     omnibus = classification.kind in OMNIBUS_KINDS
+    if classification.revokes is not Revokes.NONE and not revocation_stands(classification, title):
+        # A rule, an intent, a request or a refusal revokes nothing: no status change, no alert.
+        kind = NoticeKind.OTHER if classification.kind is NoticeKind.REVOCATION else classification.kind
+        classification = replace(classification, kind=kind, revokes=Revokes.NONE)
+    read = set(own_cases if cases_read is None else cases_read)
     if not omnibus:
         for case_number in own_cases:
             _upsert_case(
@@ -241,6 +264,7 @@ def apply_notice(
                 classification=classification,
                 published=published,
                 source=f"{source}:{document_number}",
+                revokes_case=case_number in read,
             )
             change.cases_touched.add(case_number)
             change.events.extend(

@@ -13,6 +13,7 @@ from watchers.finished import Batch, FinishedRecord, FollowUp, OwnAlerts
 from worker.alerts.holds import BulkHold, hold_if_bulk
 from worker.alerts.routing import route_notice_events
 from worker.catalog.apply import CatalogChange, apply_notice
+from worker.entries.on_notice import entries_on_notice
 from worker.ingest.filing_cases import cases_named_by_filing
 from worker.ingest.follow_ups import amend, follow_up
 from worker.ingest.full_text import save_waiting
@@ -95,7 +96,8 @@ def ingest_record(
     if catalog is not None and not catalog.facts.case_numbers and known is not None:
         named = cases_named_by_filing(known, catalog.classification)
         if named:
-            catalog = replace(catalog, facts=replace(catalog.facts, case_numbers=named))
+            # Borrowed, not read from this notice: its revocation revokes none of them.
+            catalog = replace(catalog, facts=replace(catalog.facts, case_numbers=named), cases_read=())
             columns["facts"] = {**columns["facts"], "case_numbers": list(named)}
     notice = known or Notice(document_number=number, first_seen_at=now, **columns)
     for name, value in columns.items():
@@ -113,12 +115,18 @@ def ingest_record(
             classification=catalog.classification,
             facts=facts,
             source=source,
+            cases_read=catalog.cases_read,
         )
         notice.unread = list(facts.unread)
         report.cases_touched += len(change.cases_touched)
         report.rates_added += change.rates_added
         if facts.unread:
             report.unread[number] = list(facts.unread)
+    if catalog is not None:  # a published notice: it may decide imported entries
+        entry_alerts = entries_on_notice(
+            session, notice, now=now, threshold=threshold, citation=record.citation, alert=not primed
+        )
+        report.alerts_created += len(entry_alerts)
     if primed:
         return []
     alerts = route_notice_events(

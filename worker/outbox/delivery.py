@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
-from contextlib import suppress
-from dataclasses import dataclass, field
+from contextlib import AsyncExitStack, suppress
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
@@ -16,32 +14,28 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from notifier.build import Attachment, Envelope, build_message, products_csv_attachment
+from notifier.channel_post import ChannelPoster, channel_poster
 from notifier.ics import CalendarEntry, build_calendar
 from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import DeliveryError, Mailer, Sender
+from notifier.message_views import stored_view
 from notifier.render import render_message
+from worker.outbox.channels import is_http_channel, post_claimed
+from worker.outbox.marks import (
+    BUILD_ATTEMPTS,
+    mark_sent,
+    record_attempt,
+    record_failure,
+    release_claims,
+    retry_delay,
+)
+from worker.outbox.marks import DeliveryReport as DeliveryReport  # re-exported: app reads it here
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Subscriber
 
 log = logging.getLogger(__name__)
 MESSAGE_ID_DOMAIN = "adcvd-watch.localhost"
-
-
-@dataclass
-class DeliveryReport:
-    claimed: int = 0
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    released: int = 0  # claimed, then put back unsent because the worker is stopping
-    server_error: str | None = None  # the mail server failed (login, connection): the batch waits
-    errors: list[str] = field(default_factory=list)
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff: 1, 2, 4 … minutes, at most six hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
 def message_id_for(alert: Alert) -> str:
@@ -52,9 +46,6 @@ def message_id_for(alert: Alert) -> str:
 
 def template_for(alert: Alert) -> str:
     return str(alert.payload.get("template", "alert"))
-
-
-BUILD_ATTEMPTS = 3  # a message that cannot be built fails after this many tries (it will not heal by itself)
 
 
 async def deliver_due_alerts(
@@ -68,8 +59,11 @@ async def deliver_due_alerts(
     max_attempts: int = 12,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
     stopping: Callable[[], bool] = lambda: False,
+    channel_timeout: float = 10.0,
+    channel_deadline: float = 30.0,
 ) -> DeliveryReport:
-    """Claim due alerts and send them one by one; `stopping` (SIGTERM) releases what is not sent yet."""
+    """Claim due alerts and send them one by one, each by its subscriber's channel (email, or an HTTP
+    POST to a webhook, Slack or Teams); `stopping` (SIGTERM) releases what is not sent yet."""
     report = DeliveryReport()
     if stopping():
         return report
@@ -82,11 +76,18 @@ async def deliver_due_alerts(
             work.append((alert.id, alert, subscriber, thread_of(session, alert)))
     report.claimed = len(work)
     if work:
-        async with mailer.connection() as connection:
+        async with AsyncExitStack() as stack:
+            connection = await stack.enter_async_context(mailer.connection())
+            poster = None
+            if any(is_http_channel(item[2]) for item in work):
+                poster = await stack.enter_async_context(
+                    channel_poster(timeout_seconds=channel_timeout, deadline_seconds=channel_deadline)
+                )
             await _send_claimed(
                 engine,
                 connection,
                 work,
+                poster=poster,
                 now=now,
                 sender=sender,
                 max_attempts=max_attempts,
@@ -94,7 +95,7 @@ async def deliver_due_alerts(
                 link_hosts=link_hosts,
                 stopping=stopping,
             )
-    if report.sent:
+    if report.sent_by_channel.get("email"):  # the mail server took mail: it is not blocked
         with suppress(SQLAlchemyError), transaction(engine) as session:
             store.record_mail_delivered(session, now)
     return report
@@ -111,18 +112,29 @@ async def _send_claimed(
     report: DeliveryReport,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
     stopping: Callable[[], bool],
+    poster: ChannelPoster | None = None,
 ) -> None:
     """Send each claimed alert, each on its own: one that cannot be built or sent does not hold the rest.
 
     The attempt and the Message-ID are recorded before the message goes out, so a resend after a lost
     commit carries the same Message-ID; the alert is marked sent right after the server accepted it.
-    A server fault (login refused, unreachable) puts the whole batch back to wait for the server.
+    A mail server fault (login refused, unreachable) puts the batch's emails back to wait for the
+    server; alerts to HTTP channels go on, each retried or failed on its own receiver's answer.
     """
+    mail_blocked = False
     for position, (alert_id, alert, subscriber, thread) in enumerate(work):
         if stopping():
             release_claims(engine, [item[0] for item in work[position:]], now=now, delay=None)
             report.released += len(work) - position
             return
+        if subscriber is not None and is_http_channel(subscriber):
+            assert poster is not None
+            await post_claimed(
+                engine, poster, alert_id, alert, subscriber, now, max_attempts, report, link_hosts
+            )
+            continue
+        if mail_blocked:
+            continue  # released with the rest of the batch's emails
         message_id = message_id_for(alert)
         try:
             if subscriber is None:
@@ -138,26 +150,26 @@ async def _send_claimed(
             )
             bytes(message)  # serialise now: a header the policy refuses fails here, as this alert's fault
         except DeliveryError as exc:
-            _record_failure(engine, alert_id, str(exc), exc.permanent, now, max_attempts, report)
+            record_failure(engine, alert_id, str(exc), exc.permanent, now, max_attempts, report)
             continue
         except Exception as exc:  # any failure to build is this alert's alone
             error = f"message could not be built: {type(exc).__name__}: {exc}"
-            _record_failure(engine, alert_id, error, False, now, min(max_attempts, BUILD_ATTEMPTS), report)
+            record_failure(engine, alert_id, error, False, now, min(max_attempts, BUILD_ATTEMPTS), report)
             continue
         record_attempt(engine, alert_id, message_id=message_id)
         try:
             await connection.send(message)
         except DeliveryError as exc:
             if exc.server_fault:
-                _server_fault(engine, work[position:], str(exc), now=now, report=report)
-                return
-            _record_failure(
-                engine, alert_id, str(exc), exc.permanent, now, max_attempts, report, counted=True
-            )
+                emails = [item for item in work[position:] if not is_http_channel(item[2])]
+                _server_fault(engine, emails, str(exc), now=now, report=report)
+                mail_blocked = True
+                continue
+            record_failure(engine, alert_id, str(exc), exc.permanent, now, max_attempts, report, counted=True)
             continue
         except Exception as exc:  # e.g. an address the SMTP client refuses to encode
             error = f"message could not be sent: {type(exc).__name__}: {exc}"
-            _record_failure(
+            record_failure(
                 engine, alert_id, error, False, now, min(max_attempts, BUILD_ATTEMPTS), report, counted=True
             )
             continue
@@ -169,63 +181,7 @@ async def _send_claimed(
                 release_claims(engine, release, now=now, delay=None)
             report.errors.append(f"alert {alert_id} sent but not recorded as sent")
             return
-        report.sent += 1
-
-
-MARK_SENT_TRIES = 5  # 1 + 2 + 4 + 8 s of waiting for a locked or restarting database
-
-
-async def pause(seconds: float) -> None:
-    await asyncio.sleep(seconds)
-
-
-async def mark_sent(engine: Engine, alert_id: int, *, message_id: str, now: datetime) -> bool:
-    """Record that the server accepted the alert; a database that is locked or away is tried again."""
-    for attempt in range(MARK_SENT_TRIES):
-        try:
-            with transaction(engine) as session:
-                row = store.load_alert(session, alert_id)
-                if row is not None:
-                    row.status = "sent"
-                    row.sent_at = now
-                    row.message_id = message_id
-                    row.claimed_until = None
-                    row.last_error = None
-                    session.add(row)
-            return True
-        except SQLAlchemyError as exc:
-            log.warning(
-                "alert %s was sent but could not be recorded (try %d): %s", alert_id, attempt + 1, exc
-            )
-            if attempt + 1 < MARK_SENT_TRIES:
-                await pause(2**attempt)
-    log.error(
-        "alert %s was sent but is not recorded as sent: it will be resent with its Message-ID", alert_id
-    )
-    return False
-
-
-def record_attempt(engine: Engine, alert_id: int, *, message_id: str) -> None:
-    """Count the attempt and keep the Message-ID before sending: a crash after it cannot hide the try."""
-    with transaction(engine) as session:
-        row = store.load_alert(session, alert_id)
-        if row is not None:
-            row.attempts += 1
-            row.message_id = message_id
-            session.add(row)
-
-
-def release_claims(engine: Engine, alert_ids: list[int], *, now: datetime, delay: timedelta | None) -> None:
-    """Put claimed alerts back to pending without counting an attempt (due again after `delay`)."""
-    with transaction(engine) as session:
-        for alert_id in alert_ids:
-            row = store.load_alert(session, alert_id)
-            if row is None or row.status != "sending":
-                continue
-            row.status = "pending"
-            row.claimed_until = None
-            row.next_attempt_at = now + delay if delay is not None else None
-            session.add(row)
+        report.count_sent("email")
 
 
 def _server_fault(
@@ -307,7 +263,7 @@ def build_alert_message(
 
     Links from sources stay only when https on `link_hosts` (the sources' hosts).
     """
-    rendered = render_message(template_for(alert), dict(alert.payload), link_hosts=link_hosts)
+    rendered = render_message(template_for(alert), stored_view(alert.payload), link_hosts=link_hosts)
     return build_message(
         rendered,
         Envelope(
@@ -327,35 +283,3 @@ def build_alert_message(
 def unsubscribe_link(sender: str, token: str) -> str:
     address = sender.split("<")[-1].rstrip(">").strip()
     return f"mailto:{address}?subject=unsubscribe%20{token}"
-
-
-def _record_failure(
-    engine: Engine,
-    alert_id: int,
-    error: str,
-    permanent: bool,
-    now: datetime,
-    max_attempts: int,
-    report: DeliveryReport,
-    *,
-    counted: bool = False,
-) -> None:
-    """Retry later or fail for good; `counted` when record_attempt already counted this try."""
-    log.warning("alert %s not delivered: %s", alert_id, error)
-    report.errors.append(error)
-    with transaction(engine) as session:
-        row = store.load_alert(session, alert_id)
-        if row is None:
-            return
-        if not counted:
-            row.attempts += 1
-        row.last_error = error[:500]
-        row.claimed_until = None
-        if permanent or row.attempts >= max_attempts:
-            row.status = "failed"
-            report.failed += 1
-        else:
-            row.status = "pending"
-            row.next_attempt_at = now + retry_delay(row.attempts)
-            report.retried += 1
-        session.add(row)

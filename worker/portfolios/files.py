@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -16,8 +14,9 @@ from sqlmodel import Session
 from worker.alerts.baseline import queue_baseline_reports
 from worker.alerts.holds import BulkHold, hold_import_if_bulk
 from worker.alerts.matching import ProductLine
-from worker.portfolios.cells import HEADER_VARIANTS, cell_text, header_key, hts_cell, money
-from worker.portfolios.reading import PortfolioFileError, read_lines
+from worker.portfolios.cells import HEADER_VARIANTS, cell_text, hts_cell, money
+from worker.portfolios.problems import PortfolioError, Problems
+from worker.portfolios.table_file import TableFile
 from worker.rules.countries import normalize_country
 from worker.rules.hts import normalize_hts
 from worker.storage import people, store
@@ -36,20 +35,6 @@ FIELDS = (
 REQUIRED = ("importer", "sku", "hts", "country_of_origin")
 MAX_ROWS = 100_000  # product lines per file
 MAX_CELL_CHARS = 1_000
-MAX_REPORTED = 50  # errors (and warnings) kept to print; all are counted
-
-
-@dataclass(frozen=True)
-class PortfolioError:
-    """One problem in an input file, located by file, line and field."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -86,17 +71,6 @@ class PortfolioParse:
         return max(self.warning_count, len(self.warnings))
 
 
-class _Problems(list[PortfolioError]):
-    """Keeps the first MAX_REPORTED problems and counts them all."""
-
-    total = 0
-
-    def add(self, problem: PortfolioError) -> None:
-        self.total += 1
-        if len(self) < MAX_REPORTED:
-            self.append(problem)
-
-
 @dataclass(frozen=True)
 class ImportSummary:
     created: int = 0
@@ -128,26 +102,8 @@ class PortfolioImport:
         return self.parse.warnings
 
 
-def _header_columns(
-    name: str, line: int, header: list[Any], errors: _Problems, warnings: _Problems
-) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for position, title in enumerate(header):
-        key = HEADER_VARIANTS.get(header_key(cell_text(title)))
-        if key is None:
-            if cell_text(title):
-                warnings.add(PortfolioError(name, line, cell_text(title)[:60], "unknown column, ignored"))
-        elif key in columns:
-            errors.add(PortfolioError(name, line, key, "column given twice"))
-        else:
-            columns[key] = position
-    for missing_field in (f for f in REQUIRED if f not in columns):
-        errors.add(PortfolioError(name, line, missing_field, "required column missing"))
-    return columns
-
-
 def _validate_row(
-    name: str, line: int, record: list[Any], columns: dict[str, int], warnings: _Problems
+    name: str, line: int, record: list[Any], columns: dict[str, int], warnings: Problems
 ) -> PortfolioRow | list[PortfolioError]:
     """The row as a PortfolioRow, or its errors."""
 
@@ -214,69 +170,28 @@ def parse_portfolio(path: Path, *, sheet: str | None = None, max_rows: int = MAX
     At most `max_rows` product lines: a longer file is refused at the first line over the limit.
     """
     name = str(path)
-    errors, warnings = _Problems(), _Problems()
-
-    def result(rows: list[PortfolioRow]) -> PortfolioParse:
-        return PortfolioParse(rows, list(errors), list(warnings), errors.total, warnings.total)
-
-    if path.suffix.lower() not in (".csv", ".xlsx", ".txt", ".tsv"):
-        errors.add(PortfolioError(name, 0, "file", "expected a .csv or .xlsx file"))
-        return result([])
+    table = TableFile(path, HEADER_VARIANTS, REQUIRED, max_rows, sheet=sheet, unit="product lines")
+    errors, warnings = table.errors, table.warnings
     rows: list[PortfolioRow] = []
     seen: dict[tuple[str, str], int] = {}
-    columns: dict[str, int] | None = None
-    product_lines = 0
-    try:
-        lines = read_lines(path, sheet)
-        if lines.note:
-            warnings.add(PortfolioError(name, 0, "file", lines.note))
-        for line, record in lines.records:
-            if not any(cell_text(v) for v in record):
-                continue
-            if columns is None:
-                columns = _header_columns(name, line, record, errors, warnings)
-                if errors.total:
-                    return result([])
-                continue
-            product_lines += 1
-            if product_lines > max_rows:
-                errors.total += 1  # the limit is the first thing to say, whatever else was found
-                errors.insert(
-                    0,
-                    PortfolioError(
-                        name, line, "file", f"more than {max_rows:,} product lines; split the file"
-                    ),
+    for line, record, columns in table.lines():
+        checked = _validate_row(name, line, record, columns, warnings)
+        if isinstance(checked, list):
+            for problem in checked:
+                errors.add(problem)
+            continue
+        ident = (checked.importer, checked.sku)
+        if ident in seen:
+            errors.add(
+                PortfolioError(
+                    name, line, "sku", f"duplicate of line {seen[ident]} for importer {ident[0]!r}"
                 )
-                return result([])
-            checked = _validate_row(name, line, record, columns, warnings)
-            if isinstance(checked, list):
-                for problem in checked:
-                    errors.add(problem)
-                continue
-            ident = (checked.importer, checked.sku)
-            if ident in seen:
-                errors.add(
-                    PortfolioError(
-                        name, line, "sku", f"duplicate of line {seen[ident]} for importer {ident[0]!r}"
-                    )
-                )
-                continue
-            seen[ident] = line
-            rows.append(checked)
-    except PortfolioFileError as exc:
-        errors.add(PortfolioError(name, 0, "file", str(exc)))
-        return result([])
-    except UnicodeDecodeError as exc:
-        errors.add(
-            PortfolioError(name, 0, "file", f"cannot read: text is not in one encoding ({exc.reason})")
-        )
-        return result([])
-    except (OSError, csv.Error, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        errors.add(PortfolioError(name, 0, "file", f"cannot read: {exc}"))
-        return result([])
-    if columns is None:
-        errors.add(PortfolioError(name, 1, "header", "the file is empty"))
-    return result(rows)
+            )
+            continue
+        seen[ident] = line
+        rows.append(checked)
+    kept = [] if table.stopped else rows
+    return PortfolioParse(kept, list(errors), list(warnings), errors.total, warnings.total)
 
 
 SAVE_BATCH = 2_000  # products flushed and let go of at a time: memory stays flat on big files

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from worker.rules.countries import case_type_of, is_non_market_economy
+from watchers.case_numbers import case_type_of
+from worker.rules.countries import is_non_market_economy
 from worker.rules.names import NameMatch, match_company
 
 BASES = ("combination", "company", "all_others", "country_wide")
@@ -173,7 +174,7 @@ def resolve_deposit_rate(
     if len(numbers) > 1:
         raise ValueError(f"rates of several cases given to one cascade: {sorted(numbers)}")
     number = numbers.pop() if numbers else ""
-    case_type = case_type_of(number) if number else ""
+    case_type = case_type_of(number).value if number else ""
     notes: list[str] = []
     later = [r for r in rates if r.effective_date is not None and r.effective_date > entry_date]
     if later:

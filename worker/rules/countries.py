@@ -165,11 +165,6 @@ def normalize_case_number(case_number: str) -> str:
     return "-".join(parse_case_number(case_number))
 
 
-def case_type_of(case_number: str) -> str:
-    """'AD' for A- case numbers, 'CVD' for C- ones."""
-    return "AD" if parse_case_number(case_number)[0] == "A" else "CVD"
-
-
 def country_of_case(case_number: str) -> str | None:
     """The country a case number's middle group stands for (A-570 China), None if unknown.
 

@@ -185,6 +185,10 @@ class Subscriber(SQLModel, table=True):
     preferences: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     unsubscribe_token: str = ""
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
+    # How alerts reach them: email (to `email`), or an HTTP POST to `channel_url` (webhook, slack, teams).
+    channel: str = Field(default="email", sa_column_kwargs={"server_default": "email"})
+    channel_url: str | None = None  # a secret in itself (Slack and Teams URLs carry their key): never logged
+    signing_secret: str | None = None  # webhook only: the HMAC-SHA256 key of X-Adcvd-Signature
 
 
 class Alert(SQLModel, table=True):
@@ -233,3 +237,52 @@ class Dismissal(SQLModel, table=True):
     sku: str
     case_number: str
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class Entry(SQLModel, table=True):
+    """One line of an importer's entry summary under one case: the importer's confidential data."""
+
+    __tablename__ = "entry"
+    __table_args__ = (UniqueConstraint("importer_id", "entry_number", "case_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    importer_id: int = Field(foreign_key="importer.id", index=True)
+    entry_number: str
+    entry_date: date
+    sku: str = ""
+    hts: str = ""  # digits only, or empty when the SKU identifies the product
+    country: str = ""  # ISO 3166-1 alpha-2, or empty
+    producer: str = ""
+    exporter: str = ""
+    entered_value: Decimal = Field(sa_column=Column(Numeric(16, 2), nullable=False))
+    case_number: str = Field(index=True)
+    deposit_rate: Decimal = Field(sa_column=Column(Numeric(12, 4), nullable=False))  # percent
+    deposit_paid: Decimal = Field(sa_column=Column(Numeric(16, 2), nullable=False))
+    liquidation_status: str = "unliquidated"  # unliquidated, liquidated, extended, suspended
+    product_id: int | None = None  # the portfolio product it is, when the SKU or the fields match one
+    imported_at: datetime | None = Field(default=None, sa_column=utc_column())
+
+
+class EntryAssessment(SQLModel, table=True):
+    """What one results notice decides for one entry: the rate, the duty, the difference, the interest."""
+
+    __tablename__ = "entry_assessment"
+    __table_args__ = (UniqueConstraint("entry_id", "notice_document_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    notice_document_number: str = Field(index=True)
+    notice_kind: str
+    projection: bool = False  # preliminary results: what final results at these rates would cost
+    period_start: date | None = None
+    period_end: date | None = None
+    rate: Decimal = Field(sa_column=Column(Numeric(12, 4), nullable=False))  # assessment rate, percent
+    rate_rule: str = ""  # which rate and why (importer-specific, company, unreviewed, deposit)
+    company_match: str = ""  # the 351.107 step that matched the entry's producer/exporter
+    assessed_duty: Decimal = Field(sa_column=Column(Numeric(16, 2), nullable=False))
+    difference: Decimal = Field(sa_column=Column(Numeric(16, 2), nullable=False))  # + owed, - refund
+    interest: Decimal = Field(sa_column=Column(Numeric(16, 2), nullable=False))
+    interest_through: date | None = None
+    liquidation_from: date | None = None
+    liquidation_to: date | None = None
+    decided_at: datetime | None = Field(default=None, sa_column=utc_column())

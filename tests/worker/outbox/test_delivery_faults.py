@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from notifier.mailer import SmtpMailer, parse_smtp_url
 from tests.support.mail import SmtpServer
 from worker.app.cli import app
-from worker.outbox import delivery
+from worker.outbox import marks
 from worker.outbox.delivery import BUILD_ATTEMPTS, deliver_due_alerts, message_id_for
 from worker.storage import store
 from worker.storage.db import transaction
@@ -227,7 +227,7 @@ async def test_a_database_locked_after_the_server_accepted_does_not_resend(
     smtp.sink.handle_DATA = accept_then_lock  # type: ignore[method-assign]
     smtp.stop()
     smtp.start()
-    monkeypatch.setattr(delivery, "pause", release_instead_of_waiting)
+    monkeypatch.setattr(marks, "pause", release_instead_of_waiting)
     impatient = create_engine(str(engine.url), connect_args={"timeout": 0.2})
     try:
         report = await deliver_due_alerts(

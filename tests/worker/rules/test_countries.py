@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from watchers.case_numbers import case_type_of
 from worker.rules.countries import (
-    case_type_of,
     country_name,
     country_of_case,
     is_non_market_economy,
@@ -56,6 +56,7 @@ def test_case_number_helpers() -> None:
     assert normalize_case_number("A–570–148") == "A-570-148"
     assert case_type_of("C-570-149") == "CVD"
     assert case_type_of("A-570-194") == "AD"
+    assert case_type_of(" a–570–148") == "AD"  # however the notice wrote it
     assert country_name("TR") == "Türkiye"
     with pytest.raises(ValueError):
         country_name("XX")

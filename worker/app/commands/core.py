@@ -58,7 +58,11 @@ def echo_poll(report: PollReport, *, retried_by_scheduler: bool = False) -> None
 
 
 def describe_delivery(report: DeliveryReport, waiting: int) -> str:
-    return f"delivery: {report.sent} sent, {report.retried} to retry, {report.failed} failed" + (
+    by_channel = report.sent_by_channel
+    channels = ""
+    if set(by_channel) - {"email"}:  # webhooks, Slack or Teams too: say which took how many
+        channels = " (" + ", ".join(f"{n} {channel}" for channel, n in sorted(by_channel.items())) + ")"
+    return f"delivery: {report.sent} sent{channels}, {report.retried} to retry, {report.failed} failed" + (
         f"; {waiting} wait for their retry time" if waiting else ""
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -33,7 +34,7 @@ def register(app: typer.Typer) -> None:
         init_database(actx.engine, load_seed=False)
         now = utc_now()
         today = now.date()
-        views = []
+        views: list[dict[str, Any]] = []
         entries = []
         with transaction(actx.engine) as session:
             importers = store.list_importers(session)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
+from notifier.channel_post import CHANNELS, channel_url_problem, where
 from worker.alerts.audience import SWITCHABLE_KINDS
 from worker.alerts.baseline import queue_baseline_report
 from worker.app.commands.console import shown
@@ -46,6 +47,52 @@ def _check_options(
     return address, problems
 
 
+def _check_channel(channel: str | None, url: str | None) -> list[str]:
+    if channel is not None and channel not in CHANNELS:
+        return [f"--channel must be one of {', '.join(CHANNELS)}, not {channel!r}"]
+    if channel == "email" and url is not None:
+        return ["--url is for --channel webhook, slack or teams; email goes to the address"]
+    if url is not None:
+        problem = channel_url_problem(url)
+        if problem is not None:
+            return [f"--url: {problem}"]
+    return []
+
+
+def _set_channel(subscriber: Subscriber, channel: str | None, url: str | None, rotate: bool) -> str | None:
+    """Apply --channel/--url/--rotate-secret; returns a new webhook signing secret (shown once), or None.
+
+    ValueError when the result would be an HTTP channel without a URL, or --url without one.
+    """
+    was_webhook = subscriber.channel == "webhook"
+    subscriber.channel = channel or subscriber.channel
+    if subscriber.channel == "email":
+        if url is not None or rotate:
+            raise ValueError("--url and --rotate-secret need --channel webhook, slack or teams")
+        subscriber.channel_url = None
+        subscriber.signing_secret = None
+        return None
+    subscriber.channel_url = url.strip() if url is not None else subscriber.channel_url
+    if not subscriber.channel_url:
+        raise ValueError(f"--channel {subscriber.channel} needs --url (the receiver's https URL)")
+    if subscriber.channel != "webhook":
+        if rotate:
+            raise ValueError("--rotate-secret is for webhooks: Slack and Teams URLs are their own key")
+        subscriber.signing_secret = None
+        return None
+    if was_webhook and subscriber.signing_secret and not rotate:
+        return None
+    subscriber.signing_secret = secrets.token_urlsafe(32)
+    return subscriber.signing_secret
+
+
+def channel_shown(subscriber: Subscriber) -> str:
+    """email, or the channel and its host (never the whole URL: Slack and Teams keep a key in it)."""
+    if subscriber.channel == "email" or not subscriber.channel_url:
+        return subscriber.channel
+    return f"{subscriber.channel} {where(subscriber.channel_url)}"
+
+
 def register(app: typer.Typer) -> None:
     sub = typer.Typer(help="Manage who receives alerts.", no_args_is_help=True)
     app.add_typer(sub, name="subscriber")
@@ -67,10 +114,27 @@ def register(app: typer.Typer) -> None:
         ),
         on: list[str] = typer.Option([], "--on", help="Switch an alert kind on (repeatable), e.g. reminder"),
         off: list[str] = typer.Option([], "--off", help="Switch an alert kind off (repeatable)"),
+        channel: str | None = typer.Option(
+            None,
+            "--channel",
+            help="email, webhook, slack or teams (new: email). The last three POST each alert to --url; "
+            "the address still names the subscription.",
+        ),
+        url: str | None = typer.Option(
+            None,
+            "--url",
+            help="Where webhook, Slack (incoming webhook) or Teams (Workflows webhook) alerts go: https "
+            "required (plain http only on 127.0.0.1 or localhost, for tests).",
+        ),
+        rotate_secret: bool = typer.Option(
+            False, "--rotate-secret", help="Give a webhook subscriber a new signing secret (shown once)."
+        ),
     ) -> None:
         """Add a subscriber (who gets a baseline report of what reaches their products), or change
-        only the given options of an existing one. Addresses are compared without regard to case."""
+        only the given options of an existing one. Addresses are compared without regard to case.
+        A webhook subscriber's signing secret is generated and shown once (docs/webhooks.md)."""
         address, problems = _check_options(email, role, digest, tz, [*on, *off])
+        problems += _check_channel(channel, url)
         if problems:
             for problem in problems:
                 typer.echo(f"error: {shown(problem)}", err=True)
@@ -111,6 +175,11 @@ def register(app: typer.Typer) -> None:
                 kinds.update({k: True for k in on})
                 kinds.update({k: False for k in off})
                 subscriber.preferences = {**subscriber.preferences, "kinds": kinds}
+            try:
+                secret = _set_channel(subscriber, channel, url, rotate_secret)
+            except ValueError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(2) from None
             session.add(subscriber)
             session.flush()
             baseline = queue_baseline_report(
@@ -119,7 +188,14 @@ def register(app: typer.Typer) -> None:
             summary = (
                 f"{subscriber.email} ({subscriber.role}, digest {subscriber.digest}, {subscriber.time_zone})"
             )
+            if subscriber.channel != "email":
+                summary += f" by {channel_shown(subscriber)}"
         typer.echo(f"{'added' if created else 'updated'} {shown(summary)} for {shown(importer)}")
+        if secret is not None:
+            typer.echo(
+                f"webhook signing secret (shown once; keep it with the receiver): {secret}\n"
+                "each POST carries X-Adcvd-Signature: t=TIMESTAMP,v1=HMAC-SHA256(secret, TIMESTAMP.BODY)"
+            )
         if baseline is not None:
             typer.echo("baseline report queued: what already reaches their products")
 
@@ -167,5 +243,6 @@ def register(app: typer.Typer) -> None:
                     importers.get(subscriber.importer_id, "-"),
                     f"digest {subscriber.digest}",
                     subscriber.time_zone,
+                    channel_shown(subscriber),
                 )
                 typer.echo("\t".join(shown(field) for field in fields))

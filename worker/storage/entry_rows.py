@@ -1,0 +1,75 @@
+"""Queries on importers' entries and what results notices decide for them; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from worker.storage.models import Entry, EntryAssessment, Importer, Notice
+
+
+def replace_importer_entries(session: Session, importer_id: int, entries: Sequence[Entry]) -> int:
+    """Delete the importer's entries (and what was decided for them), add these; returns how many went."""
+    old_ids = list(session.exec(select(Entry.id).where(Entry.importer_id == importer_id)))
+    if old_ids:
+        session.exec(delete(EntryAssessment).where(col(EntryAssessment.entry_id).in_(old_ids)))
+        session.exec(delete(Entry).where(col(Entry.id).in_(old_ids)))
+    session.add_all(entries)
+    session.flush()
+    return len(old_ids)
+
+
+def list_entries(
+    session: Session, *, importer_ids: Iterable[int] | None = None, case_numbers: Iterable[str] | None = None
+) -> list[Entry]:
+    """Entries, of these importers and cases when given, ordered by importer, case, date and number."""
+    query = select(Entry)
+    if importer_ids is not None:
+        query = query.where(col(Entry.importer_id).in_(list(importer_ids)))
+    if case_numbers is not None:
+        query = query.where(col(Entry.case_number).in_(list(case_numbers)))
+    order = (col(Entry.importer_id), col(Entry.case_number), col(Entry.entry_date), col(Entry.entry_number))
+    return list(session.exec(query.order_by(*order)))
+
+
+def save_assessment(session: Session, assessment: EntryAssessment) -> None:
+    """Store what a notice decides for an entry; the same notice deciding it again replaces the row."""
+    stored = session.exec(
+        select(EntryAssessment).where(
+            EntryAssessment.entry_id == assessment.entry_id,
+            EntryAssessment.notice_document_number == assessment.notice_document_number,
+        )
+    ).first()
+    if stored is not None:
+        session.delete(stored)
+        session.flush()
+    session.add(assessment)
+    session.flush()
+
+
+def list_assessments(session: Session, entry_ids: Iterable[int]) -> list[EntryAssessment]:
+    """Every assessment of these entries, oldest decision first."""
+    query = select(EntryAssessment).where(col(EntryAssessment.entry_id).in_(list(entry_ids)))
+    return list(session.exec(query.order_by(col(EntryAssessment.decided_at), col(EntryAssessment.id))))
+
+
+def list_entries_with_importers(
+    session: Session, *, importer: str | None = None, importer_ids: Iterable[int] | None = None
+) -> list[tuple[Entry, Importer]]:
+    """Entries with their importer: of the importer with this name, or of these ids, when given."""
+    query = select(Entry, Importer).where(Entry.importer_id == Importer.id)
+    if importer is not None:
+        query = query.where(Importer.name == importer)
+    if importer_ids is not None:
+        query = query.where(col(Entry.importer_id).in_(list(importer_ids)))
+    return list(
+        session.exec(query.order_by(col(Importer.name), col(Entry.case_number), col(Entry.entry_date)))
+    )
+
+
+def list_notices_of_kinds(session: Session, kinds: Iterable[str]) -> list[Notice]:
+    """Every stored notice of these kinds, oldest publication first (results notices are few)."""
+    query = select(Notice).where(col(Notice.kind).in_(list(kinds)))
+    return list(session.exec(query.order_by(col(Notice.publication_date), col(Notice.id))))
