@@ -43,7 +43,8 @@ class Envelope:
     date: datetime
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
-    list_unsubscribe: str | None = None
+    list_unsubscribe: str | None = None  # a mailto: URI
+    one_click_unsubscribe: str | None = None  # an https URI that unsubscribes on POST (RFC 8058)
     extra_headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
@@ -64,8 +65,13 @@ def build_message(
     if envelope.in_reply_to:
         message["In-Reply-To"] = envelope.in_reply_to
         message["References"] = " ".join(envelope.references or (envelope.in_reply_to,))
-    if envelope.list_unsubscribe:
-        message["List-Unsubscribe"] = f"<{_single_line(envelope.list_unsubscribe)}>"
+    unsubscribe = [
+        f"<{_single_line(u)}>" for u in (envelope.one_click_unsubscribe, envelope.list_unsubscribe) if u
+    ]
+    if unsubscribe:
+        message["List-Unsubscribe"] = ", ".join(unsubscribe)
+    if envelope.one_click_unsubscribe:
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     for name, value in envelope.extra_headers:
         message[name] = _single_line(value)
     # Quoted-printable always: a long line is soft-broken at 76 characters, never sent as is.

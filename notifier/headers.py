@@ -31,15 +31,20 @@ def fold_subject(value: str, *, linesep: str = "\r\n", name: str = "Subject") ->
     return linesep.join(lines) + linesep
 
 
+# Folded at spaces only: Python's folder turns a URL longer than a line into RFC 2047 encoded words,
+# which no mail provider reads back as a List-Unsubscribe URL (RFC 2369 wants the <URL> as is).
+FOLDED_AT_SPACES = frozenset({"subject", "list-unsubscribe"})
+
+
 class WirePolicy(EmailPolicy):
-    """email.policy.default, but with fold_subject for the Subject header."""
+    """email.policy.default, but with fold_subject for the Subject and List-Unsubscribe headers."""
 
     def fold(self, name: str, value: Any) -> str:
-        if name.lower() == "subject":
+        if name.lower() in FOLDED_AT_SPACES:
             return fold_subject(str(value), linesep=self.linesep, name=name)
         return str(super().fold(name, value))
 
     def fold_binary(self, name: str, value: Any) -> bytes:
-        if name.lower() == "subject":
+        if name.lower() in FOLDED_AT_SPACES:
             return fold_subject(str(value), linesep=self.linesep, name=name).encode("ascii")
         return bytes(super().fold_binary(name, value))

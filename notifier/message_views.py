@@ -4,11 +4,19 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from notifier.entry_views import EntryAssessmentView
-from notifier.report_views import BaselineView, DigestView, OperatorView, ReminderView
+from notifier.report_views import BaselineView, DigestView, OperatorView, PreferencesLinkView, ReminderView
 from notifier.views import AlertView
 
 # Every view a message is rendered from; the stored payload's `template` says which.
-MessageView = AlertView | ReminderView | DigestView | BaselineView | OperatorView | EntryAssessmentView
+MessageView = (
+    AlertView
+    | ReminderView
+    | DigestView
+    | BaselineView
+    | OperatorView
+    | EntryAssessmentView
+    | PreferencesLinkView
+)
 
 
 def stored_alert_view(payload: Mapping[str, Any]) -> AlertView:

@@ -202,3 +202,12 @@ class OperatorView(TypedDict):
     template: str
     subject: str
     lines: list[str]
+
+
+class PreferencesLinkView(TypedDict):
+    """A new preferences link asked for on the web page: the `preferences_link` template (the link itself
+    is signed at send time and given as `links.preferences_link`, never stored)."""
+
+    template: str
+    recipient: RecipientView
+    link_days: int

@@ -141,6 +141,8 @@ class CalendarEntryView(TypedDict):
     description: str
     url: str
     alarm_minutes: list[int]  # before the start, one per reminder rung
+    sequence: NotRequired[int]  # a feed's revision count of the deadline
+    last_modified: NotRequired[str]  # ISO moment it was last stated (a feed's entries)
 
 
 class CalendarView(TypedDict):

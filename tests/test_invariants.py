@@ -42,7 +42,7 @@ def test_imports_flow_one_way(package: str, forbidden: set[str]) -> None:
 
 
 # The rooms of worker/, bottom to top: each imports only rooms before it (README "The house").
-ROOMS = ("rules", "storage", "catalog", "alerts", "portfolios", "entries", "outbox", "ingest", "app")
+ROOMS = ("rules", "storage", "catalog", "alerts", "portfolios", "entries", "outbox", "ingest", "web", "app")
 # Only the storage room builds or executes SQL: store.py for rows, db.py (engine pragmas, schema
 # revisions) and locks.py (advisory locks). Anything else asks the store.
 SQL_ROOM = "storage"

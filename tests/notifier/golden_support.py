@@ -57,6 +57,7 @@ def normalise(message: EmailMessage) -> str:
         "In-Reply-To",
         "References",
         "List-Unsubscribe",
+        "List-Unsubscribe-Post",
         "X-ADCVD-Kind",
         "X-ADCVD-Dedupe-Key",
     ):

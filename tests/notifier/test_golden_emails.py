@@ -19,15 +19,20 @@ from tests.notifier.golden_support import assert_golden, pressure_washer_catalog
 from watchers.review_request import REVIEW_REQUEST_CITATION
 from worker.alerts.baseline import queue_baseline_report
 from worker.alerts.digest import queue_digests
+from worker.alerts.link_mail import queue_preferences_link
 from worker.alerts.reminders import queue_reminders
 from worker.alerts.routing import route_notice_events
 from worker.catalog.events import Event, EventKind, Severity
 from worker.outbox.delivery import build_alert_message
+from worker.outbox.mail_links import footer_links, one_click_link
 from worker.storage import store
 from worker.storage.models import Alert, CompanyRate, Notice, Subscriber
+from worker.web.links import EmailLinks
+from worker.web.tokens import LinkTokens
 
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)  # Monday 10:00 Eastern
 SENDER = "adcvd-watch <alerts@adcvd-watch.localhost>"
+PUBLIC_URL = "https://alerts.adcvd-watch.example"
 CASES = ("A-570-148", "C-570-149")
 TITLES: dict[EventKind, str] = {
     EventKind.NEW_INVESTIGATION: "Initiation of Less-Than-Fair-Value Investigation",
@@ -157,6 +162,10 @@ def _events(session: Session, kind: EventKind, number: str) -> list[Event]:
     return [Event(kind, severity, case, number, TITLES[kind], details=details) for case in cases]
 
 
+# Signed links are deterministic for one secret, payload and time: the goldens show real ones.
+LINKS = EmailLinks(LinkTokens("golden-secret-key-0123456789-abcdefghij", clock=lambda: NOW), PUBLIC_URL)
+
+
 def _build(alert: Alert, subscriber: Subscriber) -> object:
     return build_alert_message(
         alert,
@@ -165,6 +174,8 @@ def _build(alert: Alert, subscriber: Subscriber) -> object:
         now=NOW,
         thread=(),
         unsubscribe=f"mailto:alerts@adcvd-watch.localhost?subject=unsubscribe%20{subscriber.unsubscribe_token}",
+        one_click=one_click_link(LINKS, subscriber, alert),
+        footer=footer_links(LINKS, subscriber, alert),
     )
 
 
@@ -214,3 +225,12 @@ def test_baseline_golden(session: Session) -> None:
     alert = queue_baseline_report(session, subscriber, now=datetime(2024, 2, 20, 15, 0, tzinfo=UTC))
     assert alert is not None
     assert_golden("baseline", _build(alert, subscriber))  # type: ignore[arg-type]
+
+
+def test_preferences_link_golden(session: Session) -> None:
+    subscriber = _subscriber(session, role="importer")
+    assert queue_preferences_link(session, subscriber, now=NOW, link_days=30)
+    [alert] = store.list_subscriber_alerts(
+        session, subscriber_id=subscriber.id or 0, kinds=["preferences_link"]
+    )
+    assert_golden("preferences_link", _build(alert, subscriber))  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from worker.catalog.events import EventKind
 from worker.storage import store
-from worker.storage.models import Subscriber
+from worker.storage.models import Alert, Subscriber
 
 # What each role hears of at once (None: every event kind). Importers hear of what reaches their
 # products, counsel of deadlines (and get reminders), ops read the weekly digest instead.
@@ -20,6 +20,7 @@ ROLE_EVENT_KINDS: dict[str, frozenset[str] | None] = {
 }
 
 
+EVENT_KINDS = frozenset(k.value for k in EventKind)
 SWITCHABLE_KINDS: tuple[str, ...] = (*(k.value for k in EventKind), "reminder")
 
 
@@ -52,6 +53,45 @@ def wants(subscriber: Subscriber, kind: EventKind | str) -> bool:
 def switched_off(subscriber: Subscriber, kind: EventKind | str) -> bool:
     name = kind.value if isinstance(kind, EventKind) else kind
     return switches(subscriber).get(name) is False
+
+
+# What a one-click unsubscribe (RFC 8058) can stop: every switchable kind, the weekly digest, and the
+# baseline report a portfolio import sends. Operator alerts have no such link (the operator's own setting).
+DIGEST_KIND = "digest"
+UNSUBSCRIBABLE_KINDS: tuple[str, ...] = (*SWITCHABLE_KINDS, DIGEST_KIND, "baseline")
+
+
+def unsubscribe(subscriber: Subscriber, kind: str) -> bool:
+    """Stop `kind` for this subscriber (switch it off, or the digest to none); True when it changed."""
+    if kind not in UNSUBSCRIBABLE_KINDS:
+        raise ValueError(f"not a kind one can unsubscribe from: {kind!r}")
+    if kind == DIGEST_KIND:
+        changed = subscriber.digest != "none"
+        subscriber.digest = "none"
+        return changed
+    kinds = dict(switches(subscriber))
+    changed = kinds.get(kind) is not False
+    kinds[kind] = False
+    subscriber.preferences = {**(subscriber.preferences or {}), "kinds": kinds}  # a new dict: JSON columns
+    return changed  # track assignment, not mutation in place
+
+
+def stopped(subscriber: Subscriber, kind: str) -> bool:
+    """The subscriber said no more of `kind` (switched off, or the digest for `digest`)."""
+    if kind == DIGEST_KIND:
+        return subscriber.digest != "weekly"
+    return switched_off(subscriber, kind)
+
+
+def unsubscribed_from(subscriber: Subscriber, alert: Alert) -> bool:
+    """Delivery's last check: True when what the alert tells of was stopped after it was queued (for a
+    notice's alert, every event kind it lists; for a reminder, digest or baseline, its own kind)."""
+    kinds = {alert.kind}
+    if alert.kind in EVENT_KINDS:
+        events = alert.payload.get("events") if alert.payload else None
+        if isinstance(events, list):
+            kinds |= {str(e.get("kind")) for e in events if isinstance(e, dict) and e.get("kind")}
+    return all(stopped(subscriber, kind) for kind in kinds)
 
 
 def known_from_baseline(session: Session, subscriber_id: int) -> tuple[set[str], set[str]]:

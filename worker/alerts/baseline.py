@@ -19,9 +19,9 @@ from worker.alerts.alert_products import (
     products_to_show,
 )
 from worker.alerts.audience import local_today
+from worker.alerts.importer_deadlines import CLOSED_STATUSES, collect_deadlines, deadline_view
 from worker.alerts.product_views import POSSIBLE_SHOWN, possible_match_views, subscriber_product_views
 from worker.alerts.reach import load_reach
-from worker.alerts.reminders import CLOSED_STATUSES, collect_deadlines, deadline_view
 from worker.alerts.views import case_view, recipient_view
 from worker.storage import store
 from worker.storage.models import Alert, Importer, Product, Subscriber

@@ -91,11 +91,14 @@ def calendar_entry(
     now: datetime,
     ladder: Sequence[int] = (),
     time_zone: str = "America/New_York",
+    sequence: int = 0,
+    last_modified: datetime | None = None,
 ) -> CalendarEntryView:
     """One deadline as notifier.ics.CalendarEntry.from_view reads it.
 
     The UID names the importer and the deadline (`key`): it stays the same from one file to the
     next, so a re-import updates the event, and two importers sharing a case get one event each.
+    `sequence` and `last_modified` say how often and when the deadline was last stated.
     """
     day = due if isinstance(due, date) else date.fromisoformat(due)
     url = safe_link(url)
@@ -108,7 +111,7 @@ def calendar_entry(
         lines.append(citation)
     if url:
         lines.append(f"Notice: {url}")
-    return {
+    entry: CalendarEntryView = {
         "uid": f"{importer_slug(importer)}:{key}@adcvd-watch" if importer else f"{key}@adcvd-watch",
         "day": day.isoformat(),
         "due_at": moment.isoformat() if moment is not None else None,
@@ -120,3 +123,8 @@ def calendar_entry(
             day, moment, alarm_times(day, ladder, now=now, time_zone=time_zone), time_zone=time_zone
         ),
     }
+    if sequence:
+        entry["sequence"] = sequence
+    if last_modified is not None:
+        entry["last_modified"] = last_modified.isoformat()
+    return entry

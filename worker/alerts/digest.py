@@ -17,10 +17,10 @@ from notifier.views import MatchView, ProductView
 from worker.alerts.audience import local_today, switched_off
 from worker.alerts.entry_liabilities import open_liabilities
 from worker.alerts.holds import DISCARDED, HELD
+from worker.alerts.importer_deadlines import collect_deadlines, deadline_view
 from worker.alerts.match_level import CONFIDENCE
 from worker.alerts.product_views import POSSIBLE_SHOWN, possible_match_views, subscriber_product_views
 from worker.alerts.reach import load_reach
-from worker.alerts.reminders import collect_deadlines, deadline_view
 from worker.alerts.views import recipient_view
 from worker.storage import store
 from worker.storage.db import transaction

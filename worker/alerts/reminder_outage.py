@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from worker.alerts.audience import local_today, wants
-from worker.alerts.reminders import collect_deadlines, reminder_dates
+from worker.alerts.importer_deadlines import collect_deadlines
+from worker.alerts.reminders import reminder_dates
 from worker.alerts.watchdog import operator_alert
 from worker.storage import store
 from worker.storage.models import Importer

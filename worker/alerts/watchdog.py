@@ -26,6 +26,12 @@ QUIET_BUSINESS_DAYS = 2  # ITA publishes in almost every daily issue of the Fede
 QUIET_SOURCE = "federal_register"
 
 
+def source_failing(state: SourceState, *, after: int) -> bool:
+    """The watchdog's rule: a source is failing once `after` polls in a row failed
+    (ADCVD_SOURCE_FAILURE_ALERT_AFTER). The operator alert and /healthz both ask it."""
+    return state.consecutive_failures >= after
+
+
 @dataclass
 class WatchReport:
     alerts: list[str] = field(default_factory=list)  # dedupe keys of the operator alerts created
@@ -62,7 +68,7 @@ def _check_failures(
     report: WatchReport,
 ) -> None:
     since = state.last_success_at.isoformat(timespec="seconds") if state.last_success_at else "never"
-    if state.consecutive_failures >= after and not state.operator_alerted:
+    if source_failing(state, after=after) and not state.operator_alerted:
         key = f"operator:{state.name}:failing:{since}"
         subject = f"adcvd-watch: source {state.name} failing ({state.consecutive_failures} polls in a row)"
         lines = [
@@ -139,7 +145,7 @@ def check_sources(
     with transaction(engine) as session:
         if not operator_email:
             for state in store.list_source_states(session):
-                if state.consecutive_failures >= failure_alert_after:
+                if source_failing(state, after=failure_alert_after):
                     log.warning(
                         "source %s failing: %s (no ADCVD_OPERATOR_EMAIL set)", state.name, state.last_error
                     )

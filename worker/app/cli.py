@@ -38,6 +38,7 @@ COMMANDS: dict[str, Entry] = {
     "notices": Entry("notices", "Read Federal Register notices."),
     "outbox": Entry("outbox", "The alert outbox."),
     "hold": Entry("holds", "Alerts held because one notice would alert too many subscribers."),
+    "serve": Entry("serve", "Serve the web pages: unsubscribe, preferences, /healthz and /metrics."),
 }  # fmt: skip
 QUIET_LOGGERS = ("httpx", "httpcore", "alembic", "apscheduler")  # their INFO lines are chatter here
 

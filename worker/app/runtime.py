@@ -21,9 +21,11 @@ from worker.app.sources import ADAPTERS, PollRequest, adapter_for, poll_adapter
 from worker.ingest.recording import Recorder
 from worker.ingest.save import PollReport
 from worker.outbox.delivery import DeliveryReport, deliver_due_alerts
-from worker.storage import store
+from worker.storage import poll_counts, store
 from worker.storage.db import transaction
 from worker.storage.locks import poll_lock
+from worker.web.links import EmailLinks
+from worker.web.tokens import LinkTokens
 
 
 def utc_now() -> datetime:
@@ -112,8 +114,22 @@ async def run_poll(
                 now=now,
                 what="no-full-text",
             )
+            count_finished_poll(engine, report, now=now)
             watch_sources(settings, engine, now=now)
     return report
+
+
+def count_finished_poll(engine: Engine, report: PollReport, *, now: datetime) -> None:
+    """The source's running totals for /metrics; a poll that set documents aside counts as failed, as
+    the watchdog counts it."""
+    with transaction(engine) as session:
+        poll_counts.count_poll(
+            session,
+            report.source,
+            failed=not report.ok or bool(report.set_aside),
+            documents=report.documents_seen,
+            now=now,
+        )
 
 
 def watch_sources(settings: Settings, engine: Engine, *, now: datetime) -> WatchReport:
@@ -165,10 +181,11 @@ STOPPING = Stopping()
 
 
 async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | None = None) -> DeliveryReport:
+    moment = now or utc_now()
     return await deliver_due_alerts(
         engine,
         mailer_for(settings),
-        now=now or utc_now(),
+        now=moment,
         sender=settings.mail_from,
         batch=settings.delivery_batch,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
@@ -177,4 +194,13 @@ async def run_delivery(settings: Settings, engine: Engine, *, now: datetime | No
         stopping=STOPPING,
         channel_timeout=settings.channel_timeout_seconds,
         channel_deadline=settings.channel_timeout_seconds * 3,
+        links=email_links(settings, now=moment),
     )
+
+
+def email_links(settings: Settings, *, now: datetime) -> EmailLinks | None:
+    """Signed links to the web pages for the emails (stamped `now`), when ADCVD_PUBLIC_URL is set."""
+    secret = settings.secret_key_value()
+    if not settings.public_url or not secret:
+        return None
+    return EmailLinks(LinkTokens(secret, clock=lambda: now), settings.public_url)

@@ -7,7 +7,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
@@ -52,6 +52,15 @@ class Settings(BaseSettings):
     # A notice alerting more subscribers than this at once is held for the operator (0: never hold).
     bulk_alert_threshold: int = Field(default=500, ge=0)
 
+    # The web surface (worker.web): signed links in emails, `adcvd serve`, and `run` serving beside it.
+    public_url: str | None = None  # https://alerts.example.com; unset: emails carry no web links
+    secret_key: SecretStr | None = Field(default=None, validate_default=True)  # signs links; 32+ characters
+    serve_host: str = "127.0.0.1"
+    serve_port: int = Field(default=8080, ge=1, le=65535)
+    serve_with_run: bool = False  # `adcvd run` also serves the web surface
+    link_days: int = Field(default=30, ge=1)  # how long a preferences or portfolio link stays valid
+    web_max_body_bytes: int = Field(default=5_000_000, ge=1024)  # a request body, uploads included
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
@@ -88,6 +97,31 @@ class Settings(BaseSettings):
             raise ValueError(f"not a known IANA time zone: {value!r} (e.g. America/New_York)") from None
         return value
 
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _public_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            return check_public_url(value)
+        return value
+
+    @field_validator("secret_key", mode="before")
+    @classmethod
+    def _secret_key(cls, value: object, info: ValidationInfo) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if info.data.get("public_url"):
+                raise ValueError("not set, and ADCVD_PUBLIC_URL is: the links in emails must be signed")
+            return None
+        if isinstance(value, str):
+            if len(value.strip()) < MIN_SECRET_KEY_LENGTH:
+                raise ValueError(
+                    f"too short: use at least {MIN_SECRET_KEY_LENGTH} random characters, "
+                    'e.g. python -c "import secrets; print(secrets.token_urlsafe(32))"'
+                )
+            return value.strip()
+        return value
+
     @field_validator("reminder_days", mode="before")
     @classmethod
     def _reminder_days(cls, value: object) -> object:
@@ -102,6 +136,9 @@ class Settings(BaseSettings):
 
     def smtp_url_value(self) -> str | None:
         return self.smtp_url.get_secret_value() if self.smtp_url else None
+
+    def secret_key_value(self) -> str | None:
+        return self.secret_key.get_secret_value() if self.secret_key else None
 
 
 def normalize_database_url(value: str) -> str:
@@ -134,6 +171,24 @@ def check_smtp_url(value: str) -> None:
         raise ValueError("the port is not a number from 1 to 65535") from None
     if not parts.hostname:
         raise ValueError("no host; e.g. smtp://user:pass@mail.example.com:587")
+
+
+MIN_SECRET_KEY_LENGTH = 32
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def check_public_url(value: str) -> str:
+    """The base of the links in emails: https (plain http only on this machine, for trials); no path
+    query or fragment beyond a base path. Returns it without a trailing slash."""
+    parts = urlsplit(value.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http") or not parts.hostname:
+        raise ValueError(f"expected a URL such as https://alerts.example.com, not {value.strip()!r}")
+    if scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise ValueError("must be https (mail providers require https for one-click unsubscribe)")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError("must be a plain base URL, without query, fragment or credentials")
+    return value.strip().rstrip("/")
 
 
 def load_settings() -> Settings:

@@ -20,7 +20,9 @@ from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import DeliveryError, Mailer, Sender
 from notifier.message_views import stored_view
 from notifier.render import render_message
+from worker.alerts.audience import unsubscribed_from
 from worker.outbox.channels import is_http_channel, post_claimed
+from worker.outbox.mail_links import MailLinks, footer_links, mailto_unsubscribe, one_click_link
 from worker.outbox.marks import (
     BUILD_ATTEMPTS,
     mark_sent,
@@ -61,6 +63,7 @@ async def deliver_due_alerts(
     stopping: Callable[[], bool] = lambda: False,
     channel_timeout: float = 10.0,
     channel_deadline: float = 30.0,
+    links: MailLinks | None = None,
 ) -> DeliveryReport:
     """Claim due alerts and send them one by one, each by its subscriber's channel (email, or an HTTP
     POST to a webhook, Slack or Teams); `stopping` (SIGTERM) releases what is not sent yet."""
@@ -94,6 +97,7 @@ async def deliver_due_alerts(
                 report=report,
                 link_hosts=link_hosts,
                 stopping=stopping,
+                links=links,
             )
     if report.sent_by_channel.get("email"):  # the mail server took mail: it is not blocked
         with suppress(SQLAlchemyError), transaction(engine) as session:
@@ -113,6 +117,7 @@ async def _send_claimed(
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
     stopping: Callable[[], bool],
     poster: ChannelPoster | None = None,
+    links: MailLinks | None = None,
 ) -> None:
     """Send each claimed alert, each on its own: one that cannot be built or sent does not hold the rest.
 
@@ -127,6 +132,10 @@ async def _send_claimed(
             release_claims(engine, [item[0] for item in work[position:]], now=now, delay=None)
             report.released += len(work) - position
             return
+        if subscriber is not None and unsubscribed_from(subscriber, alert):
+            mark_unsubscribed(engine, alert_id, kind=alert.kind)  # whatever its channel
+            report.unsubscribed += 1
+            continue
         if subscriber is not None and is_http_channel(subscriber):
             assert poster is not None
             await post_claimed(
@@ -145,8 +154,10 @@ async def _send_claimed(
                 sender=sender,
                 now=now,
                 thread=tuple(t for t in thread if t != message_id),
-                unsubscribe=unsubscribe_link(sender, subscriber.unsubscribe_token),
+                unsubscribe=mailto_unsubscribe(sender, subscriber.unsubscribe_token),
                 link_hosts=link_hosts,
+                one_click=one_click_link(links, subscriber, alert),
+                footer=footer_links(links, subscriber, alert),
             )
             bytes(message)  # serialise now: a header the policy refuses fails here, as this alert's fault
         except DeliveryError as exc:
@@ -258,12 +269,17 @@ def build_alert_message(
     thread: tuple[str, ...],
     unsubscribe: str,
     link_hosts: frozenset[str] = SOURCE_LINK_HOSTS,
+    one_click: str | None = None,
+    footer: dict[str, str] | None = None,
 ) -> EmailMessage:
-    """Render the alert's template and build its message: threading, List-Unsubscribe, calendar.
+    """Render the alert's template and build its message: threading, List-Unsubscribe (the https
+    one-click link first when there is one, RFC 8058), calendar; `footer` is the view's `links`.
 
     Links from sources stay only when https on `link_hosts` (the sources' hosts).
     """
-    rendered = render_message(template_for(alert), stored_view(alert.payload), link_hosts=link_hosts)
+    # `links` is made at send time (signed, expiring), never stored with the payload.
+    view = stored_view({**alert.payload, "links": footer} if footer else alert.payload)
+    rendered = render_message(template_for(alert), view, link_hosts=link_hosts)
     return build_message(
         rendered,
         Envelope(
@@ -274,12 +290,19 @@ def build_alert_message(
             in_reply_to=thread[0] if thread else None,
             references=thread,
             list_unsubscribe=unsubscribe,
+            one_click_unsubscribe=one_click,
             extra_headers=(("X-ADCVD-Dedupe-Key", alert.dedupe_key), ("X-ADCVD-Kind", alert.kind)),
         ),
         attachments_for(alert),
     )
 
 
-def unsubscribe_link(sender: str, token: str) -> str:
-    address = sender.split("<")[-1].rstrip(">").strip()
-    return f"mailto:{address}?subject=unsubscribe%20{token}"
+def mark_unsubscribed(engine: Engine, alert_id: int, *, kind: str) -> None:
+    """Close a claimed alert unsent: its subscriber stopped its kind after it was queued."""
+    with transaction(engine) as session:
+        row = store.load_alert(session, alert_id)
+        if row is not None:
+            row.status = "unsubscribed"
+            row.claimed_until = None
+            row.last_error = f"not sent: the subscriber unsubscribed from {kind}"
+            session.add(row)

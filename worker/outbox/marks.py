@@ -22,6 +22,7 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    unsubscribed: int = 0  # claimed, then not sent: the subscriber stopped that kind after it was queued
     released: int = 0  # claimed, then put back unsent because the worker is stopping
     server_error: str | None = None  # the mail server failed (login, connection): the batch waits
     errors: list[str] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""Importer portfolios: reading CSV and XLSX files, validating every row, saving and listing."""
+"""Importer portfolios: reading CSV and XLSX files, validating every row, saving them (stored.py lists)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from sqlmodel import Session
 
 from worker.alerts.baseline import queue_baseline_reports
 from worker.alerts.holds import BulkHold, hold_import_if_bulk
-from worker.alerts.matching import ProductLine
 from worker.portfolios.cells import HEADER_VARIANTS, cell_text, hts_cell, money
 from worker.portfolios.problems import PortfolioError, Problems
 from worker.portfolios.table_file import TableFile
@@ -164,13 +163,16 @@ def _validate_row(
     )
 
 
-def parse_portfolio(path: Path, *, sheet: str | None = None, max_rows: int = MAX_ROWS) -> PortfolioParse:
+def parse_portfolio(
+    path: Path, *, sheet: str | None = None, max_rows: int = MAX_ROWS, name: str = "", importer: str = ""
+) -> PortfolioParse:
     """Read and validate a portfolio file as a stream; every bad row is counted, the first are listed.
 
     At most `max_rows` product lines: a longer file is refused at the first line over the limit.
+    Problems name the file `name` (default: the path). With `importer`, a line of another is an error.
     """
-    name = str(path)
-    table = TableFile(path, HEADER_VARIANTS, REQUIRED, max_rows, sheet=sheet, unit="product lines")
+    name = name or str(path)
+    table = TableFile(path, HEADER_VARIANTS, REQUIRED, max_rows, sheet=sheet, unit="product lines", name=name)
     errors, warnings = table.errors, table.warnings
     rows: list[PortfolioRow] = []
     seen: dict[tuple[str, str], int] = {}
@@ -179,6 +181,9 @@ def parse_portfolio(path: Path, *, sheet: str | None = None, max_rows: int = MAX
         if isinstance(checked, list):
             for problem in checked:
                 errors.add(problem)
+            continue
+        if importer and checked.importer != importer:
+            errors.add(PortfolioError(name, line, "importer", f"not {importer!r}, whose portfolio this is"))
             continue
         ident = (checked.importer, checked.sku)
         if ident in seen:
@@ -254,14 +259,17 @@ def import_portfolio(
     baseline_at: datetime | None = None,
     sheet: str | None = None,
     bulk_hold: BulkHold | None = None,
+    name: str = "",
+    importer: str = "",
 ) -> PortfolioImport:
     """Parse, and only when no row is bad, save everything in one transaction (or roll back).
 
     With `baseline_at`, the importers' subscribers get their baseline report queued in the same
     transaction: what already reaches the portfolio as imported; with `bulk_hold`, more of them than its
-    threshold are held for the operator (`adcvd hold release import-…`).
+    threshold are held for the operator (`adcvd hold release import-…`). `name` and `importer`: as
+    parse_portfolio reads them.
     """
-    parsed = parse_portfolio(path, sheet=sheet)
+    parsed = parse_portfolio(path, sheet=sheet, name=name, importer=importer)
     if parsed.errors:
         return PortfolioImport(parsed, None, dry_run)
     held: str | None = None
@@ -273,43 +281,11 @@ def import_portfolio(
             ids = [i.id for i in store.list_importers(session) if i.name in names and i.id is not None]
             queued = queue_baseline_reports(session, importer_ids=ids, now=baseline_at)
             if bulk_hold is not None:
-                held = hold_import_if_bulk(session, queued, source=path.name, rule=bulk_hold, now=baseline_at)
+                held = hold_import_if_bulk(
+                    session, queued, source=Path(name or path).name, rule=bulk_hold, now=baseline_at
+                )
         if dry_run:
             session.rollback()
         else:
             session.commit()
     return PortfolioImport(parsed, summary, dry_run, held, len(queued) if held else 0)
-
-
-def list_products(session: Session, importer: str | None = None) -> list[ProductLine]:
-    """Portfolio lines, optionally of one importer, ordered by importer and SKU."""
-    lines = [
-        ProductLine(
-            sku=p.sku,
-            hts=p.hts,
-            country=p.country,
-            description=p.description,
-            producer=p.producer,
-            exporter=p.exporter,
-            annual_entered_value=p.annual_entered_value,
-            importer=i.name,
-        )
-        for p, i in people.list_products_with_importers(session, importer)
-    ]
-    return sorted(lines, key=lambda line: (line.importer, line.sku))
-
-
-def remove_products(session: Session, importer: str, skus: list[str]) -> tuple[list[str], list[str]]:
-    """Delete the importer's products with these SKUs; returns (removed, not found). Caller commits."""
-    owner = store.load_importer(session, importer)
-    if owner is None:
-        raise LookupError(f"no importer named {importer!r}")
-    wanted = list(dict.fromkeys(sku.strip() for sku in skus))
-    found = {
-        p.sku: p
-        for p in people.load_products_by_sku(session, [owner.id] if owner.id is not None else [], wanted)
-    }
-    for product in found.values():
-        session.delete(product)
-    session.flush()
-    return [s for s in wanted if s in found], [s for s in wanted if s not in found]

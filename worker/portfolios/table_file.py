@@ -28,13 +28,15 @@ class TableFile:
     sheet: str | None = None
     unit: str = "lines"
     stopped: bool = False
+    name: str = ""  # the file's name in problems (an upload's own name); default: the path
 
     def __post_init__(self) -> None:
         self.errors = Problems()
         self.warnings = Problems()
+        self.name = self.name or str(self.path)
 
     def problem(self, line: int, field: str, message: str) -> PortfolioError:
-        return PortfolioError(str(self.path), line, field, message)
+        return PortfolioError(self.name, line, field, message)
 
     def lines(self) -> Iterator[tuple[int, list[Any], dict[str, int]]]:
         """(line number, cells, column positions) of each non-blank data line."""
@@ -52,7 +54,7 @@ class TableFile:
                     continue
                 if columns is None:
                     columns = header_columns(
-                        str(self.path),
+                        self.name,
                         line,
                         record,
                         self.errors,

@@ -54,6 +54,11 @@ class SourceState(SQLModel, table=True):
     consecutive_failures: int = 0
     last_error: str | None = None
     operator_alerted: bool = False
+    # Running totals since the database was made, for /metrics (worker.storage.poll_counts).
+    polls_total: int = 0
+    failures_total: int = 0
+    documents_read_total: int = 0
+    last_failure_at: datetime | None = Field(default=None, sa_column=utc_column())
 
 
 class Notice(SQLModel, table=True):
@@ -143,6 +148,7 @@ class Importer(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
+    token_version: int = 0  # signed links (worker.web.tokens) carry it; bumping it revokes them all
 
 
 class Product(SQLModel, table=True):
@@ -184,6 +190,7 @@ class Subscriber(SQLModel, table=True):
     time_zone: str = "UTC"
     preferences: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     unsubscribe_token: str = ""
+    token_version: int = 0  # signed links (worker.web.tokens) carry it; bumping it revokes them all
     created_at: datetime | None = Field(default=None, sa_column=utc_column())
     # How alerts reach them: email (to `email`), or an HTTP POST to `channel_url` (webhook, slack, teams).
     channel: str = Field(default="email", sa_column_kwargs={"server_default": "email"})

@@ -21,7 +21,8 @@ from tests.support.pipeline import (
 from worker.alerts.audience import local_today
 from worker.alerts.baseline import build_baseline_payload
 from worker.alerts.digest import build_digest_payload, preview_period
-from worker.alerts.reminders import collect_deadlines, reminder_payload
+from worker.alerts.importer_deadlines import collect_deadlines
+from worker.alerts.reminders import reminder_payload
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_poll
 from worker.storage import store

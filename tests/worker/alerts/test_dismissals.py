@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from worker.alerts.baseline import build_baseline_payload
 from worker.alerts.digest import DigestPeriod, build_digest_payload
-from worker.alerts.reminders import collect_deadlines
+from worker.alerts.importer_deadlines import collect_deadlines
 from worker.alerts.routing import route_notice_events
 from worker.app.cli import app
 from worker.catalog.events import Event, EventKind, Severity

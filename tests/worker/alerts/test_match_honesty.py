@@ -12,10 +12,10 @@ from sqlalchemy.engine import Engine
 from notifier.render import render_message
 from worker.alerts import baseline
 from worker.alerts.baseline import build_baseline_payload
+from worker.alerts.importer_deadlines import collect_deadlines
 from worker.alerts.match_level import LIKELY, POSSIBLE, grade_match
 from worker.alerts.matching import check_shipment, load_catalog_index
 from worker.alerts.reach import load_reach
-from worker.alerts.reminders import collect_deadlines
 from worker.alerts.routing import route_notice_events
 from worker.catalog.events import Event, EventKind, Severity
 from worker.catalog.seed import load_seed_catalog

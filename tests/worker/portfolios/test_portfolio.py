@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from worker.portfolios.files import import_portfolio, list_products, parse_portfolio
+from worker.portfolios.files import import_portfolio, parse_portfolio
+from worker.portfolios.stored import list_products
 from worker.storage.db import transaction
 from worker.storage.models import Importer, Product
 

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from worker.app.cli import app
 from worker.portfolios import reading as portfolio_files
-from worker.portfolios.files import import_portfolio, list_products, parse_portfolio
+from worker.portfolios.files import import_portfolio, parse_portfolio
+from worker.portfolios.stored import list_products
 from worker.storage.db import transaction
 
 HEADER = "importer,sku,description,hts,country_of_origin,producer,exporter,annual_entered_value_usd"

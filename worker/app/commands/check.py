@@ -11,18 +11,16 @@ import typer
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
-from worker.alerts.matching import ShipmentCandidate, ShipmentCheck, check_shipment, load_catalog_index
+from worker.alerts.check_view import NO_RATE, check_json, rate_text, text_or_none
+from worker.alerts.matching import ShipmentCheck, check_shipment, load_catalog_index
 from worker.app.commands.console import fail, table_console
 from worker.app.context import app_context
 from worker.catalog.seed import load_seed_catalog
-from worker.rules.cascade import CascadeResult
 from worker.rules.countries import normalize_country
 from worker.rules.exposure import DumpingEstimate, compute_dumping
 from worker.rules.hts import format_hts, normalize_hts
 from worker.storage import notice_rows
 from worker.storage.db import create_schema, transaction
-
-NO_RATE = "no rate in catalog"
 
 
 def _decimal(option: str, text: str | None, *, positive: bool = False) -> Decimal | None:
@@ -35,76 +33,6 @@ def _decimal(option: str, text: str | None, *, positive: bool = False) -> Decima
     if not value.is_finite() or value < 0 or (positive and value == 0):
         raise fail(f"{option} must be {'greater than zero' if positive else 'zero or more'}")
     return value
-
-
-def _text(value: Any) -> Any:
-    return None if value is None else str(value)
-
-
-def _rate_text(result: CascadeResult) -> str:
-    return NO_RATE if result.rate is None else f"{result.rate}%"
-
-
-def _candidate_json(c: ShipmentCandidate) -> dict[str, Any]:
-    m, r = c.match, c.cascade
-    return {
-        "case_number": m.case.case_number,
-        "case_type": m.case.case_type,
-        "product": m.case.product,
-        "status": m.case.status,
-        "case_country": m.case.country,
-        "match": {
-            "basis": m.basis,
-            "level": m.level,
-            "relation": m.relation,
-            "listed_hts": m.listed_hts,
-            "confidence": m.confidence,
-            "standing": m.standing,
-            "description_words": list(m.description_words),
-            "country_match": m.country_match,
-            "hts_source": c.hts_source,
-        },
-        "rate": {
-            "step": r.step,
-            "rate": _text(r.rate),
-            "rate_kind": r.rate_kind or None,
-            "text": _rate_text(r),
-            "notice_document_number": r.notice_document_number or None,
-            "effective_date": _text(r.effective_date),
-            "citation": r.citation,
-            "name_match_score": r.match_score,
-            "name_match_status": r.match_status,
-            "possible_matches": [
-                {"name": p.name, "candidate": p.candidate, "score": p.score} for p in r.possible_matches
-            ],
-            "notes": list(r.notes),
-        },
-        "estimated_duty": _text(c.estimated_duty),
-    }
-
-
-def check_json(result: ShipmentCheck) -> dict[str, Any]:
-    """The JSON document `adcvd check --json` prints."""
-    return {
-        "hts": result.hts,
-        "hts_formatted": format_hts(result.hts),
-        "country": result.country,
-        "entry_date": result.entry_date.isoformat(),
-        "value": _text(result.value),
-        "candidates": [_candidate_json(c) for c in result.candidates],
-        "stacks": [
-            {
-                "product": key,
-                "ad": s.ad.case_number if s.ad else None,
-                "cvd": s.cvd.case_number if s.cvd else None,
-                "total": _text(s.total),
-                "complete": s.complete,
-                "notes": list(s.notes),
-            }
-            for key, s in result.stacks
-        ],
-        "notes": list(result.notes),
-    }
 
 
 def _print_check(result: ShipmentCheck) -> None:
@@ -142,7 +70,7 @@ def _print_check(result: ShipmentCheck) -> None:
             level,
             f"{m.standing}, {m.confidence}",
             step,
-            _rate_text(r),
+            rate_text(r),
             source,
             duty,
         )
@@ -169,10 +97,10 @@ def _calc_json(estimate: DumpingEstimate) -> dict[str, Any]:
         "export_price": str(estimate.export_price),
         "dumping_amount": str(estimate.dumping_amount),
         "margin_percent": str(estimate.margin_percent),
-        "entered_value": _text(estimate.entered_value),
-        "estimated_duty": _text(estimate.estimated_duty),
-        "other_duties": _text(estimate.other_duties),
-        "total_exposure": _text(estimate.total_exposure),
+        "entered_value": text_or_none(estimate.entered_value),
+        "estimated_duty": text_or_none(estimate.estimated_duty),
+        "other_duties": text_or_none(estimate.other_duties),
+        "total_exposure": text_or_none(estimate.total_exposure),
         "notes": list(estimate.notes),
     }
 

@@ -185,11 +185,17 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"{job.job_id}: {result}")
             raise typer.Exit(1 if failed else 0)
         jobs = declare_jobs(actx.settings, actx.engine)
-        typer.echo(f"adcvd-watch running {len(jobs)} jobs; Ctrl-C stops")
-        try:
-            asyncio.run(run_forever(jobs, first_run=utc_now()))
-        except KeyboardInterrupt:
-            typer.echo("stopped")
+        with ExitStack() as stack:
+            if actx.settings.serve_with_run:
+                from worker.app.web_server import serving_in_thread, web_server
+
+                server = stack.enter_context(serving_in_thread(web_server(actx.settings, actx.engine)))
+                typer.echo(f"serving the web pages on http://{server.config.host}:{server.config.port}")
+            typer.echo(f"adcvd-watch running {len(jobs)} jobs; Ctrl-C stops")
+            try:
+                asyncio.run(run_forever(jobs, first_run=utc_now()))
+            except KeyboardInterrupt:
+                typer.echo("stopped")
 
     @app.command("deliver")
     def deliver_cmd(ctx: typer.Context) -> None:

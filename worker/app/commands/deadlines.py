@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from notifier.ics import CalendarEntry, build_calendar
-from worker.alerts.reminders import collect_deadlines, deadline_view, item_calendar_entry
+from worker.alerts.importer_deadlines import collect_deadlines, deadline_view, item_calendar_entry
 from worker.app.context import app_context
 from worker.app.dbsetup import init_database
 from worker.app.runtime import utc_now

@@ -14,7 +14,7 @@ from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Alert
 
-STATUSES = ("pending", "sending", "sent", "failed")
+STATUSES = ("pending", "sending", "sent", "failed", "unsubscribed")
 
 
 def alert_json(alert: Alert, recipient: str | None) -> dict[str, object]:
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
     @box.command("list")
     def list_cmd(
         ctx: typer.Context,
-        status: str | None = typer.Option(None, help="pending, sending, sent or failed"),
+        status: str | None = typer.Option(None, help="pending, sending, sent, failed or unsubscribed"),
         limit: int = typer.Option(50, min=1),
         as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
     ) -> None:

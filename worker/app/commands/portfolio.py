@@ -1,4 +1,4 @@
-"""`adcvd portfolio import FILE [--sheet S] [--dry-run]`, `list [--importer NAME]`, `remove SKU…`."""
+"""`adcvd portfolio import FILE [--sheet S] [--dry-run]`, `list`, `remove SKU…`, `link --importer NAME`."""
 
 from __future__ import annotations
 
@@ -10,12 +10,17 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from worker.alerts.holds import BulkHold
-from worker.app.commands.console import shown, table_console
+from worker.app.commands.console import fail, shown, table_console
 from worker.app.commands.dismissals import register_dismissals
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
-from worker.portfolios.files import PortfolioParse, import_portfolio, list_products, remove_products
+from worker.portfolios.files import PortfolioParse, import_portfolio
+from worker.portfolios.outcome import held, imported, problem_lines, refusal
+from worker.portfolios.stored import list_products, remove_products
+from worker.storage import store
 from worker.storage.db import create_schema, transaction
+from worker.web.portfolio_page import portfolio_path
+from worker.web.tokens import LinkTokens
 
 
 def register(app: typer.Typer) -> None:
@@ -52,21 +57,11 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1) from None
         echo_problems(result.parse)
         if result.errors:
-            typer.echo(f"{result.parse.errors_total:,} error(s); nothing imported", err=True)
+            typer.echo(refusal(result.parse), err=True)
             raise typer.Exit(1)
-        summary = result.summary
-        assert summary is not None
-        verb = "would import" if dry_run else "imported"
-        typer.echo(
-            f"{verb} {len(result.parse.rows)} line(s): {summary.created} created, "
-            f"{summary.updated} updated, {summary.unchanged} unchanged"
-        )
-        if result.held:
-            typer.echo(
-                f"{result.held_count} baseline reports held for the operator (more than "
-                f"ADCVD_BULK_ALERT_THRESHOLD={actx.settings.bulk_alert_threshold}): "
-                f"adcvd hold release {result.held} (or discard)"
-            )
+        typer.echo(imported(result))
+        if (waiting := held(result, actx.settings.bulk_alert_threshold)) is not None:
+            typer.echo(waiting)
 
     @sub.command("list")
     def list_cmd(
@@ -108,18 +103,13 @@ def register(app: typer.Typer) -> None:
         table_console().print(table)
 
     register_remove(sub)
+    register_link(sub)
 
 
 def echo_problems(parse: PortfolioParse) -> None:
     """The first warnings and errors, one a line, with how many more there were."""
-    for label, problems, total in (
-        ("warning", parse.warnings, parse.warnings_total),
-        ("error", parse.errors, parse.errors_total),
-    ):
-        for problem in problems:
-            typer.echo(f"{label}: {shown(str(problem))}", err=True)
-        if total > len(problems):
-            typer.echo(f"… and {total - len(problems):,} more {label}(s) not shown", err=True)
+    for line in problem_lines(parse):
+        typer.echo(shown(line), err=True)
 
 
 def register_remove(sub: typer.Typer) -> None:
@@ -142,3 +132,23 @@ def register_remove(sub: typer.Typer) -> None:
             typer.echo(f"error: {shown(str(exc.args[0]))}", err=True)
             raise typer.Exit(1) from None
         typer.echo(f"removed {len(removed)} product(s) from {shown(importer)}")
+
+
+def register_link(sub: typer.Typer) -> None:
+    @sub.command("link")
+    def link_cmd(
+        ctx: typer.Context,
+        importer: str = typer.Option(..., "--importer", help="The importer whose page it opens."),
+    ) -> None:
+        """Print the importer's portfolio page link (upload, exposure, deadlines; valid ADCVD_LINK_DAYS)."""
+        actx = app_context(ctx)
+        secret, public_url = actx.settings.secret_key_value(), actx.settings.public_url
+        if not secret or not public_url:
+            raise fail("set ADCVD_PUBLIC_URL and ADCVD_SECRET_KEY to make links to the web pages")
+        create_schema(actx.engine)
+        with transaction(actx.engine) as session:
+            owner = store.load_importer(session, importer)
+        if owner is None or owner.id is None:
+            raise fail(f"no importer named {shown(importer)!r}")
+        path = portfolio_path(LinkTokens(secret, clock=utc_now), owner.id, owner.token_version)
+        typer.echo(public_url + path)

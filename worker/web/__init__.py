@@ -1,0 +1,1 @@
+"""The web surface (`adcvd serve`): signed links from emails, preferences, health and metrics."""
