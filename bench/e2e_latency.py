@@ -33,12 +33,14 @@ from aiosmtpd.controller import Controller
 from pydantic import SecretStr
 
 from bench._fr_site import SHARED_CACHE_MAX_AGE_SECONDS, StaleSharedCache
+from watchers import public_inspection_records
+from watchers.finished import ReadRequest
 from worker.app.dbsetup import init_database
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import open_fetcher, run_delivery, run_poll
 from worker.app.settings import Settings
 from worker.catalog.seed import load_seed_catalog
-from worker.ingest.public_inspection import poll_public_inspection
+from worker.ingest.poll import poll_source
 from worker.portfolios.files import import_portfolio
 from worker.storage import store
 from worker.storage.db import make_engine, transaction
@@ -126,8 +128,9 @@ async def one_run(path: str, smtp_url: str, accepted: Accepted, tmp: Path) -> fl
             current = FIXTURES / "fr_api" / "constructed_pi_current_2024-02-09.json"
             site.add(Route.from_file(CURRENT, current, "application/json"))
             async with open_fetcher(settings) as fetcher:
-                report = await poll_public_inspection(
-                    engine, fetcher, base_url=settings.federal_register_url, now=now
+                read = ReadRequest(base_url=settings.federal_register_url, now=now)
+                report = await poll_source(
+                    engine, fetcher, "public_inspection", public_inspection_records.read_new, read
                 )
         assert report.ok and report.alerts_created == 1, report
         delivered = await run_delivery(settings, engine, now=now)
@@ -210,8 +213,9 @@ async def one_cached_run(
                     cache.origin = DESK.read_bytes()
                 now = start + timedelta(seconds=clock["t"])
                 began = time.perf_counter()
-                report = await poll_public_inspection(
-                    engine, fetcher, base_url=settings.federal_register_url, now=now, bust_cache=bust_cache
+                read = ReadRequest(base_url=settings.federal_register_url, now=now, bust_cache=bust_cache)
+                report = await poll_source(
+                    engine, fetcher, "public_inspection", public_inspection_records.read_new, read
                 )
                 polls += 1
                 if report.alerts_created:

@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from watchers.federal_register_records import read_record
 from watchers.full_text import ReadNotice, classify_read, merge_metadata, read_full_text
 from watchers.records import DocumentMeta
 from worker.alerts.entry_liabilities import open_liabilities
 from worker.entries.files import import_entries
-from worker.ingest.federal_register import notice_record
 from worker.ingest.save import PollReport, ingest_record
 from worker.storage.db import create_schema, make_engine, transaction
 from worker.storage.models import Importer, Subscriber
@@ -82,7 +82,7 @@ def main() -> int:
         report = PollReport("federal_register")
         started = time.perf_counter()
         with transaction(engine) as session:
-            record = notice_record(read, source="federal_register", now=NOW)
+            record = read_record(read)
             ingest_record(
                 session, record, source="federal_register", now=NOW, primed=False, threshold=90, report=report
             )

@@ -261,3 +261,27 @@ def test_every_source_comes_in_one_way() -> None:
     }
     assert elsewhere == {}
     assert called_names(ROOT / ONE_WAY_IN) >= INGEST_STEPS
+
+
+# A new source is one watcher module, one adapter entry and its settings (README "Adding a source"):
+# the one poll driver serves them all, so no ingest module is a source's own.
+def test_no_ingest_module_is_named_after_a_source() -> None:
+    named = {
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "worker" / "ingest").rglob("*.py")
+        for source in SOURCES
+        if source in path.stem
+    }
+    assert named == set()
+
+
+def test_each_adapter_names_a_watcher_module() -> None:
+    from worker.app.sources import ADAPTERS
+
+    modules = {adapter.name: getattr(adapter.read_new, "__module__", "") for adapter in ADAPTERS}
+    assert all(module.startswith("watchers.") for module in modules.values()), modules
+    missing = {
+        name for name, module in modules.items() if not (ROOT / f"{module.replace('.', '/')}.py").exists()
+    }
+    assert missing == set()
+    assert all(adapter.name in modules[adapter.name] for adapter in ADAPTERS), modules

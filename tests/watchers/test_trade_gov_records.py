@@ -9,7 +9,7 @@ import httpx
 from tests.support.fixtures import fixture_bytes
 from watchers.http import Fetcher, Validators
 from watchers.records import Agency, CaseType, NoticeKind
-from watchers.trade_gov_records import announcement_number, classification_of, read_new
+from watchers.trade_gov_records import announcement_number, classification_of, read_announcements
 
 BASE = "https://www.trade.gov"
 AD_PATH = "/preliminary-affirmative-determination-antidumping-duty-investigation-active-anode-material-china"
@@ -45,7 +45,7 @@ def site(asked: list[str]) -> Callable[[httpx.Request], httpx.Response]:
 
 async def test_new_announcements_read_and_a_missing_page_named_for_the_next_poll() -> None:
     asked: list[str] = []
-    new = await read_new(
+    new = await read_announcements(
         fetcher_for(site(asked)), base_url=BASE, validators=None, known=lambda numbers: set()
     )
     assert new.seen == 2 and not new.not_modified
@@ -63,7 +63,7 @@ async def test_new_announcements_read_and_a_missing_page_named_for_the_next_poll
 
 async def test_known_announcements_are_not_fetched_again_and_the_listing_validators_are_kept() -> None:
     asked: list[str] = []
-    new = await read_new(
+    new = await read_announcements(
         fetcher_for(site(asked)),
         base_url=BASE,
         validators=None,

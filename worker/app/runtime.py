@@ -17,7 +17,7 @@ from watchers.fr_schedule import next_poll_delay
 from watchers.http import Fetcher, FetchResult, RateLimiter, origin_of
 from worker.alerts.watchdog import WatchReport, check_sources, note_set_aside
 from worker.app.settings import Settings
-from worker.app.sources import PollRequest, adapter_for
+from worker.app.sources import ADAPTERS, PollRequest, adapter_for, poll_adapter
 from worker.ingest.recording import Recorder
 from worker.ingest.save import PollReport
 from worker.outbox.delivery import DeliveryReport, deliver_due_alerts
@@ -33,8 +33,9 @@ def utc_now() -> datetime:
 
 
 def source_urls(settings: Settings) -> tuple[str, ...]:
-    """The configured sources' base URLs."""
-    return (settings.federal_register_url, settings.trade_gov_url, settings.public_inspection_pdf_url)
+    """The configured sources' base URLs: each adapter's, then where filed copies are read."""
+    urls = [*(adapter.url(settings) for adapter in ADAPTERS), settings.public_inspection_pdf_url]
+    return tuple(dict.fromkeys(urls))
 
 
 def source_hosts(settings: Settings) -> frozenset[str]:
@@ -156,7 +157,7 @@ async def _poll_source(
     adapter = adapter_for(source)
     async with open_fetcher(settings, record_dir=record_dir) as fetcher:
         request = PollRequest(now=now, since=since, dry_run=dry_run)
-        return await adapter.poll(settings, engine, fetcher, request)
+        return await poll_adapter(adapter, settings, engine, fetcher, request)
 
 
 def poll_is_due(engine: Engine, source: str, *, now: datetime) -> bool:

@@ -2,67 +2,33 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-import httpx
 from sqlalchemy.engine import Engine
 
-from watchers import federal_register
-from watchers.full_text import ReadNotice, Waiting, read_documents
+from watchers.federal_register_records import read_record
+from watchers.federal_register_windows import (
+    PER_PAGE,
+    fetch_window,
+    halve,
+    month_windows,
+    read_window,
+)
+from watchers.finished import Batch
 from watchers.http import Fetcher, RateLimiter, SourceError
-from watchers.records import DocumentMeta, SetAside
-from worker.ingest.federal_register import FEDERAL_REGISTER, save_read_notices
-from worker.ingest.full_text import WAITING_KIND, failures_so_far, save_waiting
-from worker.ingest.save import PollReport, record_failure
+from watchers.records import SetAside
+from worker.ingest.full_text import WAITING_KIND, failures_so_far
+from worker.ingest.save import PollReport, record_failure, save_batch
 from worker.storage import notice_rows, store
 from worker.storage.db import transaction
 
 log = logging.getLogger(__name__)
-BACKFILL_PREFIX = "backfill:federal_register"
-API_RESULT_CAP = 10_000  # count is capped here, and page*per_page beyond it silently resets to page 1
-API_MAX_PAGES = 50
-PER_PAGE = 1000
-
-
-@dataclass(frozen=True)
-class Window:
-    """Publication dates start..end, both included."""
-
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-
-def month_windows(since: date, until: date) -> list[Window]:
-    """Calendar months clipped to [since, until]; an ITA month holds a few hundred notices at most."""
-    windows: list[Window] = []
-    start = since
-    while start <= until:
-        next_month = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
-        end = min(until, next_month - timedelta(days=1))
-        windows.append(Window(start, end))
-        start = end + timedelta(days=1)
-    return windows
-
-
-def halve(window: Window) -> tuple[Window, Window]:
-    if window.days < 2:
-        raise SourceError(f"{window.start}: one day holds {API_RESULT_CAP}+ results; cannot split further")
-    middle = window.start + timedelta(days=window.days // 2 - 1)
-    return Window(window.start, middle), Window(middle + timedelta(days=1), window.end)
-
-
-def window_is_full(count: int, *, per_page: int) -> bool:
-    """True when the API would not hand over every result of the window (the count is capped, too)."""
-    return count >= min(API_RESULT_CAP, API_MAX_PAGES * per_page)
+FEDERAL_REGISTER = "federal_register"  # the live source a backfill primes
+BACKFILL_PREFIX = f"backfill:{FEDERAL_REGISTER}"
 
 
 def state_name(since: date) -> str:
@@ -105,78 +71,6 @@ class BackfillReport:
 
 
 Progress = Callable[[BackfillReport], None]
-
-
-async def fetch_window(
-    fetcher: Fetcher,
-    *,
-    base_url: str,
-    window: Window,
-    per_page: int = PER_PAGE,
-    set_aside: list[SetAside] | None = None,
-) -> list[DocumentMeta] | None:
-    """Every document of the window, or None when the window is too big for the API to list in full.
-
-    Results that cannot be read are left out and added to `set_aside`.
-    """
-    aside: list[SetAside] = set_aside if set_aside is not None else []
-    first = await fetcher.get(
-        federal_register.search_url(base_url),
-        params=httpx.QueryParams(
-            federal_register.build_search_params(since=window.start, until=window.end, per_page=per_page)
-        ),
-        accept="application/json",
-    )
-    page = federal_register.parse_search_page(first)
-    if window_is_full(page.count, per_page=per_page):
-        return None
-    documents = list(page.documents)
-    aside.extend(page.set_aside)
-    next_url, pages = page.next_page_url, 1
-    while next_url:
-        pages += 1
-        if pages > API_MAX_PAGES:
-            raise SourceError(f"search {window.start}..{window.end} did not end after {API_MAX_PAGES} pages")
-        page = federal_register.parse_search_page(
-            await fetcher.get(federal_register.rebase_url(next_url, base_url), accept="application/json")
-        )
-        documents.extend(page.documents)
-        aside.extend(page.set_aside)
-        next_url = page.next_page_url
-    return documents
-
-
-async def read_window(
-    fetcher: Fetcher,
-    documents: list[DocumentMeta],
-    *,
-    base_url: str,
-    concurrency: int,
-    xml_limiter: RateLimiter | None,
-    failures: dict[str, int] | None = None,
-    on_read: Callable[[], None] | None = None,
-) -> tuple[list[ReadNotice], list[Waiting]]:
-    """Full texts fetched `concurrency` at a time, each download through the XML limiter; order kept.
-
-    A full text that answers 404 or comes malformed waits (worker.ingest.full_text), as in the live poll.
-    """
-    gate = asyncio.Semaphore(max(1, concurrency))
-
-    async def read_one(meta: DocumentMeta) -> tuple[list[ReadNotice], list[Waiting]]:
-        async with gate:
-            result = await read_documents(
-                fetcher, [meta], base_url=base_url, failures=failures, full_text_limiter=xml_limiter
-            )
-        if on_read:
-            on_read()
-        return result
-
-    read: list[ReadNotice] = []
-    waiting: list[Waiting] = []
-    for done, waits in await asyncio.gather(*(read_one(m) for m in documents)):
-        read.extend(done)
-        waiting.extend(waits)
-    return read, waiting
 
 
 def first_waiting_day(engine: Engine, source: str, *, since: date) -> date | None:
@@ -255,26 +149,21 @@ async def run_backfill(
                 failures=failures,
                 on_read=tick,
             )
-            saved = PollReport(source=source, primed=True)
-            save_read_notices(
-                engine,
-                source=source,
-                read=read,
-                new_cursor=window.end.isoformat(),
-                validators=None,
-                primed=True,
-                now=now,
-                threshold=name_threshold,
-                report=saved,
-            )
-            with transaction(engine) as session:
-                for wait in waiting:
-                    if wait.final:
-                        report.gave_up[wait.meta.document_number] = wait.error
-                        continue
-                    # Not stored as read: the placeholder keeps its count and the next run fetches it again.
-                    save_waiting(session, wait, source=source, now=now)
+            for wait in waiting:
+                if wait.final:
+                    report.gave_up[wait.meta.document_number] = wait.error
+                else:
                     report.waiting[wait.meta.document_number] = wait.error
+            # Saved primed (no alert) with the window's end as the checkpoint; a document waiting for its
+            # full text is not stored as read: its placeholder keeps its count and the next run reads it.
+            saved = PollReport(source=source, primed=True)
+            batch = Batch(
+                [read_record(item) for item in read],
+                cursor=window.end.isoformat(),
+                validators=None,
+                waiting=[w for w in waiting if not w.final],
+            )
+            save_batch(engine, source, batch, primed=True, now=now, threshold=name_threshold, report=saved)
             report.cases_touched += saved.cases_touched
             report.rates_added += saved.rates_added
             report.alerts_created += saved.alerts_created

@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rapidfuzz import fuzz
 from sqlmodel import Session
 
-from watchers.pi_filing import FilingSubject
 from watchers.records import Classification
 from worker.alerts.matching import significant_words
 from worker.rules.countries import country_name, normalize_country
 from worker.storage import store
-from worker.storage.models import Case
+from worker.storage.models import Case, Notice
 
 WORD_SIMILARITY = 92  # "aluminium"/"aluminum" (94) is one word; "plate"/"plated" (91) is not
 MIN_SHARE = 2 / 3  # a shorter catalog name must still cover this share of the filed product's words
@@ -98,7 +98,17 @@ def product_match(filed: str, catalog: str) -> str | None:
     return None
 
 
-def candidate_cases(session: Session, subject: FilingSubject) -> tuple[list[CandidateCase], list[str]]:
+class NamedSubject(Protocol):
+    """What a record names before its cases are known: a filing's heading, a candidate signal."""
+
+    @property
+    def product(self) -> str: ...
+
+    @property
+    def country_names(self) -> tuple[str, ...]: ...
+
+
+def candidate_cases(session: Session, subject: NamedSubject) -> tuple[list[CandidateCase], list[str]]:
     """Catalog cases of the filing's countries whose product it names; (candidates, unknown countries).
 
     Revoked cases are kept only when no live case of that country matches.
@@ -123,13 +133,11 @@ def candidate_cases(session: Session, subject: FilingSubject) -> tuple[list[Cand
     return found, unknown
 
 
-def cases_named_by_filing(
-    session: Session, document_number: str, classification: Classification
-) -> tuple[str, ...]:
+def cases_named_by_filing(notice: Notice, classification: Classification) -> tuple[str, ...]:
     """For a published notice whose text gave no case number: the cases its public-inspection filing
-    named (from its PDF) or was matched to, narrowed to the AD or CVD side the published title names."""
-    notice = store.load_notice(session, document_number)
-    if notice is None or not notice.on_public_inspection:
+    (the stored row) named (from its PDF) or was matched to, narrowed to the AD or CVD side the
+    published title names."""
+    if not notice.on_public_inspection:
         return ()
     named = notice.facts.get("case_numbers") or notice.facts.get("candidate_cases") or []
     letters = {t.value[0] for t in classification.case_types}  # "AD" -> "A", "CVD" -> "C"

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
-from typing import Any
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from watchers.records import Classification, NoticeFacts
+from watchers.finished import Batch, FinishedRecord, FollowUp, OwnAlerts
 from worker.alerts.holds import BulkHold, hold_if_bulk
 from worker.alerts.routing import route_notice_events
 from worker.catalog.apply import CatalogChange, apply_notice
-from worker.catalog.events import Event
 from worker.entries.on_notice import entries_on_notice
+from worker.ingest.filing_cases import cases_named_by_filing
+from worker.ingest.follow_ups import amend, follow_up
+from worker.ingest.full_text import save_waiting
+from worker.ingest.signals import record_events
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice
@@ -45,21 +44,6 @@ class PollReport:
     set_aside: dict[str, str] = field(default_factory=dict)  # unreadable search results, with the reason
     gave_up: dict[str, str] = field(default_factory=dict)  # full texts that never came: metadata only
     documents_saved: int = 0  # in batches committed by this poll (kept even when a later batch fails)
-
-
-def jsonable(value: Any) -> Any:
-    """Facts as JSON for the notice row: dates ISO, decimals as strings, enums by value."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Enum):
-        return value.value
-    return value
 
 
 def record_failure(engine: Engine, source: str, error: str, now: datetime) -> None:
@@ -89,42 +73,9 @@ def failed_poll(
     return report
 
 
-@dataclass(frozen=True)
-class CatalogEntry:
-    """What a record tells the catalog: the notice's classification and the facts read from it."""
-
-    classification: Classification
-    facts: NoticeFacts
-    published: date | None
-    # The case numbers read from the notice itself; None: all of facts.case_numbers were. Only these
-    # can a revocation mark revoked (worker.catalog.apply).
-    cases_read: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True)
-class NoticeRecord:
-    """A watcher's finished record, as the notice row to save and what it changes in the catalog."""
-
-    document_number: str
-    title: str
-    columns: dict[str, Any]  # the notice row's columns (facts as JSON), set on a new or a known row
-    catalog: CatalogEntry | None  # None: a filing on public inspection is not law, the catalog stays
-    citation: str | None = None
-
-
-# The events a saved notice raises: the catalog's change by default; a source may add its own
-# (trade.gov's early signal, a public-inspection filing's stage events).
-EventHook = Callable[[Session, Notice, CatalogChange], list[Event]]
-AlertHook = Callable[[list[Alert]], None]
-
-
-def catalog_events(session: Session, notice: Notice, change: CatalogChange) -> list[Event]:
-    return change.events
-
-
 def ingest_record(
     session: Session,
-    record: NoticeRecord,
+    record: FinishedRecord,
     *,
     source: str,
     now: datetime,
@@ -132,38 +83,46 @@ def ingest_record(
     threshold: int,
     report: PollReport,
     bulk_hold: BulkHold | None = None,
-    events: EventHook = catalog_events,
-    dress_alerts: AlertHook | None = None,
 ) -> list[Alert]:
     """Save the notice (a filing seen on public inspection becomes the published notice: same row, same
-    thread), apply it to the catalog, and route its events unless the poll primes; a bulk is held."""
+    thread, and a notice that names no case takes the filing's), apply it to the catalog, and route its
+    events (record_events) unless the poll primes; a bulk is held."""
     number = record.document_number
-    notice = store.load_notice(session, number) or Notice(
-        document_number=number, first_seen_at=now, **record.columns
-    )
-    for name, value in record.columns.items():
+    known = store.load_notice(session, number)
+    if record.only_if_new and known is not None:
+        return []
+    columns = {**record.columns, "source": source, "updated_at": now}
+    catalog = record.catalog
+    if catalog is not None and not catalog.facts.case_numbers and known is not None:
+        named = cases_named_by_filing(known, catalog.classification)
+        if named:
+            # Borrowed, not read from this notice: its revocation revokes none of them.
+            catalog = replace(catalog, facts=replace(catalog.facts, case_numbers=named), cases_read=())
+            columns["facts"] = {**columns["facts"], "case_numbers": list(named)}
+    notice = known or Notice(document_number=number, first_seen_at=now, **columns)
+    for name, value in columns.items():
         setattr(notice, name, value)
     session.add(notice)
     session.flush()
     change = CatalogChange()
-    if record.catalog is not None:
-        facts = record.catalog.facts
+    if catalog is not None:
+        facts = catalog.facts
         change = apply_notice(
             session,
             document_number=number,
             title=record.title,
-            published=record.catalog.published,
-            classification=record.catalog.classification,
+            published=catalog.published,
+            classification=catalog.classification,
             facts=facts,
             source=source,
-            cases_read=record.catalog.cases_read,
+            cases_read=catalog.cases_read,
         )
         notice.unread = list(facts.unread)
         report.cases_touched += len(change.cases_touched)
         report.rates_added += change.rates_added
         if facts.unread:
             report.unread[number] = list(facts.unread)
-    if record.catalog is not None:  # a published notice: it may decide imported entries
+    if catalog is not None:  # a published notice: it may decide imported entries
         entry_alerts = entries_on_notice(
             session, notice, now=now, threshold=threshold, citation=record.citation, alert=not primed
         )
@@ -173,13 +132,13 @@ def ingest_record(
     alerts = route_notice_events(
         session,
         notice=notice,
-        events=events(session, notice, change),
+        events=record_events(session, notice, record, change),
         now=now,
         threshold=threshold,
         citation=record.citation,
     )
-    if dress_alerts is not None:
-        dress_alerts(alerts)
+    if record.own_alerts is not None:
+        keep_apart(session, alerts, record.own_alerts, number)
     if bulk_hold and hold_if_bulk(
         session, alerts, document_number=number, title=record.title, rule=bulk_hold, now=now
     ):
@@ -187,3 +146,67 @@ def ingest_record(
         return []
     report.alerts_created += len(alerts)
     return alerts
+
+
+def keep_apart(session: Session, alerts: list[Alert], own: OwnAlerts, document_number: str) -> None:
+    """A record's alerts as its own outbox items: the published notice's alert is not deduped against them."""
+    for alert in alerts:
+        alert.dedupe_key = f"{own.scope}:{document_number}:subscriber:{alert.subscriber_id}"
+        if own.payload:
+            alert.payload = {**alert.payload, **own.payload}
+        session.add(alert)
+
+
+def save_source_state(session: Session, source: str, batch: Batch, *, now: datetime) -> None:
+    """After a batch: its cursor (never backwards) and validators, the source's last success, and the
+    results set aside counted as a failure of the poll that saved the others."""
+    validators = batch.validators
+    store.save_poll_success(
+        session,
+        source,
+        now=now,
+        cursor=batch.cursor,
+        etag=validators.etag if validators else None,
+        last_modified=validators.last_modified if validators else None,
+        keep_validators=validators is None,
+    )
+    if batch.set_aside:
+        store.record_set_aside(session, source, batch.set_aside)
+
+
+def save_batch(
+    engine: Engine,
+    source: str,
+    batch: Batch,
+    *,
+    primed: bool,
+    now: datetime,
+    threshold: int,
+    report: PollReport,
+    bulk_hold: BulkHold | None = None,
+) -> None:
+    """A batch's records, catalog changes, alerts and the source's state: one transaction, all or nothing.
+    Then, apart, the documents still waiting for their full text keep the count of their attempts."""
+    with transaction(engine) as session:
+        for record in batch.records:
+            if isinstance(record, FinishedRecord):
+                ingest_record(
+                    session,
+                    record,
+                    source=source,
+                    now=now,
+                    primed=primed,
+                    threshold=threshold,
+                    report=report,
+                    bulk_hold=bulk_hold,
+                )
+            elif isinstance(record, FollowUp):
+                report.alerts_created += len(follow_up(session, record, now=now))
+            else:
+                amend(session, record, now=now)
+        save_source_state(session, source, batch, now=now)
+    report.documents_saved += sum(isinstance(r, FinishedRecord) for r in batch.records)
+    if batch.waiting:
+        with transaction(engine) as session:
+            for wait in batch.waiting:
+                save_waiting(session, wait, source=source, now=now)

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from tests.support.mail import SmtpServer
 from tests.support.pipeline import settings_for, subscribe_sample_portfolio
+from tests.support.polls import poll_desk
 from tests.worker.ingest.test_announcements import catalog_with_anode_case, mark_watched, routes
 from tests.worker.ingest.test_public_inspection_real import (
     AT,
@@ -26,7 +27,6 @@ from worker.alerts.holds import BulkHold
 from worker.app.cli import app
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import open_fetcher, run_poll
-from worker.ingest.public_inspection import poll_public_inspection
 from worker.storage import store
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Subscriber
@@ -74,7 +74,7 @@ async def test_a_bulk_public_inspection_filing_is_held_and_kept_out_of_the_diges
             site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
         )
         async with open_fetcher(settings) as fetcher:
-            report = await poll_public_inspection(
+            report = await poll_desk(
                 engine,
                 fetcher,
                 base_url=settings.federal_register_url,

@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 
 from tests.support.mail import text_of
 from tests.support.pipeline import pressure_washer_routes, set_cursor, subscribe_sample_portfolio
+from tests.support.polls import poll_fr
 from watchers.http import Fetcher
 from worker.alerts.holds import BulkHold
 from worker.app.cli import app
 from worker.app.recorded_site import RecordedSite
-from worker.ingest.federal_register import poll_federal_register
 from worker.storage import store
 from worker.storage.db import create_schema, make_engine, transaction
 
@@ -88,7 +88,7 @@ def test_at_or_under_the_threshold_nothing_is_held(tmp_path: Path) -> None:
         with RecordedSite(pressure_washer_routes()) as site:
             async with httpx.AsyncClient() as client:
                 fetcher = Fetcher(client=client, allowed_hosts=frozenset({site.base_url}), max_retries=0)
-                report = await poll_federal_register(
+                report = await poll_fr(
                     engine,
                     fetcher,
                     base_url=site.base_url + "/api/v1",

@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from tests.support.fixtures import fixture
+from watchers.federal_register_records import read_record
 from watchers.full_text import ReadNotice, classify_read, merge_metadata, read_full_text
 from watchers.records import DocumentMeta
 from worker.entries.files import import_entries
-from worker.ingest.federal_register import notice_record
 from worker.ingest.save import PollReport, ingest_record
 from worker.storage import outbox_rows
 from worker.storage.db import transaction
@@ -41,7 +41,7 @@ def ingest_notice(
     with transaction(engine) as session:
         ingest_record(
             session,
-            notice_record(read, source="federal_register", now=now),
+            read_record(read),
             source="federal_register",
             now=now,
             primed=primed,

@@ -14,18 +14,10 @@ from sqlmodel import select
 from bench._fr_site import SEARCH_PATH, ConstructedRegister, constructed_notices, real_pressure_washers_notice
 from tests.support.fixtures import FIXTURES
 from tests.support.pipeline import subscribe_sample_portfolio
+from watchers.federal_register_windows import Window, halve, month_windows, window_is_full
 from watchers.http import Fetcher, RateLimiter
 from worker.app.recorded_site import RecordedSite, Route
-from worker.ingest.backfill import (
-    BackfillReport,
-    Window,
-    halve,
-    month_windows,
-    resume_point,
-    run_backfill,
-    state_name,
-    window_is_full,
-)
+from worker.ingest.backfill import BackfillReport, resume_point, run_backfill, state_name
 from worker.storage import store
 from worker.storage.db import create_schema, make_engine, transaction
 from worker.storage.models import Notice

@@ -12,11 +12,11 @@ from sqlalchemy.engine import Engine
 
 from bench._fr_site import ConstructedRegister, constructed_notices, real_pressure_washers_notice
 from tests.support.pipeline import set_cursor, subscribe_sample_portfolio
+from tests.support.polls import poll_fr
 from watchers.http import Fetcher, RateLimiter
 from worker.app.commands.core import echo_poll
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.settings import Settings
-from worker.ingest.federal_register import poll_federal_register
 from worker.storage import store
 from worker.storage.db import transaction
 
@@ -43,9 +43,7 @@ async def test_a_failure_in_a_later_batch_keeps_the_earlier_batches_and_their_al
         async with httpx.AsyncClient() as client:
             fetcher = Fetcher(client=client, allowed_hosts=frozenset({site.base_url}), max_retries=0)
             site.hook = broken
-            first = await poll_federal_register(
-                engine, fetcher, base_url=site.base_url + "/api/v1", now=NOW, batch_size=3
-            )
+            first = await poll_fr(engine, fetcher, base_url=site.base_url + "/api/v1", now=NOW, batch_size=3)
             assert not first.ok and "HTTP 503" in (first.error or "")
             echo_poll(first)  # the console says what was saved, not "stored state unchanged"
             said = capsys.readouterr().err
@@ -59,9 +57,7 @@ async def test_a_failure_in_a_later_batch_keeps_the_earlier_batches_and_their_al
             assert len(alerts) == 1 and alerts[0].status == "pending"  # deliverable while the rest waits
 
             site.hook = register.hook
-            second = await poll_federal_register(
-                engine, fetcher, base_url=site.base_url + "/api/v1", now=NOW, batch_size=3
-            )
+            second = await poll_fr(engine, fetcher, base_url=site.base_url + "/api/v1", now=NOW, batch_size=3)
     assert second.ok and second.documents_new == 2 and second.alerts_created == 0
     with transaction(engine) as session:
         assert len(store.list_notices(session)) == 8
@@ -81,7 +77,7 @@ async def test_full_texts_in_a_poll_are_fetched_at_most_one_a_second(engine: Eng
         site.hook = register.hook
         async with httpx.AsyncClient() as client:
             fetcher = Fetcher(client=client, allowed_hosts=frozenset({site.base_url}), max_retries=0)
-            report = await poll_federal_register(
+            report = await poll_fr(
                 engine,
                 fetcher,
                 base_url=site.base_url + "/api/v1",
@@ -110,7 +106,7 @@ async def test_a_full_text_over_the_size_limit_is_stored_unread_and_the_poll_goe
             fetcher = Fetcher(
                 client=client, allowed_hosts=frozenset({site.base_url}), max_retries=0, max_body_bytes=100_000
             )
-            report = await poll_federal_register(engine, fetcher, base_url=site.base_url + "/api/v1", now=NOW)
+            report = await poll_fr(engine, fetcher, base_url=site.base_url + "/api/v1", now=NOW)
     assert report.ok and report.documents_new == 3
     assert any("over the 100000-byte limit" in note for note in report.unread[huge.document_number])
     with transaction(engine) as session:

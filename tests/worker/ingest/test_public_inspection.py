@@ -17,11 +17,11 @@ from tests.support.pipeline import (
     settings_for,
     subscribe_sample_portfolio,
 )
+from tests.support.polls import PUBLIC_INSPECTION, poll_desk
+from watchers.public_inspection_records import PDF_ATTEMPTS
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import open_fetcher, run_delivery, run_poll
 from worker.app.settings import Settings
-from worker.ingest.filed_pdf_retry import PDF_ATTEMPTS
-from worker.ingest.public_inspection import PUBLIC_INSPECTION, poll_public_inspection
 from worker.ingest.save import PollReport
 from worker.storage import store
 from worker.storage.db import transaction
@@ -58,7 +58,7 @@ def catalog_investigations(engine: Engine) -> None:
 async def poll(settings: Settings, engine: Engine, now: datetime) -> tuple[int, PollReport]:
     async with open_fetcher(settings) as fetcher:
         base_url = settings.federal_register_url
-        report = await poll_public_inspection(engine, fetcher, base_url=base_url, now=now)
+        report = await poll_desk(engine, fetcher, base_url=base_url, now=now)
     return fetcher.requests_made, report
 
 
@@ -170,8 +170,12 @@ async def test_filed_pdf_names_cases_and_kind_before_publication(
             site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
         )
         async with open_fetcher(settings) as fetcher:
-            report = await poll_public_inspection(
-                engine, fetcher, base_url=settings.federal_register_url, now=FILED, pdf_base_url=site.base_url
+            report = await poll_desk(
+                engine,
+                fetcher,
+                base_url=settings.federal_register_url,
+                now=FILED,
+                filed_copy_url=site.base_url,
             )
         assert report.ok and report.alerts_created == 1 and report.requests == 2, report
         assert [r.path for r in site.requests] == [PI_PATH, "/2024-02902.pdf"]
@@ -242,8 +246,12 @@ async def test_a_filed_pdf_that_failed_is_read_at_a_later_poll(
             site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
         ).model_copy(update={"http_max_retries": 0})
         async with open_fetcher(settings) as fetcher:
-            first = await poll_public_inspection(
-                engine, fetcher, base_url=settings.federal_register_url, now=FILED, pdf_base_url=site.base_url
+            first = await poll_desk(
+                engine,
+                fetcher,
+                base_url=settings.federal_register_url,
+                now=FILED,
+                filed_copy_url=site.base_url,
             )
     assert first.ok and first.documents_new == 1
     with transaction(engine) as session:
@@ -253,12 +261,12 @@ async def test_a_filed_pdf_that_failed_is_read_at_a_later_poll(
     with RecordedSite([desk, Route.from_file("/2024-02902.pdf", pdf, "application/pdf")]) as site:
         settings = settings.model_copy(update={"public_inspection_pdf_url": site.base_url})
         async with open_fetcher(settings) as fetcher:
-            second = await poll_public_inspection(
+            second = await poll_desk(
                 engine,
                 fetcher,
                 base_url=site.base_url + "/api/v1",
                 now=FILED + timedelta(minutes=1),
-                pdf_base_url=site.base_url,
+                filed_copy_url=site.base_url,
             )
         assert second.ok and "/2024-02902.pdf" in [r.path for r in site.requests]
     with transaction(engine) as session:
@@ -280,12 +288,12 @@ async def test_a_filed_pdf_is_given_up_after_its_attempts(
         ).model_copy(update={"http_max_retries": 0})
         async with open_fetcher(settings) as fetcher:
             for minute in range(PDF_ATTEMPTS + 3):
-                report = await poll_public_inspection(
+                report = await poll_desk(
                     engine,
                     fetcher,
                     base_url=settings.federal_register_url,
                     now=FILED + timedelta(minutes=minute),
-                    pdf_base_url=site.base_url,
+                    filed_copy_url=site.base_url,
                 )
                 assert report.ok
         tried = sum(1 for r in site.requests if r.path == "/2024-02902.pdf")

@@ -13,11 +13,11 @@ from sqlalchemy.engine import Engine
 from tests.support.fixtures import fixture
 from tests.support.mail import SmtpServer, text_of
 from tests.support.pipeline import SEARCH_PATH, set_cursor, settings_for
+from tests.support.polls import poll_desk
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import open_fetcher, run_delivery, run_poll
 from worker.app.settings import Settings
 from worker.catalog.seed import load_seed_catalog
-from worker.ingest.public_inspection import poll_public_inspection
 from worker.ingest.save import PollReport
 from worker.portfolios.files import import_portfolio
 from worker.storage import store
@@ -86,9 +86,7 @@ def catalog_and_portfolio(engine: Engine, tmp_path: Path) -> None:
 
 async def poll(settings: Settings, engine: Engine, now: datetime) -> tuple[int, PollReport]:
     async with open_fetcher(settings) as fetcher:
-        report = await poll_public_inspection(
-            engine, fetcher, base_url=settings.federal_register_url, now=now
-        )
+        report = await poll_desk(engine, fetcher, base_url=settings.federal_register_url, now=now)
     return fetcher.requests_made, report
 
 
@@ -213,8 +211,8 @@ async def test_filing_whose_pdf_is_not_there_is_still_alerted_by_product_and_cou
             site.base_url, smtp_url=smtp.url, outbox=tmp_path / "outbox", database_url=str(engine.url)
         )
         async with open_fetcher(settings) as fetcher:
-            report = await poll_public_inspection(
-                engine, fetcher, base_url=settings.federal_register_url, now=AT, pdf_base_url=site.base_url
+            report = await poll_desk(
+                engine, fetcher, base_url=settings.federal_register_url, now=AT, filed_copy_url=site.base_url
             )
         assert report.ok and report.documents_new == 11 and report.alerts_created == 1, report
         assert report.requests == 12  # the desk, then each new filing's PDF once

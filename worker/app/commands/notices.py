@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from watchers.classify import classify_csv, classify_notice
+from watchers.finished import jsonable
 from watchers.notice_html import extract_notice_facts_from_html
 from watchers.notice_xml import (
     classify_notice_xml,
@@ -21,7 +22,6 @@ from watchers.notice_xml import (
 )
 from watchers.records import NoticeFacts
 from watchers.xml_safety import MalformedXmlError, UnsafeXmlError
-from worker.ingest.save import jsonable
 
 
 def register(app: typer.Typer) -> None:
