@@ -26,7 +26,7 @@ from bench.digest import free_port
 from worker.app.dbsetup import init_database
 from worker.app.recorded_site import RecordedSite
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import notice_rows, outbox_rows, people, source_rows
 from worker.storage.db import make_engine, transaction
 from worker.storage.models import Subscriber
 
@@ -62,7 +62,7 @@ def database(folder: Path, cursor: str) -> str:
     engine = make_engine(url)
     init_database(engine, load_seed=False)
     with transaction(engine) as session:
-        state = store.load_source_state(session, "federal_register")
+        state = source_rows.load_source_state(session, "federal_register")
         state.cursor = cursor
         session.add(state)
     engine.dispose()
@@ -116,7 +116,7 @@ def big_portfolio_alert(products: int) -> None:
         summary = import_portfolio(engine, portfolio, dry_run=False)
         assert not summary.errors, summary.errors[:3]
         with transaction(engine) as session:
-            importer = store.load_or_create_importer(session, IMPORTER)
+            importer = people.load_or_create_importer(session, IMPORTER)
             session.add(
                 Subscriber(
                     email="buyer@example.com", importer_id=importer.id, role="importer", unsubscribe_token="t"
@@ -139,7 +139,7 @@ def big_portfolio_alert(products: int) -> None:
         finally:
             controller.stop()
         with transaction(engine) as session:
-            alerts = [a for a in store.list_alerts(session) if a.kind == "order"]
+            alerts = [a for a in outbox_rows.list_alerts(session) if a.kind == "order"]
             stored = max((len(str(a.payload)) for a in alerts), default=0)
             sent = sum(1 for a in alerts if a.status == "sent")
         mail = max(sink.sizes, default=0) / 1024 / 1024
@@ -165,8 +165,8 @@ def big_poll(documents: int) -> None:
         )
         engine = make_engine(url)
         with transaction(engine) as session:
-            saved = len(store.list_notices(session))
-            cursor = store.load_source_state(session, "federal_register").cursor
+            saved = len(notice_rows.list_notices(session))
+            cursor = source_rows.load_source_state(session, "federal_register").cursor
         rate = saved / done.seconds if done.seconds else 0.0
         show(
             f"{documents:,}-document poll", done, f"; {saved:,} notices saved ({rate:.0f}/s), cursor {cursor}"

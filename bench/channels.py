@@ -28,7 +28,7 @@ from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_delivery, run_poll
 from worker.app.settings import Settings
 from worker.outbox.channels import channel_request
-from worker.storage import store
+from worker.storage import outbox_rows, people, source_rows
 from worker.storage.db import make_engine, transaction
 from worker.storage.models import Product, Subscriber
 
@@ -55,7 +55,7 @@ class Counting(BaseHTTPRequestHandler):
 
 def populate(engine: Any, subscribers: int, port: int) -> None:
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, "Bench Importer")
+        importer = people.load_or_create_importer(session, "Bench Importer")
         assert importer.id is not None
         for sku, exporter in (("PW-3100", "Sumec Hardware & Tools Co., Ltd."), ("PW-2700", "Other Co.")):
             session.add(
@@ -85,7 +85,7 @@ def populate(engine: Any, subscribers: int, port: int) -> None:
                     signing_secret="bench-secret" if channel == "webhook" else None,
                 )
             )
-        state = store.load_source_state(session, "federal_register")
+        state = source_rows.load_source_state(session, "federal_register")
         state.cursor = "2024-02-09"
         session.add(state)
 
@@ -94,8 +94,8 @@ def render_times(engine: Any) -> dict[str, tuple[float, int]]:
     """Milliseconds per rendering of one alert, and its body size, by channel."""
     found: dict[str, tuple[float, int]] = {}
     with transaction(engine) as session:
-        subscribers = {s.id: s for s in store.list_subscribers(session)}
-        for alert in store.list_alerts(session, limit=3):
+        subscribers = {s.id: s for s in people.list_subscribers(session)}
+        for alert in outbox_rows.list_alerts(session, limit=3):
             subscriber = subscribers[alert.subscriber_id]
             started = time.perf_counter()
             for _ in range(50):

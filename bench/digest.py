@@ -27,7 +27,7 @@ from worker.app.dbsetup import init_database
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_delivery, run_poll
 from worker.app.settings import Settings
-from worker.storage import store
+from worker.storage import people, source_rows
 from worker.storage.db import make_engine, transaction
 from worker.storage.models import Product, Subscriber
 
@@ -55,7 +55,7 @@ def free_port() -> int:
 def populate(engine: Any, subscribers: int) -> None:
     with transaction(engine) as session:
         for n in range(subscribers):
-            importer = store.load_or_create_importer(session, f"Importer {n:04d}")
+            importer = people.load_or_create_importer(session, f"Importer {n:04d}")
             assert importer.id is not None
             for sku, exporter in (("PW-3100", "Sumec Hardware & Tools Co., Ltd."), ("PW-2700", "Other Co.")):
                 session.add(
@@ -81,7 +81,7 @@ def populate(engine: Any, subscribers: int) -> None:
                     created_at=POLLED_AT - timedelta(days=30),
                 )
             )
-        state = store.load_source_state(session, "federal_register")
+        state = source_rows.load_source_state(session, "federal_register")
         state.cursor = "2024-02-09"
         session.add(state)
 

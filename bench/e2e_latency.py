@@ -42,7 +42,7 @@ from worker.app.settings import Settings
 from worker.catalog.seed import load_seed_catalog
 from worker.ingest.poll import poll_source
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import people, source_rows
 from worker.storage.db import make_engine, transaction
 from worker.storage.models import Case, CaseHts, Subscriber
 
@@ -77,7 +77,7 @@ def prepare(db: Path) -> Any:
     init_database(engine, load_seed=False)
     assert not import_portfolio(engine, FIXTURES / "portfolio" / "sample_portfolio.csv").errors
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, "Demo Outdoor Power Inc.")
+        importer = people.load_or_create_importer(session, "Demo Outdoor Power Inc.")
         session.add(
             Subscriber(
                 email="imports@demo-outdoor-power.example",
@@ -87,7 +87,7 @@ def prepare(db: Path) -> Any:
                 created_at=datetime.now(UTC),
             )
         )
-        store.load_source_state(session, "federal_register").cursor = "2024-02-09"
+        source_rows.load_source_state(session, "federal_register").cursor = "2024-02-09"
         # Both cases as the final determinations left them, so the filing can reach PW-3100.
         for number, kind in (("A-570-148", "AD"), ("C-570-149", "CVD")):
             session.add(
@@ -171,7 +171,7 @@ def prepare_melamine(tmp: Path, name: str) -> Any:
     portfolio.write_text(MELAMINE_PORTFOLIO)
     assert not import_portfolio(engine, portfolio).errors
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, "Bench Laminates LLC")
+        importer = people.load_or_create_importer(session, "Bench Laminates LLC")
         session.add(
             Subscriber(
                 email="buyer@laminates.example",

@@ -27,7 +27,7 @@ from worker.app.dbsetup import init_database
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_poll
 from worker.app.settings import Settings
-from worker.storage import store
+from worker.storage import people, source_rows
 from worker.storage.db import make_engine, transaction
 from worker.storage.models import Product, Subscriber
 
@@ -38,7 +38,7 @@ RUNS = 5
 
 
 def add_importer(session: Any, name: str, lines: int, role: str) -> None:
-    importer = store.load_or_create_importer(session, name)
+    importer = people.load_or_create_importer(session, name)
     assert importer.id is not None
     for n in range(lines):
         producer = "Sumec Hardware & Tools Co., Ltd." if n % 2 == 0 else f"Other Co. {n}"
@@ -71,7 +71,7 @@ def main() -> None:
             for n in range(args.importers):
                 add_importer(session, f"Importer {n:04d}", 3, "counsel")
             add_importer(session, "Large Importer", args.products, "ops")
-            state = store.load_source_state(session, "federal_register")
+            state = source_rows.load_source_state(session, "federal_register")
             state.cursor = "2024-02-09"
             session.add(state)
         routes = [
@@ -89,10 +89,10 @@ def main() -> None:
             )
             assert asyncio.run(run_poll(settings, engine, "federal_register", now=POLLED_AT)).ok
         with transaction(engine) as session:
-            counsel = store.list_subscribers_by_email(session, "counsel@1.example")[0]
-            large = store.load_importer(session, "Large Importer")
+            counsel = people.list_subscribers_by_email(session, "counsel@1.example")[0]
+            large = people.load_importer(session, "Large Importer")
             assert large is not None and large.id is not None
-            [ops] = [s for s in store.list_subscribers(session) if s.role == "ops"]
+            [ops] = [s for s in people.list_subscribers(session) if s.role == "ops"]
             one = median_seconds(lambda: feed_calendar(session, counsel, now=POLLED_AT, ladder=LADDER))
             size = len(feed_calendar(session, ops, now=POLLED_AT, ladder=LADDER))
             every = median_seconds(lambda: feed_calendar(session, ops, now=POLLED_AT, ladder=LADDER))

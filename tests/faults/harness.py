@@ -36,7 +36,7 @@ from tests.support.fixtures import FIXTURES
 from tests.support.mail import MailSink, SmtpServer
 from tests.support.pipeline import IMPORTER, set_cursor, subscribe_sample_portfolio
 from worker.app.recorded_site import RecordedSite, Route
-from worker.storage import store
+from worker.storage import case_rows, notice_rows, outbox_rows, people
 from worker.storage.db import create_schema, make_engine, transaction
 from worker.storage.models import Alert, Product, Subscriber
 
@@ -58,7 +58,7 @@ def prepare_database(url: str) -> Engine:
     create_schema(engine)
     subscribe_sample_portfolio(engine)
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, IMPORTER)
+        importer = people.load_or_create_importer(session, IMPORTER)
         for i, notice in enumerate(notices()[:-1]):
             code = notice.docket_ids[0].split("-")[1]
             found = re.search(rb"subheading ([0-9.]+)\.", notice.xml)
@@ -317,12 +317,12 @@ def settle(engine: Engine, worker: Worker, *, rounds: int = 5) -> None:
 
 def outbox_counts(engine: Engine) -> dict[str, int]:
     with transaction(engine) as session:
-        return store.count_alerts_by_status(session)
+        return outbox_rows.count_alerts_by_status(session)
 
 
 def alert_keys(engine: Engine) -> set[str]:
     with transaction(engine) as session:
-        return {a.dedupe_key for a in store.list_alerts(session, limit=100_000) if a.kind != "operator"}
+        return {a.dedupe_key for a in outbox_rows.list_alerts(session, limit=100_000) if a.kind != "operator"}
 
 
 def catalog_snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -330,12 +330,13 @@ def catalog_snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     with transaction(engine) as session:
         notices_ = sorted(
             (n.document_number, n.kind, n.publication_date, n.content_hash, repr(n.facts), tuple(n.unread))
-            for n in store.list_notices(session)
+            for n in notice_rows.list_notices(session)
         )
         cases = sorted(
-            (c.case_number, c.case_type, c.country, c.status, c.product) for c in store.list_cases(session)
+            (c.case_number, c.case_type, c.country, c.status, c.product)
+            for c in case_rows.list_cases(session)
         )
-        hts = sorted((h.case_number, h.hts) for h in store.list_case_hts(session))
+        hts = sorted((h.case_number, h.hts) for h in case_rows.list_case_hts(session))
         rates = sorted(
             (
                 r.case_number,
@@ -346,11 +347,11 @@ def catalog_snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 r.basis,
                 r.notice_document_number,
             )
-            for r in store.list_rates(session)
+            for r in case_rows.list_rates(session)
         )
         deadlines = sorted(
             (d.case_number, d.kind, d.due_date, d.notice_document_number)
-            for d in store.list_deadlines(session, due_from=date(1990, 1, 1), due_to=date(2100, 1, 1))
+            for d in case_rows.list_deadlines(session, due_from=date(1990, 1, 1), due_to=date(2100, 1, 1))
         )
     return {"notices": notices_, "cases": cases, "case_hts": hts, "rates": rates, "deadlines": deadlines}
 

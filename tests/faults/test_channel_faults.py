@@ -20,7 +20,7 @@ from tests.faults.harness import Worker, expire_backoff, kill, outbox_counts, wa
 from tests.support.pipeline import IMPORTER, IMPORTER_EMAIL
 from tests.support.receiver import Receiver
 from worker.outbox.channels import delivery_id_for
-from worker.storage import people, store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Subscriber
 
@@ -46,7 +46,7 @@ def receivers() -> Iterator[tuple[Receiver, Receiver]]:
 
 def subscribe_channels(engine: Any, hook: Receiver, chat: Receiver) -> None:
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, IMPORTER)
+        importer = people.load_or_create_importer(session, IMPORTER)
         [email] = people.find_subscribers(session, IMPORTER_EMAIL)
         for channel, path in CHANNELS.items():
             server = hook if channel == "webhook" else chat
@@ -79,9 +79,9 @@ def expire_leases(engine: Any) -> None:
 
 def alerts_by_address(engine: Any) -> dict[str, list[Alert]]:
     with transaction(engine) as session:
-        addresses = {s.id: s.email for s in store.list_subscribers(session)}
+        addresses = {s.id: s.email for s in people.list_subscribers(session)}
         found: dict[str, list[Alert]] = {}
-        for alert in store.list_alerts(session, limit=100_000):
+        for alert in outbox_rows.list_alerts(session, limit=100_000):
             if alert.kind != "operator":
                 found.setdefault(addresses[alert.subscriber_id], []).append(alert)
     return found

@@ -32,7 +32,7 @@ from tests.faults.kills import SCHEDULE, finish, gate_servers, kill_on_events, r
 from tests.support.fixtures import fixture_bytes
 from tests.support.pipeline import IMPORTER
 from worker.app.recorded_site import Route
-from worker.storage import store
+from worker.storage import notice_rows, people, source_rows
 from worker.storage.db import transaction
 from worker.storage.models import Subscriber
 
@@ -91,7 +91,7 @@ def smtp_slow(engine: Any, worker: Worker) -> str:
 def quiet_priming(engine: Any, worker: Worker) -> str:
     """No cursor yet and a quiet window: priming reads nothing; then the notices appear in the live window."""
     with transaction(engine) as session:
-        state = store.load_source_state(session, "federal_register")
+        state = source_rows.load_source_state(session, "federal_register")
         state.cursor = None
         session.add(state)
     primed = run_once(worker)
@@ -120,7 +120,7 @@ def full_text_fault(faults: list[Route]) -> Callable[[Any, Worker], str]:
 def poisoned_alert(engine: Any, worker: Worker) -> str:
     """A subscriber address no message can be built for, among the good ones."""
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, IMPORTER)
+        importer = people.load_or_create_importer(session, IMPORTER)
         session.add(
             Subscriber(
                 email="a..b@example.com",
@@ -333,7 +333,7 @@ def test_sigterm_during_delivery_finishes_or_releases_what_is_in_flight(
 
 def notice_count(engine: Any) -> int:
     with transaction(engine) as session:
-        return len(store.list_notices(session))
+        return len(notice_rows.list_notices(session))
 
 
 def test_sigkill_twenty_times_during_polling_and_delivery(

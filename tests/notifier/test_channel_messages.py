@@ -28,7 +28,7 @@ from worker.alerts.digest import queue_digests
 from worker.alerts.reminders import queue_reminders
 from worker.alerts.routing import route_notice_events
 from worker.catalog.events import EventKind
-from worker.storage import store
+from worker.storage import people
 
 FR_DOC = "https://www.federalregister.gov/d/2024-90003"
 
@@ -68,7 +68,7 @@ def other_payloads(db: Session) -> list[dict[str, Any]]:
     baseline = queue_baseline_report(db, counsel, now=datetime(2024, 2, 20, 15, 0, tzinfo=UTC))
     assert baseline is not None
     counsel.digest = "none"
-    for row in store.list_subscribers(db):
+    for row in people.list_subscribers(db):
         row.digest = "none"
     ops = _subscriber(db, role="ops")
     digests = queue_digests(db, now=datetime(2024, 2, 19, 13, 0, tzinfo=UTC), threshold=90)

@@ -25,7 +25,7 @@ from worker.alerts.routing import route_notice_events
 from worker.catalog.events import Event, EventKind, Severity
 from worker.outbox.delivery import build_alert_message
 from worker.outbox.mail_links import footer_links, one_click_link
-from worker.storage import store
+from worker.storage import case_rows, outbox_rows, people
 from worker.storage.models import Alert, CompanyRate, Notice, Subscriber
 from worker.web.links import EmailLinks
 from worker.web.tokens import LinkTokens
@@ -75,7 +75,7 @@ def session(catalog: Engine) -> Iterator[Session]:
 
 
 def _subscriber(session: Session, *, role: str, kinds: dict[str, bool] | None = None) -> Subscriber:
-    importer = store.load_importer(session, "Demo Outdoor Power Inc.")
+    importer = people.load_importer(session, "Demo Outdoor Power Inc.")
     assert importer is not None
     subscriber = Subscriber(
         email=f"{role}@demo-outdoor-power.example",
@@ -128,7 +128,7 @@ def _events(session: Session, kind: EventKind, number: str) -> list[Event]:
             for case in CASES
         ]
     if kind is EventKind.RATE_CHANGE:
-        [sumec] = [r for r in store.list_rates(session, ["A-570-148"]) if r.exporter.startswith("Sumec")]
+        [sumec] = [r for r in case_rows.list_rates(session, ["A-570-148"]) if r.exporter.startswith("Sumec")]
         session.add(
             CompanyRate(
                 case_number="A-570-148",
@@ -209,9 +209,9 @@ def test_reminder_golden(session: Session) -> None:
 
 def test_digest_golden(session: Session) -> None:
     subscriber = _subscriber(session, role="ops")
-    importer = store.load_importer(session, "Demo Outdoor Power Inc.")
+    importer = people.load_importer(session, "Demo Outdoor Power Inc.")
     assert importer is not None
-    for row in store.list_subscribers(session, importer_ids=[importer.id or 0]):
+    for row in people.list_subscribers(session, importer_ids=[importer.id or 0]):
         if row.id != subscriber.id:
             row.digest = "none"
     # The order's alert rows are from February 12: the ops digest of that week, sent Monday the 19th.
@@ -230,7 +230,7 @@ def test_baseline_golden(session: Session) -> None:
 def test_preferences_link_golden(session: Session) -> None:
     subscriber = _subscriber(session, role="importer")
     assert queue_preferences_link(session, subscriber, now=NOW, link_days=30)
-    [alert] = store.list_subscriber_alerts(
+    [alert] = outbox_rows.list_subscriber_alerts(
         session, subscriber_id=subscriber.id or 0, kinds=["preferences_link"]
     )
     assert_golden("preferences_link", _build(alert, subscriber))  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from tests.support.mail import html_of, text_of
 from worker.alerts.routing import route_notice_events
 from worker.catalog.events import Event, EventKind, Severity
 from worker.outbox.delivery import build_alert_message
-from worker.storage import store
+from worker.storage import people
 from worker.storage.models import Notice, Subscriber
 
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)
@@ -69,7 +69,7 @@ def test_a_javascript_notice_link_reaches_neither_the_email_nor_its_calendar(
 ) -> None:
     with Session(catalog, expire_on_commit=False) as session:
         session.begin()
-        importer = store.load_importer(session, "Demo Outdoor Power Inc.")
+        importer = people.load_importer(session, "Demo Outdoor Power Inc.")
         assert importer is not None
         subscriber = Subscriber(
             email="counsel@demo-outdoor-power.example",

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from tests.support.pipeline import IMPORTER
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import Case, CaseHts, Product
 
@@ -31,7 +31,7 @@ def shrimp_order(engine: Engine, importer: str = IMPORTER) -> None:
         )
         session.flush()
         session.add(CaseHts(case_number=SHRIMP_CASE, hts="0306170040"))
-        owner = store.load_or_create_importer(session, importer)
+        owner = people.load_or_create_importer(session, importer)
         assert owner.id is not None
         session.add(
             Product(importer_id=owner.id, sku="SH-1", description="Shrimp", hts="0306170040", country="IN")

@@ -11,7 +11,7 @@ from tests.support.fixtures import fixture
 from worker.app.recorded_site import Route
 from worker.app.settings import Settings
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import people, source_rows
 from worker.storage.db import transaction
 from worker.storage.models import Subscriber
 
@@ -49,7 +49,7 @@ def subscribe_sample_portfolio(
     summary = import_portfolio(engine, fixture("portfolio", "sample_portfolio.csv"), dry_run=False)
     assert not summary.errors, summary.errors
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, IMPORTER)
+        importer = people.load_or_create_importer(session, IMPORTER)
         session.add(
             Subscriber(
                 email=email,
@@ -63,6 +63,6 @@ def subscribe_sample_portfolio(
 
 def set_cursor(engine: Engine, cursor: str) -> None:
     with transaction(engine) as session:
-        state = store.load_source_state(session, "federal_register")
+        state = source_rows.load_source_state(session, "federal_register")
         state.cursor = cursor
         session.add(state)

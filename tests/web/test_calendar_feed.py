@@ -23,7 +23,7 @@ from tests.support.web import SECRET_KEY, live_server, web_settings
 from tests.web.khal import Khal
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_delivery, run_poll
-from worker.storage import store, web_rows
+from worker.storage import people, web_rows
 from worker.storage.db import transaction
 from worker.web.calendar_feed import calendar_path
 from worker.web.tokens import LinkTokens
@@ -35,7 +35,7 @@ DEMO = "(Demo Outdoor Power Inc.)"
 
 def feed_path(engine: Engine, email: str = COUNSEL) -> str:
     with transaction(engine) as session:
-        [subscriber] = store.list_subscribers_by_email(session, email)
+        [subscriber] = people.list_subscribers_by_email(session, email)
         assert subscriber.id is not None
         return calendar_path(LinkTokens(SECRET_KEY), subscriber.id, subscriber.token_version)
 
@@ -101,7 +101,7 @@ def test_the_feed_answers_unchanged_with_304_and_refuses_forged_or_revoked_links
         other_purpose = LinkTokens(SECRET_KEY).sign("preferences", 1, 0)
         assert client.get(f"/cal/{other_purpose}.ics").status_code == 404
         with transaction(engine) as session:
-            [subscriber] = store.list_subscribers_by_email(session, COUNSEL)
+            [subscriber] = people.list_subscribers_by_email(session, COUNSEL)
             web_rows.bump_token_version(subscriber, session)
         revoked = client.get(path)
         assert revoked.status_code == 404 and "no longer valid" in revoked.text

@@ -21,7 +21,7 @@ from tests.support.web import SECRET_KEY
 from tests.web.browser import WAIT_SECONDS, Browser
 from worker.app.cli import app
 from worker.catalog.seed import load_seed_catalog
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 from worker.web.calendar_feed import calendar_path
 from worker.web.portfolio_page import portfolio_path
@@ -40,9 +40,9 @@ def cli_import(database_url: str, folder: Path, name: str, monkeypatch: pytest.M
 
 def acme_products(engine: Engine) -> list[str]:
     with transaction(engine) as session:
-        owner = store.load_importer(session, ACME)
+        owner = people.load_importer(session, ACME)
         assert owner is not None
-        return [p.sku for p in store.list_products(session, importer_id=owner.id)]
+        return [p.sku for p in people.list_products(session, importer_id=owner.id)]
 
 
 def test_a_bad_file_shows_the_cli_lines_and_imports_nothing_then_the_mended_file_shows_the_exposure(
@@ -50,7 +50,7 @@ def test_a_bad_file_shows_the_cli_lines_and_imports_nothing_then_the_mended_file
 ) -> None:
     with transaction(engine) as session:
         load_seed_catalog(session)
-        owner = store.load_or_create_importer(session, ACME)
+        owner = people.load_or_create_importer(session, ACME)
         assert owner.id is not None
         path = portfolio_path(LinkTokens(SECRET_KEY, clock=lambda: now), owner.id, owner.token_version)
     bad, good = fixture("portfolio", "bad_rows.csv"), fixture("portfolio", "acme_portfolio.csv")
@@ -99,7 +99,7 @@ def test_the_calendar_link_opens_as_the_subscribers_calendar(
     subscribe_sample_portfolio(engine, email="counsel@trade-law.example", role="counsel")
     shrimp_order(engine)
     with transaction(engine) as session:
-        [subscriber] = store.list_subscribers_by_email(session, "counsel@trade-law.example")
+        [subscriber] = people.list_subscribers_by_email(session, "counsel@trade-law.example")
         assert subscriber.id is not None
         path = calendar_path(LinkTokens(SECRET_KEY), subscriber.id, subscriber.token_version)
     downloads = tmp_path / "downloads"

@@ -27,7 +27,7 @@ from tests.support.web import SECRET_KEY, live_server, web_settings
 from worker.app.cli import app
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_poll
-from worker.storage import store, web_rows
+from worker.storage import people, web_rows
 from worker.storage.db import transaction
 from worker.web.portfolio_page import portfolio_path, shown_name
 from worker.web.tokens import LinkTokens
@@ -39,7 +39,7 @@ ACME = "Acme Imports LLC"
 
 def page_path(engine: Engine, importer: str, *, signed_at: datetime = NOW) -> str:
     with transaction(engine) as session:
-        owner = store.load_or_create_importer(session, importer)
+        owner = people.load_or_create_importer(session, importer)
         assert owner.id is not None
         return portfolio_path(LinkTokens(SECRET_KEY, clock=lambda: signed_at), owner.id, owner.token_version)
 
@@ -56,8 +56,8 @@ def csrf_field(html: str) -> str:
 
 def skus(engine: Engine, importer: str) -> list[str]:
     with transaction(engine) as session:
-        owner = store.load_importer(session, importer)
-        return [p.sku for p in store.list_products(session, importer_id=owner.id)] if owner else []
+        owner = people.load_importer(session, importer)
+        return [p.sku for p in people.list_products(session, importer_id=owner.id)] if owner else []
 
 
 async def test_the_exposure_table_is_adcvd_check_for_each_product_with_the_deadlines_ahead(
@@ -153,7 +153,7 @@ def test_a_bad_link_opens_nothing(engine: Engine, how: str) -> None:
         path = "/portfolio/" + LinkTokens(SECRET_KEY, clock=lambda: NOW).sign("preferences", 1, 0)
     if how == "revoked":
         with transaction(engine) as session:
-            owner = store.load_importer(session, ACME)
+            owner = people.load_importer(session, ACME)
             assert owner is not None
             web_rows.bump_token_version(owner, session)
     with live_server(web_settings(), engine, clock=lambda: NOW) as base:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from tests.support.pipeline import IMPORTER_EMAIL, subscribe_sample_portfolio
 from tests.support.web import SECRET_KEY
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import Subscriber
 from worker.web.tokens import LinkTokens
@@ -24,7 +24,7 @@ from tests.web.browser import Browser
 
 def subscriber_row(engine: Engine) -> Subscriber:
     with transaction(engine) as session:
-        [row] = store.list_subscribers_by_email(session, IMPORTER_EMAIL)
+        [row] = people.list_subscribers_by_email(session, IMPORTER_EMAIL)
         return row
 
 

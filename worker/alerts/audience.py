@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session
 
 from worker.catalog.events import EventKind
-from worker.storage import store
+from worker.storage import outbox_rows
 from worker.storage.models import Alert, Subscriber
 
 # What each role hears of at once (None: every event kind). Importers hear of what reaches their
@@ -103,7 +103,7 @@ def known_from_baseline(session: Session, subscriber_id: int) -> tuple[set[str],
     """Deadline keys and notice:case pairs the subscriber's baseline report already listed."""
     deadlines: set[str] = set()
     notices: set[str] = set()
-    for alert in store.list_subscriber_alerts(session, subscriber_id=subscriber_id, kinds=["baseline"]):
+    for alert in outbox_rows.list_subscriber_alerts(session, subscriber_id=subscriber_id, kinds=["baseline"]):
         known = alert.payload.get("known", {})
         deadlines.update(known.get("deadlines", []))
         notices.update(known.get("notices", []))

@@ -23,7 +23,7 @@ from worker.alerts.importer_deadlines import CLOSED_STATUSES, collect_deadlines,
 from worker.alerts.product_views import POSSIBLE_SHOWN, possible_match_views, subscriber_product_views
 from worker.alerts.reach import load_reach
 from worker.alerts.views import case_view, recipient_view
-from worker.storage import store
+from worker.storage import case_rows, notice_rows, outbox_rows, people
 from worker.storage.models import Alert, Importer, Product, Subscriber
 
 DEADLINE_DAYS = 90
@@ -79,7 +79,7 @@ def build_baseline_payload(
     reaches = [r for r in everything if r.likely]
     possible = possible_match_views(everything)
     case_numbers = sorted({r.case.case_number for r in reaches})
-    rates = store.list_rates(session, case_numbers)
+    rates = case_rows.list_rates(session, case_numbers)
     products = subscriber_product_views(session, subscriber, reaches, rates, today=today, threshold=threshold)
     deadlines = collect_deadlines(
         session, importer_id=subscriber.importer_id, today=today, until=today + timedelta(days=DEADLINE_DAYS)
@@ -92,10 +92,10 @@ def build_baseline_payload(
         if d.notice_document_number
         for case in d.cases
     }
-    for notice in store.list_notices(session):
+    for notice in notice_rows.list_notices(session):
         for number in set(notice.facts.get("case_numbers", [])) & set(case_numbers):
             notices.add(f"{notice.document_number}:{number}")
-    all_products = store.list_products(session, importer_id=subscriber.importer_id)
+    all_products = people.list_products(session, importer_id=subscriber.importer_id)
     reached = {p["sku"] for p in products}
     unreached: list[UnreachedProductView] = [
         {"sku": p.sku, "description": p.description, "hts": p.hts, "country": p.country}
@@ -135,11 +135,11 @@ def queue_baseline_report(
     """
     if subscriber.id is None or subscriber.importer_id is None:
         return None
-    products = store.list_products(session, importer_id=subscriber.importer_id)
+    products = people.list_products(session, importer_id=subscriber.importer_id)
     if not products:
         return None  # the portfolio import will queue it
     key = f"baseline:{subscriber.id}:{subscriber.importer_id}:{portfolio_version(products)}"
-    if store.alert_exists(session, key):
+    if outbox_rows.alert_exists(session, key):
         return None
     alert = Alert(
         dedupe_key=key,
@@ -149,7 +149,7 @@ def queue_baseline_report(
         created_at=now,
         next_attempt_at=now,
     )
-    return alert if store.save_alert_if_new(session, alert) else None
+    return alert if outbox_rows.save_alert_if_new(session, alert) else None
 
 
 def queue_baseline_reports(
@@ -157,7 +157,7 @@ def queue_baseline_reports(
 ) -> list[Alert]:
     """After a subscriber is added or a portfolio imported: a baseline to each subscriber not sent one."""
     queued = []
-    for subscriber in store.list_subscribers(session, importer_ids=sorted(set(importer_ids))):
+    for subscriber in people.list_subscribers(session, importer_ids=sorted(set(importer_ids))):
         alert = queue_baseline_report(session, subscriber, now=now, threshold=threshold)
         if alert is not None:
             queued.append(alert)

@@ -22,7 +22,7 @@ from worker.alerts.match_level import CONFIDENCE
 from worker.alerts.product_views import POSSIBLE_SHOWN, possible_match_views, subscriber_product_views
 from worker.alerts.reach import load_reach
 from worker.alerts.views import recipient_view
-from worker.storage import store
+from worker.storage import case_rows, outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Alert, DigestRun, Importer, Subscriber
 
@@ -90,7 +90,7 @@ def _event_rows(session: Session, subscriber: Subscriber, period: DigestPeriod) 
     zone = _zone(subscriber)
     start, end = _utc_bounds(period, zone)
     rows: list[DigestEventRow] = []
-    for alert in store.list_subscriber_alerts(
+    for alert in outbox_rows.list_subscriber_alerts(
         session, subscriber_id=subscriber.id, created_from=start, created_before=end
     ):
         if alert.kind in NOT_EVENTS or alert.status in (HELD, DISCARDED):
@@ -187,7 +187,7 @@ def build_digest_payload(
     )
     reaches = [r for r in everything if r.likely]
     possible = possible_match_views(everything)
-    rates = store.list_rates(session, sorted({r.case.case_number for r in reaches}))
+    rates = case_rows.list_rates(session, sorted({r.case.case_number for r in reaches}))
     products = subscriber_product_views(session, subscriber, reaches, rates, today=today, threshold=threshold)
     exposure, total = exposure_rows(products)
     events = _event_rows(session, subscriber, period)
@@ -212,7 +212,7 @@ def build_digest_payload(
         "liabilities": [
             item.as_record() for item in open_liabilities(session, importer_ids=[subscriber.importer_id])
         ],
-        "product_count": len(store.list_products(session, importer_id=subscriber.importer_id)),
+        "product_count": len(people.list_products(session, importer_id=subscriber.importer_id)),
         "importer": name,
         "recipient": recipient_view(subscriber, name),
         "today": today.isoformat(),
@@ -222,10 +222,10 @@ def build_digest_payload(
 def queue_digests(session: Session, *, now: datetime, threshold: int) -> list[Alert]:
     """Queue each weekly subscriber's digest when it is due in their time zone; never twice a week."""
     queued: list[Alert] = []
-    for subscriber in store.list_subscribers(session):
+    for subscriber in people.list_subscribers(session):
         if subscriber.digest != "weekly" or subscriber.importer_id is None or subscriber.id is None:
             continue
-        last = store.latest_digest_run(session, subscriber_id=subscriber.id)
+        last = outbox_rows.latest_digest_run(session, subscriber_id=subscriber.id)
         zone = _zone(subscriber)
         joined = subscriber.created_at.astimezone(zone).date() if subscriber.created_at else None
         period = due_digest_period(
@@ -244,7 +244,7 @@ def queue_digests(session: Session, *, now: datetime, threshold: int) -> list[Al
             created_at=now,
             next_attempt_at=now,
         )
-        if store.save_alert_if_new(session, alert):
+        if outbox_rows.save_alert_if_new(session, alert):
             session.add(
                 DigestRun(
                     subscriber_id=subscriber.id,
@@ -261,7 +261,7 @@ def preview_period(session: Session, subscriber: Subscriber, *, now: datetime) -
     """What the next digest covers so far: from the end of the last one (or last Monday) to today."""
     assert subscriber.id is not None
     today = local_today(now, subscriber.time_zone)
-    last = store.latest_digest_run(session, subscriber_id=subscriber.id)
+    last = outbox_rows.latest_digest_run(session, subscriber_id=subscriber.id)
     start = last.week_start + timedelta(days=7) if last else week_start_of(today) - timedelta(days=7)
     return DigestPeriod(start=start, end=today + timedelta(days=1), week_start=week_start_of(today))
 

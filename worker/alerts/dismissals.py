@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from worker.storage import people, store
+from worker.storage import case_rows, people
 from worker.storage.models import Dismissal, Importer
 
 
@@ -26,7 +26,7 @@ class DismissalLine:
 
 
 def _importer(session: Session, name: str) -> Importer:
-    importer = store.load_importer(session, name)
+    importer = people.load_importer(session, name)
     if importer is None or importer.id is None:
         raise DismissalError(f"no importer named {name!r} (see `adcvd portfolio list`)")
     return importer
@@ -37,10 +37,10 @@ def dismiss(session: Session, *, importer: str, sku: str, case_number: str, now:
     owner = _importer(session, importer)
     assert owner.id is not None
     number = case_number.strip().upper()
-    skus = {p.sku for p in store.list_products(session, importer_id=owner.id)}
+    skus = {p.sku for p in people.list_products(session, importer_id=owner.id)}
     if sku not in skus:
         raise DismissalError(f"importer {importer!r} has no SKU {sku!r} in its portfolio")
-    if store.load_case(session, number) is None:
+    if case_rows.load_case(session, number) is None:
         raise DismissalError(f"no case {number!r} in the catalog (a case number reads like A-570-909)")
     if _row(session, owner.id, sku, number) is not None:
         return False
@@ -69,7 +69,9 @@ def list_dismissals(session: Session, importer: str | None = None) -> list[Dismi
     """Every dismissal, by importer, SKU and case number."""
     name = None if importer is None else _importer(session, importer).name
     rows = people.list_dismissals_with_importers(session, name)
-    products = {c.case_number: c.product for c in store.load_cases(session, {d.case_number for d, _ in rows})}
+    products = {
+        c.case_number: c.product for c in case_rows.load_cases(session, {d.case_number for d, _ in rows})
+    }
     lines = [
         DismissalLine(i.name, d.sku, d.case_number, products.get(d.case_number, ""), d.created_at)
         for d, i in rows

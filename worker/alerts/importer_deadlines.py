@@ -25,7 +25,7 @@ from worker.alerts.views import (
     deadline_label,
 )
 from worker.rules.countries import country_name
-from worker.storage import store
+from worker.storage import case_rows, notice_rows
 from worker.storage.models import Case
 
 CLOSED_STATUSES = frozenset({"revoked", "terminated"})
@@ -167,9 +167,9 @@ def _case_items(
     """Each case's deadlines due from `today` to `until`, by key: stated in notices, or by the rule."""
     items: dict[str, DeadlineItem] = {}
     stored = [
-        d for d in store.list_deadlines(session, due_from=today, due_to=until) if d.case_number in cases
+        d for d in case_rows.list_deadlines(session, due_from=today, due_to=until) if d.case_number in cases
     ]
-    notices = store.load_notices(session, (d.notice_document_number for d in stored))
+    notices = notice_rows.load_notices(session, (d.notice_document_number for d in stored))
     for row in stored:
         case = cases[row.case_number]
         if not deadline_applies(row.kind, case.country):
@@ -242,7 +242,7 @@ def entry_deadlines(session: Session, *, importer_id: int, today: date, until: d
         due = item.liquidation_to
         if due is None or not today <= due <= until:
             continue
-        case = store.load_case(session, item.case_number)
+        case = case_rows.load_case(session, item.case_number)
         items.append(
             DeadlineItem(
                 case_number=item.case_number,

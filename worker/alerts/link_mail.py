@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from notifier.report_views import PreferencesLinkView
 from worker.alerts.views import recipient_view
-from worker.storage import store
+from worker.storage import outbox_rows
 from worker.storage.models import Alert, Importer, Subscriber
 
 LINK_MAIL_KIND = "preferences_link"
@@ -34,4 +34,4 @@ def queue_preferences_link(
         created_at=now,
         next_attempt_at=now,
     )
-    return store.save_alert_if_new(session, alert)
+    return outbox_rows.save_alert_if_new(session, alert)

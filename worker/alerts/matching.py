@@ -16,7 +16,7 @@ from worker.alerts.match_level import CONFIDENCE, LIKELY, corroborating_words, g
 from worker.rules.cascade import CascadeResult, RateOption, StackedRate, resolve_deposit_rate, stack_rates
 from worker.rules.exposure import annual_exposure
 from worker.rules.hts import MATCH_LEVELS, normalize_hts
-from worker.storage import store
+from worker.storage import case_rows
 from worker.storage.models import Case, CaseHts, CompanyRate
 
 RARE_WORD_CASES = 25  # a description word naming more cases of one country seeds no candidate
@@ -171,7 +171,7 @@ def build_catalog_index(
 def load_catalog_index(session: Session) -> CatalogIndex:
     """Read the whole catalog (cases, HTS lists, rates) and index it."""
     return build_catalog_index(
-        store.list_cases(session), store.list_case_hts(session), store.list_rates(session)
+        case_rows.list_cases(session), case_rows.list_case_hts(session), case_rows.list_rates(session)
     )
 
 

@@ -15,7 +15,7 @@ from worker.alerts.importer_deadlines import collect_deadlines, deadline_view
 from worker.alerts.matching import check_shipment, load_catalog_index
 from worker.rules.countries import country_name
 from worker.rules.hts import format_hts
-from worker.storage import store
+from worker.storage import people
 from worker.storage.models import Product
 
 DEADLINE_DAYS = 365  # "ahead": what is due within a year
@@ -66,7 +66,7 @@ def portfolio_exposure(
     """check_shipment for each product as entered on `entry_date` at its annual value, with the
     importer's company aliases; products reached by a case first, the largest estimated duty first."""
     catalog = load_catalog_index(session)
-    aliases = store.load_aliases(session, importer_id)
+    aliases = people.load_aliases(session, importer_id)
     found = [
         ProductExposure(
             product,
@@ -85,7 +85,7 @@ def portfolio_exposure(
                 )
             ),
         )
-        for product in store.list_products(session, importer_id=importer_id)
+        for product in people.list_products(session, importer_id=importer_id)
     ]
     return sorted(
         found,

@@ -22,7 +22,7 @@ from worker.rules.countries import country_name
 from worker.rules.exposure import annual_exposure
 from worker.rules.hts import format_hts
 from worker.rules.names import AliasTable
-from worker.storage import store
+from worker.storage import people
 from worker.storage.models import Case, CompanyRate, Product, Subscriber
 
 STEP_LABELS: dict[str, str] = {
@@ -210,7 +210,9 @@ def subscriber_product_views(
 
 def subscriber_aliases(session: Session, subscriber: Subscriber) -> AliasTable | None:
     """The alias table of the importer the subscriber follows (None without one)."""
-    return AliasTable(store.load_aliases(session, subscriber.importer_id)) if subscriber.importer_id else None
+    return (
+        AliasTable(people.load_aliases(session, subscriber.importer_id)) if subscriber.importer_id else None
+    )
 
 
 def product_views(

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from worker.alerts.dismissals import dismissed_pairs
 from worker.alerts.match_level import LIKELY
 from worker.alerts.matching import ProductLine, build_catalog_index, match_product
-from worker.storage import store
+from worker.storage import case_rows, people
 from worker.storage.models import Case, CaseHts, Product
 
 
@@ -77,11 +77,11 @@ def load_reach(
     Likely matches only, unless `possible` (then possible ones too); never a case the importer
     dismissed for the SKU.
     """
-    products = [p for i in sorted(set(importer_ids)) for p in store.list_products(session, importer_id=i)]
-    cases = store.list_cases_in_countries(session, {p.country for p in products})
+    products = [p for i in sorted(set(importer_ids)) for p in people.list_products(session, importer_id=i)]
+    cases = case_rows.list_cases_in_countries(session, {p.country for p in products})
     if statuses is not None:
         cases = [c for c in cases if c.status in statuses]
-    hts_rows = store.list_case_hts(session, [c.case_number for c in cases])
+    hts_rows = case_rows.list_case_hts(session, [c.case_number for c in cases])
     reaches = find_reach(products, cases, hts_rows)
     return without_dismissed(session, [r for r in reaches if possible or r.likely])
 

@@ -11,7 +11,7 @@ from worker.alerts.audience import local_today, wants
 from worker.alerts.importer_deadlines import collect_deadlines
 from worker.alerts.reminders import reminder_dates
 from worker.alerts.watchdog import operator_alert
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.models import Importer
 
 LOOKBACK_DAYS = 14  # deadlines that passed this recently are checked for a reminder that never went
@@ -32,8 +32,8 @@ def note_missed_reminders(
         return []
     missed: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
-    sent = set(store.list_alert_keys(session, prefix="reminder:"))  # nothing below queues a reminder
-    for subscriber in store.list_subscribers(session):
+    sent = set(outbox_rows.list_alert_keys(session, prefix="reminder:"))  # nothing below queues a reminder
+    for subscriber in people.list_subscribers(session):
         if subscriber.importer_id is None or subscriber.id is None or not wants(subscriber, "reminder"):
             continue
         today = local_today(now, subscriber.time_zone)

@@ -20,7 +20,7 @@ from worker.alerts.importer_deadlines import (
 from worker.alerts.views import (
     recipient_view,
 )
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.models import Alert, Importer, Subscriber
 
 
@@ -99,7 +99,7 @@ def queue_reminders(session: Session, *, now: datetime, ladder: Sequence[int]) -
     """Queue today's rung of every deadline for each subscriber who wants reminders, once each."""
     queued: list[Alert] = []
     cache: dict[tuple[int, date], list[DeadlineItem]] = {}
-    for subscriber in store.list_subscribers(session):
+    for subscriber in people.list_subscribers(session):
         kinds = reminder_kinds(subscriber)
         if subscriber.importer_id is None or subscriber.id is None or kinds == frozenset():
             continue
@@ -139,6 +139,6 @@ def queue_reminders(session: Session, *, now: datetime, ladder: Sequence[int]) -
                 created_at=now,
                 next_attempt_at=now,
             )
-            if store.save_alert_if_new(session, alert):
+            if outbox_rows.save_alert_if_new(session, alert):
                 queued.append(alert)
     return queued

@@ -25,7 +25,7 @@ from worker.alerts.views import (
     recipient_view,
 )
 from worker.catalog.events import Event, EventKind, highest_severity, primary_kind
-from worker.storage import store
+from worker.storage import case_rows, outbox_rows, people
 from worker.storage.models import Alert, Case, CompanyRate, Importer, Notice, Subscriber
 
 
@@ -39,7 +39,7 @@ def _relevant(event: Event, case: Case | None) -> bool:
 def _earlier_filing_alert(session: Session, *, subscriber_id: int, notice: Notice) -> Alert | None:
     if notice.on_public_inspection:
         return None
-    for alert in store.list_subscriber_alerts(session, subscriber_id=subscriber_id):
+    for alert in outbox_rows.list_subscriber_alerts(session, subscriber_id=subscriber_id):
         if alert.notice_document_number == notice.document_number and alert.payload.get("notice", {}).get(
             "on_public_inspection"
         ):
@@ -65,28 +65,32 @@ def route_notice_events(
     if not events:
         return []
     case_numbers = sorted({e.case_number for e in events})
-    cases = {c.case_number: c for c in store.load_cases(session, case_numbers)}
+    cases = {c.case_number: c for c in case_rows.load_cases(session, case_numbers)}
     if not cases:
         return []
     events = [e for e in events if _relevant(e, cases.get(e.case_number))]
     by_importer = _reaches_by_importer(session, cases)
     if not by_importer:
         return []
-    rates = store.list_rates(session, list(cases))
+    rates = case_rows.list_rates(session, list(cases))
     alerts: list[Alert] = []
-    for subscriber in store.list_subscribers(session, importer_ids=by_importer):
+    for subscriber in people.list_subscribers(session, importer_ids=by_importer):
         assert subscriber.importer_id is not None
         audience = _Audience(session, subscriber, notice=notice, now=now, citation=citation)
         alert = audience.alert(events, cases, by_importer[subscriber.importer_id], rates, threshold=threshold)
-        if alert is not None and store.save_alert_if_new(session, alert) and alert.status != DIGEST_STATUS:
+        if (
+            alert is not None
+            and outbox_rows.save_alert_if_new(session, alert)
+            and alert.status != DIGEST_STATUS
+        ):
             alerts.append(alert)
     return alerts
 
 
 def _reaches_by_importer(session: Session, cases: dict[str, Case]) -> dict[int, list[ProductReach]]:
     """The portfolio products the notice's cases likely reach (dismissals left out), by importer."""
-    hts_rows = store.list_case_hts(session, list(cases))
-    products = store.list_products_in_countries(session, {c.country for c in cases.values()})
+    hts_rows = case_rows.list_case_hts(session, list(cases))
+    products = people.list_products_in_countries(session, {c.country for c in cases.values()})
     reaches = without_dismissed(
         session, [r for r in find_reach(products, list(cases.values()), hts_rows) if r.likely]
     )

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from notifier.report_views import OperatorView
 from watchers.business_days import business_days_between
-from worker.storage import store
+from worker.storage import outbox_rows, people, source_rows
 from worker.storage.db import transaction
 from worker.storage.models import Alert, SourceState
 
@@ -41,7 +41,7 @@ def operator_alert(
     session: Session, *, operator_email: str, key: str, subject: str, lines: list[str], now: datetime
 ) -> bool:
     """Queue one note to the operator under `key` (once); True when new. Other jobs use it too."""
-    subscriber = store.load_operator_subscriber(session, operator_email)
+    subscriber = people.load_operator_subscriber(session, operator_email)
     assert subscriber.id is not None
     view: OperatorView = {"template": "operator", "subject": subject, "lines": lines}
     alert = Alert(
@@ -52,7 +52,7 @@ def operator_alert(
         created_at=now,
         next_attempt_at=now,
     )
-    created = store.save_alert_if_new(session, alert)
+    created = outbox_rows.save_alert_if_new(session, alert)
     if created:
         log.warning("operator alert: %s", subject)
     return created
@@ -98,12 +98,12 @@ def _check_failures(
 def _check_quiet(
     session: Session, *, operator_email: str, today: date, now: datetime, report: WatchReport
 ) -> None:
-    latest = store.latest_publication_date(session, source=QUIET_SOURCE, agency="ita")
+    latest = source_rows.latest_publication_date(session, source=QUIET_SOURCE, agency="ita")
     if latest is None:
         return  # nothing read yet: the failure check covers a source that never worked
     prefix = f"operator:{QUIET_SOURCE}:quiet:"
-    quiet_keys = store.list_alert_keys(session, prefix=prefix)
-    recovered = set(store.list_alert_keys(session, prefix=f"operator:{QUIET_SOURCE}:quiet-ended:"))
+    quiet_keys = outbox_rows.list_alert_keys(session, prefix=prefix)
+    recovered = set(outbox_rows.list_alert_keys(session, prefix=f"operator:{QUIET_SOURCE}:quiet-ended:"))
     for key in quiet_keys:
         since = key.removeprefix(prefix)
         ended = f"operator:{QUIET_SOURCE}:quiet-ended:{since}"
@@ -144,13 +144,13 @@ def check_sources(
     report = WatchReport()
     with transaction(engine) as session:
         if not operator_email:
-            for state in store.list_source_states(session):
+            for state in source_rows.list_source_states(session):
                 if source_failing(state, after=failure_alert_after):
                     log.warning(
                         "source %s failing: %s (no ADCVD_OPERATOR_EMAIL set)", state.name, state.last_error
                     )
             return report
-        for state in store.list_source_states(session):
+        for state in source_rows.list_source_states(session):
             _check_failures(
                 session,
                 state,

@@ -12,7 +12,7 @@ from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_delivery, run_poll, utc_now
 from worker.app.settings import Settings
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import case_rows, people, source_rows
 from worker.storage.db import make_engine, transaction
 from worker.storage.models import Subscriber
 
@@ -49,8 +49,8 @@ def run_demo(settings: Settings) -> list[str]:
     imported = import_portfolio(engine, data / "sample_portfolio.csv", dry_run=False)
     lines.append(f"portfolio: {imported.summary}")
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, DEMO_IMPORTER)
-        if store.load_subscriber(session, email=DEMO_SUBSCRIBER, importer_id=importer.id) is None:
+        importer = people.load_or_create_importer(session, DEMO_IMPORTER)
+        if people.load_subscriber(session, email=DEMO_SUBSCRIBER, importer_id=importer.id) is None:
             session.add(
                 Subscriber(
                     email=DEMO_SUBSCRIBER,
@@ -60,7 +60,7 @@ def run_demo(settings: Settings) -> list[str]:
                     created_at=utc_now(),
                 )
             )
-        state = store.load_source_state(session, "federal_register")
+        state = source_rows.load_source_state(session, "federal_register")
         if state.cursor is None:
             # As if the worker had been watching until the business day before the recorded issue.
             state.cursor = (DEMO_ISSUE_DATE - timedelta(days=3)).isoformat()
@@ -80,7 +80,7 @@ def run_demo(settings: Settings) -> list[str]:
         return lines
     delivery = asyncio.run(run_delivery(demo_settings, engine))
     with transaction(engine) as session:
-        cases = len(store.list_cases(session))
+        cases = len(case_rows.list_cases(session))
     if report.not_modified:
         lines.append(
             f"federal register: nothing new since the last poll (HTTP 304); catalog holds {cases} cases"

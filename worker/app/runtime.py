@@ -21,7 +21,7 @@ from worker.app.sources import ADAPTERS, PollRequest, adapter_for, poll_adapter
 from worker.ingest.recording import Recorder
 from worker.ingest.save import PollReport
 from worker.outbox.delivery import DeliveryReport, deliver_due_alerts
-from worker.storage import poll_counts, store
+from worker.storage import poll_counts, source_rows
 from worker.storage.db import transaction
 from worker.storage.locks import poll_lock
 from worker.web.links import EmailLinks
@@ -163,7 +163,7 @@ async def _poll_source(
 def poll_is_due(engine: Engine, source: str, *, now: datetime) -> bool:
     """Whether the FR schedule calls for a poll now: fast around posting times, slow otherwise."""
     with transaction(engine) as session:
-        last = store.load_source_state(session, source).last_attempt_at
+        last = source_rows.load_source_state(session, source).last_attempt_at
     return last is None or last + timedelta(seconds=next_poll_delay(last)) <= now
 
 

@@ -25,7 +25,7 @@ from watchers.review_request import REVIEW_REQUEST_CITATION
 from worker.catalog.case_dates import apply_case_dates
 from worker.catalog.events import Event, EventKind, Severity, events_for_notice_kind, rate_change_event
 from worker.rules.countries import country_of_case
-from worker.storage import store
+from worker.storage import case_rows
 from worker.storage.models import Case, CompanyRate, Deadline
 
 OMNIBUS_KINDS = frozenset(
@@ -62,7 +62,7 @@ def _upsert_case(
     source: str,
     revokes_case: bool,
 ) -> Case:
-    case = store.load_case(session, case_number)
+    case = case_rows.load_case(session, case_number)
     if case is None:
         case = Case(
             case_number=case_number,
@@ -126,7 +126,7 @@ def _apply_rates(
     alert_rate_changes: bool,
 ) -> None:
     existing_by_key: dict[tuple[str, str, str], CompanyRate] = {}
-    for rate in store.list_rates(session, own_cases):
+    for rate in case_rows.list_rates(session, own_cases):
         key = (rate.case_number, rate.exporter, rate.producer)
         current = existing_by_key.get(key)
         if current is None or (rate.effective_date or date.min) >= (current.effective_date or date.min):
@@ -140,7 +140,7 @@ def _apply_rates(
         producer = row.producer or ""
         if row.basis is RateBasis.COMPANY and not exporter:
             exporter = producer
-        if store.load_rate_in_notice(
+        if case_rows.load_rate_in_notice(
             session,
             case_number=case_number,
             exporter=exporter,
@@ -192,7 +192,7 @@ def _apply_deadlines(
             continue
         targets = [fact.case_number] if fact.case_number else (list(own_cases) or [""])
         for case_number in targets:
-            if store.load_deadline(
+            if case_rows.load_deadline(
                 session,
                 case_number=case_number,
                 kind=fact.kind,
@@ -283,7 +283,7 @@ def apply_notice(
                 )
             )
             for hts in facts.hts_codes:
-                if store.add_case_hts(
+                if case_rows.add_case_hts(
                     session, case_number=case_number, hts=hts, source=f"FR {document_number}", as_of=published
                 ):
                     change.hts_added += 1

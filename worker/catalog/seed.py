@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from worker.storage import store
+from worker.storage import case_rows
 from worker.storage.models import Case, CaseHts
 
 CASE_FIELDS = ("case_type", "country", "country_name", "product", "status", "order_date", "source", "as_of")
@@ -72,7 +72,7 @@ def load_seed_catalog(session: Session, path: Path | None = None) -> LoadSummary
     """
     seed = read_seed_catalog(path)
     counts = dict.fromkeys(LoadSummary.__dataclass_fields__, 0)
-    stored_cases = {c.case_number: c for c in store.list_cases(session)}
+    stored_cases = {c.case_number: c for c in case_rows.list_cases(session)}
     for entry in seed["cases"]:
         values = _seed_case_values(entry)
         case = stored_cases.get(entry["case_number"])
@@ -96,7 +96,7 @@ def load_seed_catalog(session: Session, path: Path | None = None) -> LoadSummary
         counts["cases_updated" if changed else "cases_unchanged"] += 1
     session.flush()  # cases first: case_hts refers to them
 
-    stored_hts = {(h.case_number, h.hts): h for h in store.list_case_hts(session)}
+    stored_hts = {(h.case_number, h.hts): h for h in case_rows.list_case_hts(session)}
     for listing in seed["hts"]:
         as_of = _as_date(listing["as_of"])
         source = f"{listing['source']}: {listing['method']}"

@@ -24,7 +24,7 @@ from worker.rules.assessment import (
 )
 from worker.rules.money import ROUNDING_RULE
 from worker.rules.review_period import RULE_BEFORE_SUSPENSION, RULE_GAP
-from worker.storage import store
+from worker.storage import case_rows, outbox_rows, people
 from worker.storage.models import Alert, Notice, Subscriber
 
 ALERT_KIND = "entry_assessment"
@@ -200,10 +200,10 @@ def entry_alerts(
     counsel; an importer's entries never go to another importer's subscribers (caller commits)."""
     alerts: list[Alert] = []
     for decision in decisions:
-        case = store.load_case(session, decision.notice.case_number)
+        case = case_rows.load_case(session, decision.notice.case_number)
         product = case.product if case else ""
         assert decision.importer.id is not None
-        for subscriber in store.list_subscribers(session, importer_ids=[decision.importer.id]):
+        for subscriber in people.list_subscribers(session, importer_ids=[decision.importer.id]):
             if subscriber.importer_id != decision.importer.id or subscriber.role not in ROLES:
                 continue
             if switched_off(subscriber, ALERT_KIND):
@@ -224,6 +224,6 @@ def entry_alerts(
                 created_at=now,
                 next_attempt_at=now,
             )
-            if store.save_alert_if_new(session, alert):
+            if outbox_rows.save_alert_if_new(session, alert):
                 alerts.append(alert)
     return alerts

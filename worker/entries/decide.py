@@ -16,7 +16,7 @@ from worker.rules import assessment as rules
 from worker.rules.interest import InterestRateTable, bundled_interest_rates
 from worker.rules.liquidation import LiquidationOutlook, liquidation_outlook
 from worker.rules.review_period import OrderDates
-from worker.storage import entry_rows, store
+from worker.storage import case_rows, entry_rows, people
 from worker.storage.models import Entry, EntryAssessment, Importer, Notice
 
 
@@ -94,7 +94,7 @@ def decide_entries(
             continue
         notices = _notices_of_case(session, current.case_number, notice)
         outlook = outlook_of(current)
-        order = order_dates_of(store.load_case(session, current.case_number))
+        order = order_dates_of(case_rows.load_case(session, current.case_number))
         by_importer: dict[int, list[Entry]] = defaultdict(list)
         for entry in entries:
             if in_period(entry, current):
@@ -102,7 +102,7 @@ def decide_entries(
         for importer_id, owned in sorted(by_importer.items()):
             importer = session.get(Importer, importer_id)
             assert importer is not None
-            aliases = store.load_aliases(session, importer_id)
+            aliases = people.load_aliases(session, importer_id)
             decided = _decide(
                 owned, importer, current, notices, outlook, aliases, rates, threshold, now, order=order
             )

@@ -18,7 +18,7 @@ from worker.portfolios.problems import PortfolioError, Problems
 from worker.portfolios.table_file import TableFile
 from worker.rules.countries import normalize_country
 from worker.rules.hts import normalize_hts
-from worker.storage import entry_rows, people, store
+from worker.storage import entry_rows, people
 from worker.storage.models import Entry, Product
 
 FIELDS = (
@@ -209,7 +209,7 @@ def import_entries(
     transaction (a re-import of the same file leaves the same entries), and assess them by the results
     notices already stored (no alert: the exposure shows them). LookupError: no such importer."""
     with Session(engine, expire_on_commit=False) as session:
-        owner = store.load_importer(session, importer)
+        owner = people.load_importer(session, importer)
         if owner is None or owner.id is None:
             raise LookupError(
                 f"no importer named {importer!r}; import its portfolio, "

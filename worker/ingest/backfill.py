@@ -23,7 +23,7 @@ from watchers.http import Fetcher, RateLimiter, SourceError
 from watchers.records import SetAside
 from worker.ingest.full_text import WAITING_KIND, failures_so_far
 from worker.ingest.save import PollReport, record_failure, save_batch
-from worker.storage import notice_rows, store
+from worker.storage import notice_rows, source_rows
 from worker.storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ async def run_backfill(
     source = state_name(since)
     report = BackfillReport(since=since, until=until)
     with transaction(engine) as session:
-        cursor = store.load_source_state(session, source).cursor
+        cursor = source_rows.load_source_state(session, source).cursor
     start = resume_point(cursor, since=since)
     waiting_since = first_waiting_day(engine, source, since=since)
     if waiting_since is not None and waiting_since < start:
@@ -136,7 +136,9 @@ async def run_backfill(
                 continue
             report.documents_seen += len(documents)
             with transaction(engine) as session:
-                known = store.published_document_numbers(session, (d.document_number for d in documents))
+                known = notice_rows.published_document_numbers(
+                    session, (d.document_number for d in documents)
+                )
                 new = [d for d in documents if d.document_number not in known]
                 failures = {d.document_number: failures_so_far(session, d.document_number) for d in new}
             report.documents_new += len(new)
@@ -189,7 +191,7 @@ def hand_over_to_live_source(engine: Engine, *, until: date, today: date) -> Non
     if until < today - timedelta(days=1):
         return
     with transaction(engine) as session:
-        live = store.load_source_state(session, FEDERAL_REGISTER)
+        live = source_rows.load_source_state(session, FEDERAL_REGISTER)
         if live.cursor is None:
             live.cursor = min(until, today).isoformat()
             session.add(live)

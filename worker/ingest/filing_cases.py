@@ -13,7 +13,7 @@ from sqlmodel import Session
 from watchers.records import Classification
 from worker.alerts.matching import significant_words
 from worker.rules.countries import country_name, normalize_country
-from worker.storage import store
+from worker.storage import case_rows
 from worker.storage.models import Case, Notice
 
 WORD_SIMILARITY = 92  # "aluminium"/"aluminum" (94) is one word; "plate"/"plated" (91) is not
@@ -118,7 +118,7 @@ def candidate_cases(session: Session, subject: NamedSubject) -> tuple[list[Candi
     for code in codes:
         matched = [
             (case, why)
-            for case in store.list_cases_in_countries(session, [code])
+            for case in case_rows.list_cases_in_countries(session, [code])
             if (why := product_match(subject.product, case.product)) is not None
         ]
         live = [m for m in matched if m[0].status != "revoked"]

@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlmodel import Session
 
 from watchers.finished import Amendment, FollowUp
-from worker.storage import outbox_rows, store
+from worker.storage import notice_rows, outbox_rows
 from worker.storage.models import Alert
 
 
 def follow_up(session: Session, item: FollowUp, *, now: datetime) -> list[Alert]:
     """Once per record still on public inspection: a follow-up in each thread of its first alerts."""
-    notice = store.load_notice(session, item.document_number)
+    notice = notice_rows.load_notice(session, item.document_number)
     if notice is None or not notice.on_public_inspection or notice.facts.get(item.flag):
         return []
     notice.facts = {**notice.facts, item.flag: True}
@@ -21,7 +21,7 @@ def follow_up(session: Session, item: FollowUp, *, now: datetime) -> list[Alert]
     session.add(notice)
     prefix = f"{item.scope}:{notice.document_number}:subscriber:"
     follow_ups: list[Alert] = []
-    for key in store.list_alert_keys(session, prefix=prefix):
+    for key in outbox_rows.list_alert_keys(session, prefix=prefix):
         first = outbox_rows.load_alert_by_key(session, key)
         if first is None or first.status == "digest":
             continue
@@ -37,14 +37,14 @@ def follow_up(session: Session, item: FollowUp, *, now: datetime) -> list[Alert]
             created_at=now,
             next_attempt_at=now,
         )
-        if store.save_alert_if_new(session, alert):
+        if outbox_rows.save_alert_if_new(session, alert):
             follow_ups.append(alert)
     return follow_ups
 
 
 def amend(session: Session, item: Amendment, *, now: datetime) -> None:
     """A record still on public inspection gains the facts and columns read late (a filed PDF)."""
-    notice = store.load_notice(session, item.document_number)
+    notice = notice_rows.load_notice(session, item.document_number)
     if notice is None or not notice.on_public_inspection:
         return
     merged = {**notice.facts, **item.facts}

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from watchers.full_text import FULL_TEXT_ATTEMPTS, Waiting
-from worker.storage import store
+from worker.storage import notice_rows
 from worker.storage.models import Notice
 
 WAITING_KEY = "full_text_failures"  # in a waiting notice's facts: how many polls failed on its full text
@@ -15,7 +15,7 @@ WAITING_KIND = "awaiting_full_text"  # the kind of a notice row that only says "
 
 
 def failures_so_far(session: Session, document_number: str) -> int:
-    notice = store.load_notice(session, document_number)
+    notice = notice_rows.load_notice(session, document_number)
     if notice is None or not (notice.kind == WAITING_KIND or notice.on_public_inspection):
         return 0
     return int(notice.facts.get(WAITING_KEY, 0) or 0)
@@ -26,7 +26,7 @@ def save_waiting(session: Session, item: Waiting, *, source: str, now: datetime)
 
     A public-inspection filing's row keeps its facts and only gains the count.
     """
-    notice = store.load_notice(session, item.meta.document_number)
+    notice = notice_rows.load_notice(session, item.meta.document_number)
     if notice is not None and notice.on_public_inspection:
         notice.facts = {**notice.facts, WAITING_KEY: item.failures}
         session.add(notice)

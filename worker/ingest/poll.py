@@ -12,13 +12,13 @@ from watchers.http import Fetcher, SourceError
 from worker.alerts.holds import BulkHold
 from worker.ingest.save import PollReport, failed_poll, save_batch
 from worker.ingest.stored_records import StoredLookups
-from worker.storage import store
+from worker.storage import source_rows
 from worker.storage.db import transaction
 
 
 def load_stored_state(engine: Engine, source: str) -> StoredState:
     with transaction(engine) as session:
-        state = store.load_source_state(session, source)
+        state = source_rows.load_source_state(session, source)
         return StoredState(state.cursor, state.etag, state.last_modified)
 
 

@@ -18,7 +18,7 @@ from worker.ingest.filing_cases import cases_named_by_filing
 from worker.ingest.follow_ups import amend, follow_up
 from worker.ingest.full_text import save_waiting
 from worker.ingest.signals import record_events
-from worker.storage import store
+from worker.storage import notice_rows, source_rows
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice
 
@@ -48,7 +48,7 @@ class PollReport:
 
 def record_failure(engine: Engine, source: str, error: str, now: datetime) -> None:
     with transaction(engine) as session:
-        state = store.load_source_state(session, source)
+        state = source_rows.load_source_state(session, source)
         state.consecutive_failures += 1
         state.last_error = error[:500]
         state.last_attempt_at = now
@@ -88,7 +88,7 @@ def ingest_record(
     thread, and a notice that names no case takes the filing's), apply it to the catalog, and route its
     events (record_events) unless the poll primes; a bulk is held."""
     number = record.document_number
-    known = store.load_notice(session, number)
+    known = notice_rows.load_notice(session, number)
     if record.only_if_new and known is not None:
         return []
     columns = {**record.columns, "source": source, "updated_at": now}
@@ -161,7 +161,7 @@ def save_source_state(session: Session, source: str, batch: Batch, *, now: datet
     """After a batch: its cursor (never backwards) and validators, the source's last success, and the
     results set aside counted as a failure of the poll that saved the others."""
     validators = batch.validators
-    store.save_poll_success(
+    source_rows.save_poll_success(
         session,
         source,
         now=now,
@@ -171,7 +171,7 @@ def save_source_state(session: Session, source: str, batch: Batch, *, now: datet
         keep_validators=validators is None,
     )
     if batch.set_aside:
-        store.record_set_aside(session, source, batch.set_aside)
+        source_rows.record_set_aside(session, source, batch.set_aside)
 
 
 def save_batch(

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from watchers.finished import PendingCopy
 from worker.ingest.full_text import failures_so_far
-from worker.storage import notice_rows, store
+from worker.storage import notice_rows
 from worker.storage.db import transaction
 
 
@@ -20,11 +20,11 @@ class StoredLookups:
 
     def known(self, numbers: Iterable[str]) -> set[str]:
         with transaction(self.engine) as session:
-            return store.known_document_numbers(session, list(numbers))
+            return notice_rows.known_document_numbers(session, list(numbers))
 
     def published(self, numbers: Iterable[str]) -> set[str]:
         with transaction(self.engine) as session:
-            return store.published_document_numbers(session, list(numbers))
+            return notice_rows.published_document_numbers(session, list(numbers))
 
     def full_text_failures(self, numbers: Iterable[str]) -> dict[str, int]:
         with transaction(self.engine) as session:

@@ -32,7 +32,7 @@ from worker.outbox.marks import (
     retry_delay,
 )
 from worker.outbox.marks import DeliveryReport as DeliveryReport  # re-exported: app reads it here
-from worker.storage import store
+from worker.storage import outbox_rows, source_rows
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Subscriber
 
@@ -71,7 +71,7 @@ async def deliver_due_alerts(
     if stopping():
         return report
     with transaction(engine) as session:
-        claimed = store.claim_due_alerts(session, now=now, lease=lease, limit=batch)
+        claimed = outbox_rows.claim_due_alerts(session, now=now, lease=lease, limit=batch)
         work: list[tuple[int, Alert, Subscriber | None, tuple[str, ...]]] = []
         for alert in claimed:
             assert alert.id is not None
@@ -106,7 +106,7 @@ async def deliver_due_alerts(
             )
     if report.sent_by_channel.get("email"):  # the mail server took mail: it is not blocked
         with suppress(SQLAlchemyError), transaction(engine) as session:
-            store.record_mail_delivered(session, now)
+            source_rows.record_mail_delivered(session, now)
     return report
 
 
@@ -207,7 +207,7 @@ def _server_fault(
     """The server, not the messages, failed: the batch waits with backoff; nothing is failed for it."""
     first_id = remaining[0][0]
     with transaction(engine) as session:
-        row = store.load_alert(session, first_id)
+        row = outbox_rows.load_alert(session, first_id)
         tries = row.attempts if row is not None else 1
         if row is not None:
             row.last_error = error[:500]
@@ -215,7 +215,7 @@ def _server_fault(
     delay = retry_delay(tries)
     release_claims(engine, [item[0] for item in remaining], now=now, delay=delay)
     with transaction(engine) as session:
-        store.record_mail_blocked(session, error, now)
+        source_rows.record_mail_blocked(session, error, now)
     report.retried += len(remaining)
     report.server_error = error
     report.errors.append(error)
@@ -232,12 +232,12 @@ def thread_of(session: Session, alert: Alert) -> tuple[str, ...]:
     """
     cases = [c for c in alert.case_number.split(",") if c]
     if cases:
-        found = store.first_message_ids_for_cases(
+        found = outbox_rows.first_message_ids_for_cases(
             session, subscriber_id=alert.subscriber_id, case_numbers=cases, before_alert_id=alert.id
         )
         if found:
             return tuple(found)
-    parent = store.first_message_id_of_thread(
+    parent = outbox_rows.first_message_id_of_thread(
         session, subscriber_id=alert.subscriber_id, thread_key=alert.thread_key
     )
     return (parent,) if parent else ()

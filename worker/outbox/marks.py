@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from worker.storage import store
+from worker.storage import outbox_rows
 from worker.storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ async def mark_sent(engine: Engine, alert_id: int, *, message_id: str, now: date
     for attempt in range(MARK_SENT_TRIES):
         try:
             with transaction(engine) as session:
-                row = store.load_alert(session, alert_id)
+                row = outbox_rows.load_alert(session, alert_id)
                 if row is not None:
                     row.status = "sent"
                     row.sent_at = now
@@ -77,7 +77,7 @@ async def mark_sent(engine: Engine, alert_id: int, *, message_id: str, now: date
 def record_attempt(engine: Engine, alert_id: int, *, message_id: str) -> None:
     """Count the attempt and keep the Message-ID before sending: a crash after it cannot hide the try."""
     with transaction(engine) as session:
-        row = store.load_alert(session, alert_id)
+        row = outbox_rows.load_alert(session, alert_id)
         if row is not None:
             row.attempts += 1
             row.message_id = message_id
@@ -88,7 +88,7 @@ def release_claims(engine: Engine, alert_ids: list[int], *, now: datetime, delay
     """Put claimed alerts back to pending without counting an attempt (due again after `delay`)."""
     with transaction(engine) as session:
         for alert_id in alert_ids:
-            row = store.load_alert(session, alert_id)
+            row = outbox_rows.load_alert(session, alert_id)
             if row is None or row.status != "sending":
                 continue
             row.status = "pending"
@@ -117,7 +117,7 @@ def record_failure(
     log.warning("alert %s not delivered: %s", alert_id, error)
     report.errors.append(error)
     with transaction(engine) as session:
-        row = store.load_alert(session, alert_id)
+        row = outbox_rows.load_alert(session, alert_id)
         if row is None:
             return None
         if not counted:

@@ -18,7 +18,7 @@ from worker.portfolios.problems import PortfolioError, Problems
 from worker.portfolios.table_file import TableFile
 from worker.rules.countries import normalize_country
 from worker.rules.hts import normalize_hts
-from worker.storage import people, store
+from worker.storage import people
 from worker.storage.models import Alert, Importer, Product
 
 FIELDS = (
@@ -278,7 +278,7 @@ def import_portfolio(
         summary = save_portfolio(session, parsed.rows)
         if baseline_at is not None and not dry_run:
             names = {row.importer for row in parsed.rows}
-            ids = [i.id for i in store.list_importers(session) if i.name in names and i.id is not None]
+            ids = [i.id for i in people.list_importers(session) if i.name in names and i.id is not None]
             queued = queue_baseline_reports(session, importer_ids=ids, now=baseline_at)
             if bulk_hold is not None:
                 held = hold_import_if_bulk(

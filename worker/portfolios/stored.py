@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from worker.alerts.matching import ProductLine
-from worker.storage import people, store
+from worker.storage import people
 
 
 def list_products(session: Session, importer: str | None = None) -> list[ProductLine]:
@@ -28,7 +28,7 @@ def list_products(session: Session, importer: str | None = None) -> list[Product
 
 def remove_products(session: Session, importer: str, skus: list[str]) -> tuple[list[str], list[str]]:
     """Delete the importer's products with these SKUs; returns (removed, not found). Caller commits."""
-    owner = store.load_importer(session, importer)
+    owner = people.load_importer(session, importer)
     if owner is None:
         raise LookupError(f"no importer named {importer!r}")
     wanted = list(dict.fromkeys(sku.strip() for sku in skus))

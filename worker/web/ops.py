@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from worker.alerts.watchdog import source_failing
-from worker.storage import store, web_rows
+from worker.storage import outbox_rows, source_rows, web_rows
 from worker.storage.db import transaction
 from worker.web.context import web
 
@@ -35,9 +35,9 @@ def health(engine: Engine, *, failing_after: int, now: datetime) -> tuple[int, d
     try:
         with transaction(engine) as session:
             web_rows.database_answers(session)
-            states = store.list_source_states(session)
-            backlog, oldest = store.outbox_backlog(session)
-            blocked = store.mail_blocked(session)
+            states = source_rows.list_source_states(session)
+            backlog, oldest = outbox_rows.outbox_backlog(session)
+            blocked = source_rows.mail_blocked(session)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
         return 503, {"status": "failing", "database": {"reachable": False, "error": reason}}
@@ -92,9 +92,9 @@ class DatabaseCollector(Collector):
     def _figures(self) -> Iterator[Metric]:
         now = self.clock()
         with transaction(self.engine) as session:
-            states = store.list_source_states(session)
+            states = source_rows.list_source_states(session)
             by_kind_status_channel = web_rows.count_alerts_by_kind_status_channel(session)
-            backlog, _ = store.outbox_backlog(session)
+            backlog, _ = outbox_rows.outbox_backlog(session)
             oldest = web_rows.oldest_pending_created_at(session)
             latencies = web_rows.sent_latency_histograms(session, LATENCY_BUCKETS)
         polls = CounterMetricFamily("adcvd_source_polls", "Polls of each source.", labels=["source"])

@@ -24,7 +24,7 @@ from worker.alerts.alert_products import (
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_delivery, run_poll
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Subscriber
 
@@ -47,7 +47,7 @@ def subscribe(engine: Engine, portfolio: Path) -> None:
     summary = import_portfolio(engine, portfolio, dry_run=False)
     assert not summary.errors, summary.errors
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, IMPORTER)
+        importer = people.load_or_create_importer(session, IMPORTER)
         session.add(
             Subscriber(
                 email="buyer@example.com", importer_id=importer.id, role="importer", unsubscribe_token="t"
@@ -69,7 +69,7 @@ async def test_an_order_reaching_many_products_lists_the_top_by_exposure_and_att
         assert report.ok and report.alerts_created == 1
         assert (await run_delivery(settings, engine, now=now)).sent == 1
     with transaction(engine) as session:
-        [alert] = [a for a in store.list_alerts(session) if a.kind == "order"]
+        [alert] = [a for a in outbox_rows.list_alerts(session) if a.kind == "order"]
         payload = alert.payload
     top = [f"PW-{i:05d}" for i in range(count - 1, count - 1 - MAX_PRODUCTS_SHOWN, -1)]
     assert [p["sku"] for p in payload["products"]] == top  # highest entered value, same rate: top exposure
@@ -108,7 +108,7 @@ async def test_a_few_products_are_all_listed_with_no_attachment(
     assert "more product" not in text_of(message)
     assert not [p for p in message.iter_attachments() if p.get_content_type() == "text/csv"]
     with transaction(engine) as session:
-        [alert] = [a for a in store.list_alerts(session) if a.kind == "order"]
+        [alert] = [a for a in outbox_rows.list_alerts(session) if a.kind == "order"]
         assert "products_csv" not in alert.payload and len(alert.payload["products"]) == 3
 
 

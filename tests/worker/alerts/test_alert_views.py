@@ -25,7 +25,7 @@ from worker.alerts.importer_deadlines import collect_deadlines
 from worker.alerts.reminders import reminder_payload
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_poll
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 
 
@@ -43,7 +43,7 @@ async def test_routed_alert_payloads_are_alert_views(engine: Engine, tmp_path: P
         report = await run_poll(settings, engine, "federal_register", now=now)
     assert report.alerts_created >= 1
     with transaction(engine) as session:
-        payloads = [a.payload for a in store.list_alerts(session) if a.kind != "baseline"]
+        payloads = [a.payload for a in outbox_rows.list_alerts(session) if a.kind != "baseline"]
     assert payloads
     adapter = TypeAdapter(AlertView)
     for payload in payloads:
@@ -67,7 +67,7 @@ async def test_reminder_digest_and_baseline_payloads_are_their_views(
         )
         await run_poll(settings, engine, "federal_register", now=now)
     with transaction(engine) as session:
-        subscriber = store.list_subscribers(session)[0]
+        subscriber = people.list_subscribers(session)[0]
         assert subscriber.importer_id is not None
         today = local_today(now, subscriber.time_zone)
         baseline = build_baseline_payload(session, subscriber, now=now, threshold=90)

@@ -12,14 +12,14 @@ from tests.support.pipeline import IMPORTER, pressure_washer_routes, set_cursor,
 from worker.app.cli import app
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_poll
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Product, Subscriber
 
 
 def rate_for(engine: Engine, sku: str, case_number: str) -> tuple[str, str | None]:
     with transaction(engine) as session:
-        [alert] = [a for a in store.list_alerts(session) if a.notice_document_number == "2024-02902"]
+        [alert] = [a for a in outbox_rows.list_alerts(session) if a.notice_document_number == "2024-02902"]
     for product in alert.payload["products"]:
         if product["sku"] == sku:
             [match] = [m for m in product["matches"] if m["case_number"] == case_number]
@@ -29,7 +29,7 @@ def rate_for(engine: Engine, sku: str, case_number: str) -> tuple[str, str | Non
 
 def portfolio_with_nickname(engine: Engine) -> None:
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, IMPORTER)
+        importer = people.load_or_create_importer(session, IMPORTER)
         assert importer.id is not None
         session.add(
             Product(

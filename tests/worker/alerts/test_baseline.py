@@ -23,7 +23,7 @@ from worker.app.runtime import run_delivery, run_poll
 from worker.catalog.events import Event, EventKind, Severity
 from worker.catalog.seed import load_seed_catalog
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import notice_rows, outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Notice, Subscriber
 
@@ -64,9 +64,9 @@ async def test_subscriber_added_after_the_order_gets_one_baseline_and_no_repeat(
     )
     assert "baseline" not in again.output  # once per subscriber and importer
     with transaction(engine) as session:
-        [queued_by_cli] = store.list_alerts(session)
+        [queued_by_cli] = outbox_rows.list_alerts(session)
         assert queued_by_cli.kind == "baseline"
-        importer = store.load_importer(session, IMPORTER)
+        importer = people.load_importer(session, IMPORTER)
         assert importer is not None and importer.id is not None
         session.add(
             Subscriber(
@@ -92,7 +92,7 @@ async def test_subscriber_added_after_the_order_gets_one_baseline_and_no_repeat(
         assert [d["kind"] for d in payload["deadlines"]] == ["annual_inquiry_service_list"]
         assert queue_baseline_reports(session, importer_ids=[importer.id], now=now) == []
         # The order's deadline events, routed again (a re-read or a republication): not new to them.
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None
         events = [
             Event(
@@ -129,12 +129,12 @@ async def test_subscriber_added_after_the_order_gets_one_baseline_and_no_repeat(
 def test_portfolio_import_queues_a_baseline_per_portfolio_version(engine: Engine, tmp_path: Path) -> None:
     when = datetime(2024, 2, 13, 15, 0, tzinfo=UTC)
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, IMPORTER)
+        importer = people.load_or_create_importer(session, IMPORTER)
         session.add(Subscriber(email="buyer@example.com", importer_id=importer.id, role="importer"))
 
     def baselines() -> list[str]:
         with transaction(engine) as session:
-            return [a.dedupe_key for a in store.list_alerts(session) if a.kind == "baseline"]
+            return [a.dedupe_key for a in outbox_rows.list_alerts(session) if a.kind == "baseline"]
 
     source = fixture("portfolio", "sample_portfolio.csv")
     assert not import_portfolio(engine, source, baseline_at=when).errors
@@ -161,7 +161,7 @@ async def test_a_big_portfolio_baseline_lists_the_top_and_attaches_every_product
     portfolio.write_text(header + "".join(reached + other), encoding="utf-8")
     with transaction(engine) as session:
         load_seed_catalog(session)
-        importer = store.load_or_create_importer(session, "Big Buyer")
+        importer = people.load_or_create_importer(session, "Big Buyer")
         session.add(
             Subscriber(
                 email="big@example.com", importer_id=importer.id, role="importer", unsubscribe_token="b"
@@ -170,7 +170,7 @@ async def test_a_big_portfolio_baseline_lists_the_top_and_attaches_every_product
     result = import_portfolio(engine, portfolio, dry_run=False, baseline_at=now)
     assert not result.errors
     with transaction(engine) as session:
-        [alert] = [a for a in store.list_alerts(session) if a.kind == "baseline"]
+        [alert] = [a for a in outbox_rows.list_alerts(session) if a.kind == "baseline"]
         payload = alert.payload
     assert len(payload["products"]) == MAX_PRODUCTS_SHOWN and payload["reached_count"] == 40
     assert len(payload["unreached"]) == MAX_PRODUCTS_SHOWN and payload["unreached_count"] == 30

@@ -27,7 +27,7 @@ from worker.alerts.holds import BulkHold
 from worker.app.cli import app
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import open_fetcher, run_poll
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Subscriber
 
@@ -36,7 +36,7 @@ OPERATOR = "ops@adcvd-watch.example"
 
 def add_subscriber(engine: Engine, importer_name: str, email: str, role: str) -> None:
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, importer_name)
+        importer = people.load_or_create_importer(session, importer_name)
         session.add(
             Subscriber(
                 email=email,
@@ -50,13 +50,13 @@ def add_subscriber(engine: Engine, importer_name: str, email: str, role: str) ->
 
 def alerts_of(engine: Engine, document_number: str) -> list[Alert]:
     with transaction(engine) as session:
-        return [a for a in store.list_alerts(session) if a.notice_document_number == document_number]
+        return [a for a in outbox_rows.list_alerts(session) if a.notice_document_number == document_number]
 
 
 def digest_events(engine: Engine, email: str, around: datetime) -> list[str]:
     """The event rows the weekly digest would show this subscriber for the week around `around`."""
     with transaction(engine) as session:
-        subscriber = next(s for s in store.list_subscribers(session) if s.email == email)
+        subscriber = next(s for s in people.list_subscribers(session) if s.email == email)
         start = around.date() - timedelta(days=around.weekday())
         period = DigestPeriod(start=start, end=start + timedelta(days=7), week_start=start)
         payload = build_digest_payload(session, subscriber, period=period, now=around, threshold=90)
@@ -86,7 +86,7 @@ async def test_a_bulk_public_inspection_filing_is_held_and_kept_out_of_the_diges
     assert len(held) == 3 and {a.status for a in held} == {"held"}
     before = {a.id: a.payload[holds.HELD_FROM] for a in held}
     with transaction(engine) as session:
-        [told] = [a for a in store.list_alerts(session) if a.kind == "operator"]
+        [told] = [a for a in outbox_rows.list_alerts(session) if a.kind == "operator"]
         assert "2026-20383 would alert 3 subscribers" in told.payload["subject"]
         assert holds.held_by_notice(session) == {"2026-20383": 3}
     assert "2026-20383" not in digest_events(engine, "buyer2@laminates.example", AT)
@@ -111,10 +111,10 @@ async def test_a_bulk_trade_gov_announcement_is_held(engine: Engine, tmp_path: P
         report = await run_poll(settings, engine, "trade_gov", now=datetime(2025, 7, 17, 12, tzinfo=UTC))
     assert report.ok and report.alerts_created == 0 and report.alerts_held == 2
     with transaction(engine) as session:
-        statuses = sorted(a.status for a in store.list_alerts(session) if a.kind != "operator")
+        statuses = sorted(a.status for a in outbox_rows.list_alerts(session) if a.kind != "operator")
         assert statuses == ["held", "held"]
         [(_key, count)] = holds.held_by_notice(session).items()
-        assert count == 2 and any(a.kind == "operator" for a in store.list_alerts(session))
+        assert count == 2 and any(a.kind == "operator" for a in outbox_rows.list_alerts(session))
 
 
 PORTFOLIO = """importer,sku,description,hts,country_of_origin,producer,exporter,annual_entered_value_usd
@@ -191,7 +191,7 @@ def test_release_puts_a_digest_only_row_back_in_the_digest(engine: Engine) -> No
             session, alerts, document_number="2026-00001", title="t", rule=BulkHold(2), now=now
         )
     with transaction(engine) as session:
-        assert {a.status for a in store.list_alerts(session)} == {"held"}
+        assert {a.status for a in outbox_rows.list_alerts(session)} == {"held"}
         assert holds.release(session, "2026-00001", now=now) == 3
-        statuses = [a.status for a in sorted(store.list_alerts(session), key=lambda a: a.subscriber_id)]
+        statuses = [a.status for a in sorted(outbox_rows.list_alerts(session), key=lambda a: a.subscriber_id)]
     assert statuses == ["pending", "digest", "pending"]

@@ -14,7 +14,7 @@ from notifier.ics import CalendarEntry, build_calendar
 from tests.support.pipeline import subscribe_sample_portfolio
 from worker.alerts.deadline_calendar import EASTERN, alarm_times, calendar_entry, stated_time
 from worker.app.cli import app
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import Case, CaseHts, Product
 
@@ -137,7 +137,7 @@ def test_two_importers_sharing_a_case_get_one_event_each_with_stable_uids(
         )
         session.flush()
         session.add(CaseHts(case_number="A-570-148", hts="8424309000"))
-        other = store.load_or_create_importer(session, "Second Importer LLC")
+        other = people.load_or_create_importer(session, "Second Importer LLC")
         assert other.id is not None
         session.add(
             Product(

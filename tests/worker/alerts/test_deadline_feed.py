@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from tests.support.deadline_cases import shrimp_order
 from tests.support.pipeline import subscribe_sample_portfolio
 from worker.alerts.deadline_feed import feed_calendar
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import Deadline, Notice, Product, Subscriber
 
@@ -21,7 +21,7 @@ SHRIMP_WINDOW = "demo-outdoor-power-inc:A-533-840:review_request:2024-02-29@adcv
 
 def events(engine: Engine, email: str, now: datetime = NOW) -> dict[str, dict[str, str]]:
     with transaction(engine) as session:
-        [subscriber] = store.list_subscribers_by_email(session, email)
+        [subscriber] = people.list_subscribers_by_email(session, email)
         feed = feed_calendar(session, subscriber, now=now, ladder=LADDER)
     calendar = Calendar.from_ical(feed)
     assert "METHOD" not in calendar  # a published feed, not a scheduling message
@@ -75,7 +75,7 @@ def test_every_role_sees_only_its_own_importer(engine: Engine) -> None:
     subscribe_sample_portfolio(engine, email="counsel@firm.example", role="counsel")
     shrimp_order(engine)
     with transaction(engine) as session:
-        other = store.load_or_create_importer(session, "Second Importer LLC")
+        other = people.load_or_create_importer(session, "Second Importer LLC")
         assert other.id is not None
         session.add(Product(importer_id=other.id, sku="S-9", description="", hts="0306170040", country="IN"))
         session.add(Subscriber(email="buyer@second.example", importer_id=other.id, role="importer"))

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from tests.support.pipeline import IMPORTER_EMAIL, subscribe_sample_portfolio
 from worker.alerts.digest import DigestPeriod, due_digest_period, queue_digests
 from worker.app.cli import app
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -54,7 +54,7 @@ def test_the_week_is_the_subscribers_not_utc() -> None:
 def test_never_twice_for_a_week_and_preview_sends_nothing(engine: Engine) -> None:
     subscribe_sample_portfolio(engine, role="ops")
     with transaction(engine) as session:
-        [subscriber] = store.list_subscribers(session)
+        [subscriber] = people.list_subscribers(session)
         subscriber.time_zone = "America/Chicago"
         session.add(subscriber)
     monday = datetime(2024, 2, 12, 14, 0, tzinfo=UTC)
@@ -73,4 +73,4 @@ def test_never_twice_for_a_week_and_preview_sends_nothing(engine: Engine) -> Non
     assert result.exit_code == 0, result.output
     assert "AD/CVD weekly digest for Demo Outdoor Power Inc." in result.output
     with transaction(engine) as session:
-        assert len(store.list_alerts(session)) == 1
+        assert len(outbox_rows.list_alerts(session)) == 1

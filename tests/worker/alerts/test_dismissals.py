@@ -16,7 +16,7 @@ from worker.app.cli import app
 from worker.catalog.events import Event, EventKind, Severity
 from worker.catalog.seed import load_seed_catalog
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice, Subscriber
 
@@ -30,7 +30,7 @@ def _setup(engine: Engine) -> None:
         load_seed_catalog(session)
     assert not import_portfolio(engine, PORTFOLIO).errors
     with transaction(engine) as session:
-        importer = store.load_importer(session, IMPORTER)
+        importer = people.load_importer(session, IMPORTER)
         assert importer is not None
         session.add(
             Subscriber(
@@ -61,7 +61,7 @@ def _route(engine: Engine, number: str, case: str) -> list[Alert]:
 def _seen_everywhere(engine: Engine, sku: str, case: str) -> dict[str, bool]:
     """Whether the case shows for the SKU in reminders, the baseline (likely or possible), the digest."""
     with transaction(engine) as session:
-        subscriber = store.list_subscribers(session)[0]
+        subscriber = people.list_subscribers(session)[0]
         assert subscriber.importer_id is not None
         items = collect_deadlines(
             session, importer_id=subscriber.importer_id, today=NOW.date(), until=date(2025, 3, 4)

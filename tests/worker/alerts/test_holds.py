@@ -20,7 +20,7 @@ from watchers.http import Fetcher
 from worker.alerts.holds import BulkHold
 from worker.app.cli import app
 from worker.app.recorded_site import RecordedSite
-from worker.storage import store
+from worker.storage import outbox_rows
 from worker.storage.db import create_schema, make_engine, transaction
 
 OPERATOR = "ops@adcvd-watch.example"
@@ -99,4 +99,4 @@ def test_at_or_under_the_threshold_nothing_is_held(tmp_path: Path) -> None:
 
     asyncio.run(poll())
     with transaction(engine) as session:
-        assert [a.status for a in store.list_alerts(session)] == ["pending"]
+        assert [a.status for a in outbox_rows.list_alerts(session)] == ["pending"]

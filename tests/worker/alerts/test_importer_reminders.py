@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from worker.alerts.reminders import queue_reminders
 from worker.catalog.seed import load_seed_catalog
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Deadline, Subscriber
 
@@ -28,7 +28,7 @@ def _setup(engine: Engine, subscribers: dict[str, tuple[str, dict[str, bool]]]) 
         load_seed_catalog(session)
     assert not import_portfolio(engine, PORTFOLIO).errors
     with transaction(engine) as session:
-        importer = store.load_importer(session, IMPORTER)
+        importer = people.load_importer(session, IMPORTER)
         assert importer is not None
         for email, (role, kinds) in subscribers.items():
             session.add(
@@ -49,9 +49,9 @@ def _setup(engine: Engine, subscribers: dict[str, tuple[str, dict[str, bool]]]) 
 def _reminders(engine: Engine) -> dict[str, set[tuple[str, str]]]:
     with transaction(engine) as session:
         queue_reminders(session, now=NOW, ladder=LADDER)
-        emails = {s.id: s.email for s in store.list_subscribers(session)}
+        emails = {s.id: s.email for s in people.list_subscribers(session)}
         sent: dict[str, set[tuple[str, str]]] = {email: set() for email in emails.values()}
-        for alert in store.list_alerts(session):
+        for alert in outbox_rows.list_alerts(session):
             if alert.kind == "reminder" and alert.subscriber_id is not None:
                 deadline = alert.payload["deadline"]
                 sent[emails[alert.subscriber_id]].add((deadline["case_number"], deadline["kind"]))

@@ -20,7 +20,7 @@ from worker.alerts.routing import route_notice_events
 from worker.catalog.events import Event, EventKind, Severity
 from worker.catalog.seed import load_seed_catalog
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import Notice, Subscriber
 
@@ -62,7 +62,7 @@ def _setup(engine: Engine, *, role: str = "counsel") -> None:
     result = import_portfolio(engine, PORTFOLIO)
     assert not result.errors, result.errors
     with transaction(engine) as session:
-        importer = store.load_importer(session, IMPORTER)
+        importer = people.load_importer(session, IMPORTER)
         assert importer is not None
         session.add(
             Subscriber(
@@ -79,7 +79,7 @@ def _reach_by_sku(engine: Engine) -> tuple[dict[str, set[str]], dict[str, set[st
     likely: dict[str, set[str]] = defaultdict(set)
     possible: dict[str, set[str]] = defaultdict(set)
     with transaction(engine) as session:
-        importer = store.load_importer(session, IMPORTER)
+        importer = people.load_importer(session, IMPORTER)
         assert importer is not None and importer.id is not None
         for reach in load_reach(session, importer_ids=[importer.id], possible=True):
             assert reach.case.country == reach.product.country
@@ -116,7 +116,7 @@ def test_a_realistic_portfolio_is_reached_only_where_a_user_expects(engine: Engi
 def test_baseline_counts_likely_matches_and_lists_possible_ones_apart(engine: Engine) -> None:
     _setup(engine)
     with transaction(engine) as session:
-        subscriber = store.list_subscribers(session)[0]
+        subscriber = people.list_subscribers(session)[0]
         payload = build_baseline_payload(session, subscriber, now=NOW, threshold=90)
     reached = {p["sku"] for p in payload["products"]}
     assert reached == {sku for sku, cases in LIKELY_BY_SKU.items() if cases} | {"TIRE-LT"}
@@ -137,7 +137,7 @@ def test_a_long_list_of_possible_matches_is_cut_and_counted(
     _setup(engine)
     monkeypatch.setattr(baseline, "POSSIBLE_SHOWN", 3)
     with transaction(engine) as session:
-        subscriber = store.list_subscribers(session)[0]
+        subscriber = people.list_subscribers(session)[0]
         payload = build_baseline_payload(session, subscriber, now=NOW, threshold=90)
     assert len(payload["possible"]) == 3 and payload["possible_count"] > 3
     message = render_message("baseline", payload)
@@ -149,7 +149,7 @@ def test_a_long_list_of_possible_matches_is_cut_and_counted(
 def test_reminders_come_only_for_likely_matches(engine: Engine) -> None:
     _setup(engine)
     with transaction(engine) as session:
-        importer = store.load_importer(session, IMPORTER)
+        importer = people.load_importer(session, IMPORTER)
         assert importer is not None and importer.id is not None
         items = collect_deadlines(session, importer_id=importer.id, today=NOW.date(), until=date(2025, 3, 4))
     windows = {case: item.skus for item in items for case in item.cases if item.kind == "review_request"}

@@ -10,7 +10,7 @@ from tests.support.pipeline import subscribe_sample_portfolio
 from watchers.review_request import next_review_request_due
 from worker.alerts.reminder_job import run_reminders
 from worker.alerts.reminders import reminder_dates
-from worker.storage import store
+from worker.storage import outbox_rows
 from worker.storage.db import transaction
 from worker.storage.models import Case, CaseHts
 
@@ -46,12 +46,12 @@ def noon(day: date) -> datetime:
 
 def reminder_rungs(engine: Engine) -> list[str]:
     with transaction(engine) as session:
-        return sorted(k.split(":")[-2] for k in store.list_alert_keys(session, prefix="reminder:"))
+        return sorted(k.split(":")[-2] for k in outbox_rows.list_alert_keys(session, prefix="reminder:"))
 
 
 def operator_notes(engine: Engine) -> list[str]:
     with transaction(engine) as session:
-        return store.list_alert_keys(session, prefix="operator:reminders:missed:")
+        return outbox_rows.list_alert_keys(session, prefix="operator:reminders:missed:")
 
 
 def test_a_rung_reached_during_an_outage_goes_once(engine: Engine) -> None:
@@ -81,7 +81,7 @@ def test_an_outage_spanning_the_deadline_sends_no_reminder_and_tells_the_operato
     assert reminder_rungs(engine) == ["14"]
     [note] = operator_notes(engine)
     with transaction(engine) as session:
-        [alert] = [a for a in store.list_alerts(session) if a.dedupe_key == note]
+        [alert] = [a for a in outbox_rows.list_alerts(session) if a.dedupe_key == note]
         assert "2024-04-01" in alert.payload["subject"] and alert.status == "pending"
         assert any("imports@demo-outdoor-power.example" in line for line in alert.payload["lines"])
 

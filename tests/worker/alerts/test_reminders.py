@@ -14,7 +14,7 @@ from tests.support.pipeline import subscribe_sample_portfolio
 from watchers.review_request import next_review_request_due
 from worker.alerts.reminders import due_rung, reminder_dates
 from worker.app.cli import app
-from worker.storage import store
+from worker.storage import outbox_rows
 from worker.storage.db import transaction
 from worker.storage.models import Case, CaseHts
 
@@ -111,6 +111,6 @@ def test_deadlines_command_lists_the_review_window_and_writes_an_ics_that_parses
         == "AD/CVD A-570-148: Administrative review request window closes (Demo Outdoor Power Inc.)"
     )
     with transaction(engine) as session:
-        assert store.list_alerts(session) == []  # listing sends nothing
+        assert outbox_rows.list_alerts(session) == []  # listing sends nothing
     unknown = CliRunner().invoke(app, ["deadlines", "--importer", "Nobody"], env=env)
     assert unknown.exit_code == 2

@@ -21,7 +21,7 @@ from worker.app.cli import app
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_delivery, run_poll
 from worker.catalog.events import EventKind
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Subscriber
 
@@ -30,7 +30,7 @@ def _add(
     engine: Engine, email: str, role: str, *, digest: str = "none", kinds: dict[str, bool] | None = None
 ) -> None:
     with transaction(engine) as session:
-        importer = store.load_or_create_importer(session, IMPORTER)
+        importer = people.load_or_create_importer(session, IMPORTER)
         session.add(
             Subscriber(
                 email=email,
@@ -82,9 +82,9 @@ async def test_each_role_gets_its_part_of_the_order_and_ops_waits_for_the_digest
     [ics] = list(counsel.iter_attachments())
     assert ics.get_content_type() == "text/calendar"
     with transaction(engine) as session:
-        held = [a for a in store.list_alerts(session) if a.status == DIGEST_STATUS]
+        held = [a for a in outbox_rows.list_alerts(session) if a.status == DIGEST_STATUS]
         assert len(held) == 1 and held[0].payload["digest_events"]  # ops: kept for the digest, never sent
-        claimed = store.claim_due_alerts(
+        claimed = outbox_rows.claim_due_alerts(
             session, now=now + timedelta(days=1), lease=timedelta(minutes=5), limit=10
         )
         assert claimed == []
@@ -110,5 +110,5 @@ async def test_outbox_list_and_retry(engine: Engine, smtp: SmtpServer, tmp_path:
     again = await run_delivery(settings, engine, now=datetime.now(UTC))
     assert again.sent == 1 and len(smtp.sink.messages) == 1
     with transaction(engine) as session:
-        [alert] = store.list_alerts(session)
+        [alert] = outbox_rows.list_alerts(session)
         assert alert.status == "sent"

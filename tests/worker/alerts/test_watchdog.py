@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 from watchers.business_days import business_days_between
 from worker.alerts.watchdog import check_sources
 from worker.app.cli import app
-from worker.storage import store
+from worker.storage import outbox_rows, source_rows
 from worker.storage.db import transaction
-from worker.storage.models import Notice
+from worker.storage.models import Notice, Subscriber
 
 OPERATOR = "ops@example.com"
 NOW = datetime(2024, 2, 15, 15, 0, tzinfo=UTC)  # Thursday
@@ -20,7 +20,7 @@ NOW = datetime(2024, 2, 15, 15, 0, tzinfo=UTC)  # Thursday
 
 def fail(engine: Engine, times: int) -> None:
     with transaction(engine) as session:
-        state = store.load_source_state(session, "trade_gov")
+        state = source_rows.load_source_state(session, "trade_gov")
         state.consecutive_failures += times
         state.last_error = "https://www.trade.gov/x: HTTP 500 after 5 attempts"
         session.add(state)
@@ -28,7 +28,7 @@ def fail(engine: Engine, times: int) -> None:
 
 def succeed(engine: Engine, at: datetime) -> None:
     with transaction(engine) as session:
-        state = store.load_source_state(session, "trade_gov")
+        state = source_rows.load_source_state(session, "trade_gov")
         state.consecutive_failures, state.last_error, state.last_success_at = 0, None, at
         session.add(state)
 
@@ -39,7 +39,7 @@ def check(engine: Engine, *, today: date = date(2024, 2, 15), email: str | None 
 
 def operator_alerts(engine: Engine) -> list[str]:
     with transaction(engine) as session:
-        return sorted(a.dedupe_key for a in store.list_alerts(session) if a.kind == "operator")
+        return sorted(a.dedupe_key for a in outbox_rows.list_alerts(session) if a.kind == "operator")
 
 
 def test_failing_source_alerts_once_and_once_more_on_recovery(engine: Engine) -> None:
@@ -56,9 +56,9 @@ def test_failing_source_alerts_once_and_once_more_on_recovery(engine: Engine) ->
     assert check(engine) == []
     assert operator_alerts(engine) == sorted([failing, recovered])
     with transaction(engine) as session:
-        [alert] = [a for a in store.list_alerts(session) if a.dedupe_key == failing]
+        [alert] = [a for a in outbox_rows.list_alerts(session) if a.dedupe_key == failing]
         assert alert.payload["template"] == "operator" and "HTTP 500" in " ".join(alert.payload["lines"])
-        operator = session.get(store.Subscriber, alert.subscriber_id)
+        operator = session.get(Subscriber, alert.subscriber_id)
         assert operator is not None and operator.email == OPERATOR and operator.importer_id is None
 
 

@@ -17,7 +17,7 @@ from tests.support.pipeline import (
 )
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_delivery, run_poll
-from worker.storage import store
+from worker.storage import case_rows, outbox_rows, source_rows
 from worker.storage.db import transaction
 
 
@@ -74,7 +74,7 @@ async def test_smtp_down_keeps_alert_pending_until_server_is_back(
     down = await run_delivery(settings, engine, now=now)
     assert down.sent == 0 and down.retried == 1
     with transaction(engine) as session:
-        [alert] = store.list_alerts(session)
+        [alert] = outbox_rows.list_alerts(session)
         assert alert.status == "pending" and alert.attempts == 1 and alert.last_error
         assert alert.next_attempt_at is not None and alert.next_attempt_at > now
     too_early = await run_delivery(settings, engine, now=now + timedelta(seconds=10))
@@ -83,7 +83,7 @@ async def test_smtp_down_keeps_alert_pending_until_server_is_back(
     back = await run_delivery(settings, engine, now=now + timedelta(minutes=5))
     assert back.sent == 1 and len(smtp.sink.messages) == 1
     with transaction(engine) as session:
-        [alert] = store.list_alerts(session)
+        [alert] = outbox_rows.list_alerts(session)
         assert alert.status == "sent" and alert.message_id
 
 
@@ -98,5 +98,5 @@ async def test_first_poll_without_cursor_primes_without_alerting(
         report = await run_poll(settings, engine, "federal_register", now=now)
     assert report.ok and report.primed and report.documents_new == 1 and report.alerts_created == 0
     with transaction(engine) as session:
-        assert store.load_case(session, "A-570-148") is not None
-        assert store.load_source_state(session, "federal_register").cursor == "2024-02-12"
+        assert case_rows.load_case(session, "A-570-148") is not None
+        assert source_rows.load_source_state(session, "federal_register").cursor == "2024-02-12"

@@ -34,7 +34,7 @@ from worker.app.dbsetup import init_database
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_delivery, run_poll
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import Subscriber
 
@@ -124,7 +124,7 @@ def subscribe(engine: Engine, tmp_path: Path) -> None:
     with transaction(engine) as session:
         ids = set()
         for email, importer_name, role, digest, zone in rows:
-            importer = store.load_or_create_importer(session, importer_name)
+            importer = people.load_or_create_importer(session, importer_name)
             assert importer.id is not None
             ids.add(importer.id)
             session.add(

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from tests.support.fixtures import fixture
 from worker.app.cli import app
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 
 IMPORTER = "Demo Outdoor Power Inc."
@@ -37,7 +37,7 @@ def add(env: dict[str, str], *args: str) -> tuple[int, str]:
 def channels(engine: Engine) -> dict[str, tuple[str, str | None, str | None]]:
     with transaction(engine) as session:
         return {
-            s.email: (s.channel, s.channel_url, s.signing_secret) for s in store.list_subscribers(session)
+            s.email: (s.channel, s.channel_url, s.signing_secret) for s in people.list_subscribers(session)
         }
 
 

@@ -12,7 +12,7 @@ from watchers.notice_xml import classify_notice_xml, extract_notice_facts
 from watchers.records import Agency, CaseType, Classification, NoticeFacts, NoticeKind, Revokes
 from worker.catalog.apply import apply_notice
 from worker.catalog.case_dates import affirmative_preliminary
-from worker.storage import store
+from worker.storage import case_rows
 from worker.storage.db import transaction
 from worker.storage.models import Case
 
@@ -70,7 +70,7 @@ def _apply_preliminary(engine: Engine, title: str, case_number: str, published: 
 
 def _dates(engine: Engine, case_number: str) -> dict[str, date | None]:
     with transaction(engine) as session:
-        case = store.load_case(session, case_number)
+        case = case_rows.load_case(session, case_number)
         assert isinstance(case, Case)
         return {c: getattr(case, c) for c in ("order_date", *DATE_COLUMNS)} | {"source": case.dates_source}
 

@@ -16,7 +16,7 @@ from watchers.classify import classify_notice
 from watchers.records import Agency, CaseType, Classification, NoticeFacts, NoticeKind, Revokes
 from worker.catalog.apply import apply_notice
 from worker.catalog.events import EventKind
-from worker.storage import store
+from worker.storage import case_rows
 from worker.storage.db import transaction
 
 K = NoticeKind
@@ -53,7 +53,7 @@ def _apply(
         )
         statuses = {}
         for number in CASES:
-            case = store.load_case(session, number)
+            case = case_rows.load_case(session, number)
             assert case is not None
             statuses[number] = case.status
         return statuses, [e.kind for e in change.events]

@@ -13,7 +13,7 @@ from notifier.render import render_message
 from worker.alerts.digest import DigestPeriod, build_digest_payload
 from worker.catalog.seed import load_seed_catalog
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import CompanyRate, Subscriber
 
@@ -25,7 +25,7 @@ TOTAL = "Total estimated annual exposure:"
 
 def _digest_text(engine: Engine) -> tuple[dict[str, object], str, str]:
     with transaction(engine) as session:
-        subscriber = store.list_subscribers(session)[0]
+        subscriber = people.list_subscribers(session)[0]
         payload = build_digest_payload(session, subscriber, period=PERIOD, now=NOW, threshold=90)
     message = render_message("digest", payload)
     [total] = [line.strip() for line in message.text.splitlines() if line.strip().startswith(TOTAL)]
@@ -42,7 +42,7 @@ def test_the_digest_total_separates_known_exposure_from_unknown_rates(engine: En
         load_seed_catalog(session)  # the 2020 catalog has no rates at all
     assert not import_portfolio(engine, PORTFOLIO).errors
     with transaction(engine) as session:
-        importer = store.load_importer(session, "Harbor Home Goods LLC")
+        importer = people.load_importer(session, "Harbor Home Goods LLC")
         assert importer is not None
         session.add(
             Subscriber(

@@ -20,7 +20,7 @@ from tests.support.mail import SmtpServer
 from tests.worker.entries.support import import_file, importer_with_subscribers, ingest_notice
 from worker.alerts.reminders import queue_reminders
 from worker.outbox.delivery import build_alert_message, deliver_due_alerts
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 
 GULF, HARBOR = "Gulf Seafood Imports LLC", "Harbor Foods Corp."
@@ -97,8 +97,8 @@ def test_counsel_are_reminded_of_the_deemed_liquidation_day_of_their_importers_e
     week_before = datetime(2025, 2, 28, 13, 0, tzinfo=UTC)
     with transaction(two_importers) as session:
         queued = queue_reminders(session, now=week_before, ladder=(30, 14, 7, 2, 0))
-        emails = {s.id: (s.email, s.importer_id) for s in store.list_subscribers(session)}
-        importers = {i.id: i.name for i in store.list_importers(session)}
+        emails = {s.id: (s.email, s.importer_id) for s in people.list_subscribers(session)}
+        importers = {i.id: i.name for i in people.list_importers(session)}
     deemed = [a for a in queued if a.payload["deadline"]["kind"] == "deemed_liquidation"]
     assert sorted((emails[a.subscriber_id][0], importers[emails[a.subscriber_id][1]]) for a in deemed) == [
         ("counsel@law.example", GULF),

@@ -21,7 +21,7 @@ from tests.worker.entries.test_results_decide_entries import (
 )
 from worker.alerts.digest import build_digest_payload, preview_period
 from worker.app.cli import app
-from worker.storage import outbox_rows, store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 
 GULF, HARBOR = "Gulf Seafood Imports LLC", "Harbor Foods Corp."
@@ -106,7 +106,7 @@ def test_the_weekly_digest_carries_each_importers_own_open_liabilities(engine: E
     monday = datetime(2024, 9, 16, 12, 0, tzinfo=UTC)
     texts: dict[str, str] = {}
     with transaction(engine) as session:
-        for subscriber in store.list_subscribers(session):
+        for subscriber in people.list_subscribers(session):
             period = preview_period(session, subscriber, now=monday)
             payload = build_digest_payload(session, subscriber, period=period, now=monday, threshold=90)
             texts[subscriber.email] = render_message("digest", payload).text

@@ -29,7 +29,7 @@ from worker.rules.assessment import (
 )
 from worker.rules.interest import bundled_interest_rates
 from worker.rules.review_period import RULE_BEFORE_SUSPENSION, RULE_GAP, OrderDates
-from worker.storage import store
+from worker.storage import case_rows
 from worker.storage.db import transaction
 
 ORDER_XML = "fr_xml_2024-02902_pressure_washers_prc_ad_cvd_orders.xml"
@@ -59,7 +59,7 @@ def _ingest_order(engine: Engine) -> None:
 
 def _order(engine: Engine, case_number: str) -> OrderDates:
     with transaction(engine) as session:
-        order = order_dates_of(store.load_case(session, case_number))
+        order = order_dates_of(case_rows.load_case(session, case_number))
     assert order is not None
     return order
 

@@ -12,7 +12,7 @@ from notifier.render import render_message
 from tests.support.fixtures import fixture
 from tests.worker.entries.support import import_file, importer_with_subscribers, ingest_notice
 from worker.entries.on_notice import entries_on_notice
-from worker.storage import entry_rows, store
+from worker.storage import entry_rows, notice_rows
 from worker.storage.db import transaction
 
 GULF = "Gulf Seafood Imports LLC"
@@ -174,7 +174,7 @@ def test_an_importer_specific_rate_wins_over_the_company_rate(gulf: Engine) -> N
     # 2022-06-15 .. 2025-03-09 = -308.20. Sandhya's entry keeps the company rate (1.23 %).
     ingest_notice(gulf, SHRIMP_FINAL, title=SHRIMP_FINAL_TITLE, published=PUBLISHED, now=NOW, primed=True)
     with transaction(gulf) as session:
-        notice = store.load_notice(session, "2024-20001")
+        notice = notice_rows.load_notice(session, "2024-20001")
         assert notice is not None
         rows = [{"importer": GULF, "exporter": "Apex Frozen Foods Private Limited", "rate": "0.80"}]
         notice.facts = {**notice.facts, "importer_rates": rows}

@@ -11,7 +11,7 @@ from tests.support.fixtures import fixture
 from tests.support.pipeline import settings_for, subscribe_sample_portfolio
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_poll
-from worker.storage import store
+from worker.storage import case_rows, notice_rows, outbox_rows, people, source_rows
 from worker.storage.db import transaction
 from worker.storage.models import Case, CaseHts, Importer, Product
 
@@ -46,7 +46,7 @@ def catalog_with_anode_case(engine: Engine) -> None:
         )
         session.flush()
         session.add(CaseHts(case_number="A-570-194", hts="3801900000", source="test"))
-        importer = store.load_or_create_importer(session, "Demo Outdoor Power Inc.")
+        importer = people.load_or_create_importer(session, "Demo Outdoor Power Inc.")
         assert isinstance(importer, Importer) and importer.id is not None
         session.add(
             Product(
@@ -63,7 +63,7 @@ def catalog_with_anode_case(engine: Engine) -> None:
 
 def mark_watched(engine: Engine) -> None:
     with transaction(engine) as session:
-        state = store.load_source_state(session, "trade_gov")
+        state = source_rows.load_source_state(session, "trade_gov")
         state.cursor = "2025-07-16"
         session.add(state)
 
@@ -84,12 +84,12 @@ async def test_announcement_raises_early_signal_and_broken_page_is_retried(
         assert any("not fetched" in note for notes in report.unread.values() for note in notes)
         assert report.alerts_created == 1
         with transaction(engine) as session:
-            [alert] = store.list_alerts(session)
+            [alert] = outbox_rows.list_alerts(session)
             [event] = alert.payload["events"]
             assert event["kind"] == "early_signal" and event["case_number"] == "A-570-194"
             assert "102.72%" in event["summary"] and "2025-12-05" in event["summary"]
-            assert store.list_rates(session, ["A-570-194"]) == []  # announced rates are not deposits
-            assert store.load_source_state(session, "trade_gov").etag is None
+            assert case_rows.list_rates(session, ["A-570-194"]) == []  # announced rates are not deposits
+            assert source_rows.load_source_state(session, "trade_gov").etag is None
         again = await run_poll(settings, engine, "trade_gov", now=NOW)
         assert again.documents_new == 0 and again.alerts_created == 0
         assert (
@@ -108,7 +108,7 @@ async def test_first_poll_primes_without_alerts(engine: Engine, tmp_path: Path) 
         report = await run_poll(settings, engine, "trade_gov", now=NOW)
     assert report.primed and report.alerts_created == 0 and report.documents_new == 1
     with transaction(engine) as session:
-        notice = store.load_notice(session, "trade.gov" + AD_PATH)
+        notice = notice_rows.load_notice(session, "trade.gov" + AD_PATH)
         assert notice is not None and notice.kind == "preliminary_determination"
         assert notice.publication_date == date(2025, 7, 17)
 
@@ -125,6 +125,6 @@ async def test_dry_run_reads_the_announcements_and_stores_nothing(engine: Engine
         report = await run_poll(settings, engine, "trade_gov", now=NOW, dry_run=True)
     assert report.ok and report.documents_new == 1
     with transaction(engine) as session:
-        assert store.load_notice(session, "trade.gov" + AD_PATH) is None
-        assert store.list_alerts(session) == []
-        assert store.load_source_state(session, "trade_gov").cursor == "2025-07-16"
+        assert notice_rows.load_notice(session, "trade.gov" + AD_PATH) is None
+        assert outbox_rows.list_alerts(session) == []
+        assert source_rows.load_source_state(session, "trade_gov").cursor == "2025-07-16"

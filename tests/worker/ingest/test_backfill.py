@@ -18,7 +18,7 @@ from watchers.federal_register_windows import Window, halve, month_windows, wind
 from watchers.http import Fetcher, RateLimiter
 from worker.app.recorded_site import RecordedSite, Route
 from worker.ingest.backfill import BackfillReport, resume_point, run_backfill, state_name
-from worker.storage import store
+from worker.storage import case_rows, notice_rows, outbox_rows, source_rows
 from worker.storage.db import create_schema, make_engine, transaction
 from worker.storage.models import Notice
 
@@ -52,14 +52,14 @@ def catalog(engine: Engine) -> dict[str, Any]:
             ),
             "cases": sorted(
                 (c.case_number, c.status, c.country, c.product, c.order_date)
-                for c in store.list_cases(session)
+                for c in case_rows.list_cases(session)
             ),
-            "hts": sorted((h.case_number, h.hts) for h in store.list_case_hts(session)),
+            "hts": sorted((h.case_number, h.hts) for h in case_rows.list_case_hts(session)),
             "rates": sorted(
                 (r.case_number, r.exporter, r.producer, str(r.rate), r.notice_document_number)
-                for r in store.list_rates(session)
+                for r in case_rows.list_rates(session)
             ),
-            "alerts": len(store.list_alerts(session)),
+            "alerts": len(outbox_rows.list_alerts(session)),
         }
 
 
@@ -117,7 +117,7 @@ async def test_interrupted_backfill_resumes_to_the_same_catalog_without_alerting
         assert not broken.ok and "HTTP 500" in (broken.error or "")
         assert broken.windows_done == 2  # November and December are saved
         with transaction(engine) as session:
-            assert store.load_source_state(session, state_name(SINCE)).cursor == "2023-12-31"
+            assert source_rows.load_source_state(session, state_name(SINCE)).cursor == "2023-12-31"
 
         site.hook = fr.hook
         first_request = len(site.requests)
@@ -174,13 +174,13 @@ async def test_a_full_text_that_answers_404_once_is_fetched_again_by_the_next_ru
         first = await backfill(engine, site, sleeps)
         assert first.ok and missing.document_number in first.waiting
         with transaction(engine) as session:
-            row = store.load_notice(session, missing.document_number)
+            row = notice_rows.load_notice(session, missing.document_number)
             assert row is not None and row.kind == "awaiting_full_text" and row.content_hash is None
 
         site.hook = fr.hook
         second = await backfill(engine, site, sleeps)
         assert second.ok and second.waiting == {} and second.documents_new == 1
     with transaction(engine) as session:
-        row = store.load_notice(session, missing.document_number)
+        row = notice_rows.load_notice(session, missing.document_number)
         assert row is not None and row.kind != "awaiting_full_text" and row.content_hash is not None
-        assert len(store.list_notices(session)) == 31
+        assert len(notice_rows.list_notices(session)) == 31

@@ -20,7 +20,7 @@ from watchers.full_text import FULL_TEXT_ATTEMPTS
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_poll
 from worker.ingest.save import PollReport
-from worker.storage import store
+from worker.storage import case_rows, notice_rows, outbox_rows, source_rows
 from worker.storage.db import transaction
 
 NOT_FOUND = Route(
@@ -69,7 +69,7 @@ async def poll_with(
 
 def customer_alerts(engine: Engine) -> list[str]:
     with transaction(engine) as session:
-        return [a.dedupe_key for a in store.list_alerts(session) if a.kind != "operator"]
+        return [a.dedupe_key for a in outbox_rows.list_alerts(session) if a.kind != "operator"]
 
 
 async def test_a_404_once_on_the_full_text_is_read_again_and_then_alerts(
@@ -80,10 +80,10 @@ async def test_a_404_once_on_the_full_text_is_read_again_and_then_alerts(
     assert "will be read again" in " ".join(first.unread["2024-02902"])
     assert second.ok and second.documents_new == 1 and second.alerts_created >= 1
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None and notice.content_hash and not notice.unread
         assert notice.kind != "awaiting_full_text"
-        assert store.list_rates(session)  # the rates come from the full text
+        assert case_rows.list_rates(session)  # the rates come from the full text
     assert customer_alerts(engine)
 
 
@@ -94,7 +94,7 @@ async def test_a_truncated_full_text_once_is_read_again(
     assert first.ok and first.alerts_created == 0
     assert second.alerts_created >= 1
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None and notice.content_hash and not notice.unread
 
 
@@ -106,9 +106,9 @@ async def test_a_full_text_that_never_comes_is_read_from_metadata_and_the_operat
     last = reports[FULL_TEXT_ATTEMPTS - 1]
     assert "2024-02902" in last.gave_up
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None and notice.kind != "awaiting_full_text" and notice.unread
-        assert store.list_alert_keys(session, prefix="operator:federal_register:no-full-text:")
+        assert outbox_rows.list_alert_keys(session, prefix="operator:federal_register:no-full-text:")
     assert reports[-1].documents_new == 0
 
 
@@ -137,6 +137,6 @@ async def test_a_filed_notice_whose_full_text_never_comes_also_stops_waiting(
         ]
     assert [bool(r.gave_up) for r in reports] == [False] * (FULL_TEXT_ATTEMPTS - 1) + [True, False]
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None and not notice.on_public_inspection
-        assert store.load_source_state(session, "federal_register").cursor == "2024-02-12"
+        assert source_rows.load_source_state(session, "federal_register").cursor == "2024-02-12"

@@ -26,7 +26,7 @@ from tests.support.pipeline import (
 from watchers.xml_safety import UnsafeXmlError, parse_xml_safely
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_delivery, run_poll
-from worker.storage import store
+from worker.storage import notice_rows
 from worker.storage.database_url import redacted_url
 from worker.storage.db import transaction
 
@@ -98,7 +98,7 @@ async def test_notice_with_an_entity_bomb_is_stored_unread_and_the_poll_goes_on(
         report = await run_poll(settings, engine, "federal_register", now=now)
     assert report.ok and report.documents_new == 1
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None and any("refused" in note for note in notice.unread)
 
 
@@ -114,7 +114,7 @@ async def test_the_worker_fetches_only_from_the_configured_source_hosts(
         report = await run_poll(settings, engine, "federal_register", now=now)
     assert not report.ok and "not a configured source host" in (report.error or "")
     with transaction(engine) as session:
-        assert store.list_notices(session) == []
+        assert notice_rows.list_notices(session) == []
 
 
 async def test_smtp_credentials_never_reach_errors_or_logs(caplog: pytest.LogCaptureFixture) -> None:

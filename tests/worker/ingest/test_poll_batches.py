@@ -17,7 +17,7 @@ from watchers.http import Fetcher, RateLimiter
 from worker.app.commands.core import echo_poll
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.settings import Settings
-from worker.storage import store
+from worker.storage import notice_rows, outbox_rows, source_rows
 from worker.storage.db import transaction
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -49,9 +49,9 @@ async def test_a_failure_in_a_later_batch_keeps_the_earlier_batches_and_their_al
             said = capsys.readouterr().err
             assert "6 documents saved before the failure" in said and "unchanged" not in said
             with transaction(engine) as session:
-                stored = {n.document_number for n in store.list_notices(session)}
-                state = store.load_source_state(session, "federal_register")
-                alerts = [a for a in store.list_alerts(session) if a.kind == "order"]
+                stored = {n.document_number for n in notice_rows.list_notices(session)}
+                state = source_rows.load_source_state(session, "federal_register")
+                alerts = [a for a in outbox_rows.list_alerts(session) if a.kind == "order"]
             assert len(stored) == 6 and "2024-02902" in stored and failing.document_number not in stored
             assert state.cursor == "2024-02-14" and state.etag is None
             assert len(alerts) == 1 and alerts[0].status == "pending"  # deliverable while the rest waits
@@ -60,9 +60,9 @@ async def test_a_failure_in_a_later_batch_keeps_the_earlier_batches_and_their_al
             second = await poll_fr(engine, fetcher, base_url=site.base_url + "/api/v1", now=NOW, batch_size=3)
     assert second.ok and second.documents_new == 2 and second.alerts_created == 0
     with transaction(engine) as session:
-        assert len(store.list_notices(session)) == 8
-        assert store.load_source_state(session, "federal_register").cursor == "2024-02-16"
-        assert len([a for a in store.list_alerts(session) if a.kind == "order"]) == 1
+        assert len(notice_rows.list_notices(session)) == 8
+        assert source_rows.load_source_state(session, "federal_register").cursor == "2024-02-16"
+        assert len([a for a in outbox_rows.list_alerts(session) if a.kind == "order"]) == 1
 
 
 async def test_full_texts_in_a_poll_are_fetched_at_most_one_a_second(engine: Engine) -> None:
@@ -110,5 +110,5 @@ async def test_a_full_text_over_the_size_limit_is_stored_unread_and_the_poll_goe
     assert report.ok and report.documents_new == 3
     assert any("over the 100000-byte limit" in note for note in report.unread[huge.document_number])
     with transaction(engine) as session:
-        assert len(store.list_notices(session)) == 3
-        assert store.load_source_state(session, "federal_register").cursor == "2024-02-14"
+        assert len(notice_rows.list_notices(session)) == 3
+        assert source_rows.load_source_state(session, "federal_register").cursor == "2024-02-14"

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from watchers.finished import Batch, FinishedRecord, ReadRequest, StoredRecords, Tally
 from watchers.http import Fetcher, SourceError, Validators
 from worker.ingest.poll import poll_source
-from worker.storage import store
+from worker.storage import notice_rows, source_rows
 from worker.storage.db import transaction
 
 NOW = datetime(2024, 2, 12, 12, 0, tzinfo=UTC)
@@ -56,8 +56,8 @@ async def test_batches_saved_before_a_failure_stay_saved_with_their_cursor(engin
     assert not report.ok and "HTTP 503" in (report.error or "")
     assert report.documents_saved == 2 and report.documents_new == 3 and report.requests == 3
     with transaction(engine) as session:
-        notices = {n.document_number: n for n in store.list_notices(session)}
-        state = store.load_source_state(session, "constructed")
+        notices = {n.document_number: n for n in notice_rows.list_notices(session)}
+        state = source_rows.load_source_state(session, "constructed")
     assert sorted(notices) == ["C-1", "C-2"]
     assert {n.source for n in notices.values()} == {"constructed"} and notices["C-2"].facts == {"n": "C-2"}
     # The second batch kept the first's validators; the failure is counted, the cursor is the last batch's.
@@ -73,6 +73,6 @@ async def test_a_dry_run_reads_and_counts_and_stores_nothing(engine: Engine) -> 
         )
     assert not report.ok and report.documents_new == 3 and report.documents_saved == 0
     with transaction(engine) as session:
-        assert store.list_notices(session) == []
-        state = store.load_source_state(session, "constructed")
+        assert notice_rows.list_notices(session) == []
+        state = source_rows.load_source_state(session, "constructed")
         assert (state.cursor, state.consecutive_failures) == (None, 0)

@@ -12,7 +12,7 @@ from tests.support.fixtures import fixture_bytes
 from tests.support.pipeline import SEARCH_PATH, set_cursor
 from worker.app.cli import app
 from worker.app.recorded_site import RecordedSite, Route
-from worker.storage import store
+from worker.storage import notice_rows, source_rows
 from worker.storage.db import create_schema, make_engine, transaction
 
 BROKEN = {
@@ -45,7 +45,7 @@ def test_broken_response_leaves_cursor_and_reports_clearly(
     create_schema(engine)
     set_cursor(engine, "2024-02-09")
     with transaction(engine) as session:
-        before = store.load_source_state(session, "federal_register").model_dump()
+        before = source_rows.load_source_state(session, "federal_register").model_dump()
     with RecordedSite([BROKEN[case]]) as site, caplog.at_level(logging.WARNING):
         result = CliRunner().invoke(
             app,
@@ -63,8 +63,8 @@ def test_broken_response_leaves_cursor_and_reports_clearly(
     assert "Traceback" not in result.output
     assert any(EXPECTED[case] in r.getMessage() for r in caplog.records)
     with transaction(engine) as session:
-        after = store.load_source_state(session, "federal_register")
+        after = source_rows.load_source_state(session, "federal_register")
         assert after.cursor == before["cursor"] == "2024-02-09"
         assert after.etag == before["etag"] and after.last_success_at == before["last_success_at"]
         assert after.consecutive_failures == 1 and EXPECTED[case] in (after.last_error or "")
-        assert store.list_notices(session) == []
+        assert notice_rows.list_notices(session) == []

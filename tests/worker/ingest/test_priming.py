@@ -19,7 +19,7 @@ from tests.support.pipeline import (
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import open_fetcher, run_delivery, run_poll
 from worker.ingest.backfill import run_backfill
-from worker.storage import store
+from worker.storage import notice_rows, source_rows
 from worker.storage.db import transaction
 
 QUIET = b'{"description": "nothing", "count": 0, "total_pages": 0, "results": []}'
@@ -50,7 +50,7 @@ async def test_first_notice_after_a_quiet_priming_poll_alerts(
         quiet = await run_poll(settings, engine, "federal_register", now=now - timedelta(days=1))
         assert quiet.ok and quiet.primed and quiet.documents_seen == 0
         with transaction(engine) as session:
-            assert store.load_source_state(session, "federal_register").cursor == "2024-02-11"
+            assert source_rows.load_source_state(session, "federal_register").cursor == "2024-02-11"
         source.quiet = False  # the order is published on the 12th
         report = await run_poll(settings, engine, "federal_register", now=now)
         assert report.ok and not report.primed and report.documents_new == 1
@@ -82,7 +82,7 @@ async def test_a_backfill_reaching_today_hands_over_to_the_live_source(
             )
         assert backfill.ok
         with transaction(engine) as session:
-            assert store.load_source_state(session, "federal_register").cursor == "2024-02-11"
+            assert source_rows.load_source_state(session, "federal_register").cursor == "2024-02-11"
         source.quiet = False
         report = await run_poll(settings, engine, "federal_register", now=now)
         assert report.ok and not report.primed and report.alerts_created >= 1
@@ -107,7 +107,7 @@ async def test_a_backfill_that_stops_short_of_today_leaves_the_live_source_to_pr
             )
         assert backfill.ok
     with transaction(engine) as session:
-        assert store.load_source_state(session, "federal_register").cursor is None
+        assert source_rows.load_source_state(session, "federal_register").cursor is None
 
 
 async def test_a_backfill_sets_aside_an_unreadable_result_and_saves_the_others(
@@ -132,4 +132,4 @@ async def test_a_backfill_sets_aside_an_unreadable_result_and_saves_the_others(
             )
     assert report.ok and list(report.set_aside) == ["2024-90002"]
     with transaction(engine) as session:
-        assert [n.document_number for n in store.list_notices(session)] == ["2024-02902"]
+        assert [n.document_number for n in notice_rows.list_notices(session)] == ["2024-02902"]

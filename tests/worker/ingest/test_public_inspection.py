@@ -23,7 +23,7 @@ from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import open_fetcher, run_delivery, run_poll
 from worker.app.settings import Settings
 from worker.ingest.save import PollReport
-from worker.storage import store
+from worker.storage import case_rows, notice_rows, outbox_rows, people, source_rows
 from worker.storage.db import transaction
 from worker.storage.models import Case, CaseHts, Notice
 
@@ -82,14 +82,14 @@ async def test_filing_alerts_once_marked_as_public_inspection(
         assert site.requests[-1].status == 304 and "if-none-match" in site.requests[-1].headers
 
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None and notice.on_public_inspection and notice.source == PUBLIC_INSPECTION
         assert notice.kind == "order"
         assert notice.pdf_url == "https://public-inspection.federalregister.gov/2024-02902.pdf"
-        assert store.load_notice(session, "2024-02900") is None  # EPA: not an ITA filing
-        case = store.load_case(session, "A-570-148")
+        assert notice_rows.load_notice(session, "2024-02900") is None  # EPA: not an ITA filing
+        case = case_rows.load_case(session, "A-570-148")
         assert case is not None and case.status == "investigation"  # a filing is not law: catalog unchanged
-        [alert] = store.list_alerts(session)
+        [alert] = outbox_rows.list_alerts(session)
         assert alert.dedupe_key.startswith("public_inspection:2024-02902:")
         assert alert.payload["notice"]["on_public_inspection"] is True
         details = alert.payload["events"][0]["details"]
@@ -110,7 +110,7 @@ async def test_failed_poll_keeps_state_and_counts_failure(engine: Engine, tmp_pa
         _, report = await poll(settings, engine, FILED)
     assert not report.ok and "HTML page" in (report.error or "")
     with transaction(engine) as session:
-        state = store.load_source_state(session, PUBLIC_INSPECTION)
+        state = source_rows.load_source_state(session, PUBLIC_INSPECTION)
         assert state.consecutive_failures == 1 and state.etag is None
         assert session.get(Notice, 1) is None
 
@@ -133,10 +133,10 @@ async def test_published_notice_completes_the_filing_thread_without_a_second_new
         assert report.ok and report.documents_new == 1, report
         await run_delivery(settings, engine, now=published_at)
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None and not notice.on_public_inspection and notice.xml_url
-        assert store.list_rates(session, ["A-570-148"])
-        alerts = sorted(store.list_alerts(session), key=lambda a: a.id or 0)
+        assert case_rows.list_rates(session, ["A-570-148"])
+        alerts = sorted(outbox_rows.list_alerts(session), key=lambda a: a.id or 0)
         assert len(alerts) == 2
         filing, published = alerts
         assert published.thread_key == filing.thread_key
@@ -180,10 +180,10 @@ async def test_filed_pdf_names_cases_and_kind_before_publication(
         assert report.ok and report.alerts_created == 1 and report.requests == 2, report
         assert [r.path for r in site.requests] == [PI_PATH, "/2024-02902.pdf"]
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None and notice.kind == "order"
         assert notice.facts["case_numbers"] == ["A-570-148", "C-570-149"]
-        [alert] = store.list_alerts(session)
+        [alert] = outbox_rows.list_alerts(session)
         assert alert.kind == "order"
         assert sorted(e["case_number"] for e in alert.payload["events"]) == ["A-570-148", "C-570-149"]
 
@@ -197,7 +197,7 @@ async def test_a_filing_never_hides_the_published_notice_alert(
     held for the digest) exists beside the filing's, each under its own key."""
     subscribe_sample_portfolio(engine, role=role)
     with transaction(engine) as session:
-        for subscriber in store.list_subscribers(session):
+        for subscriber in people.list_subscribers(session):
             subscriber.digest = digest
             session.add(subscriber)
     catalog_investigations(engine)
@@ -212,7 +212,7 @@ async def test_a_filing_never_hides_the_published_notice_alert(
         await run_poll(settings, engine, "federal_register", now=published_at)
         await run_delivery(settings, engine, now=published_at)
     with transaction(engine) as session:
-        alerts = {a.dedupe_key.split(":")[0]: a for a in store.list_alerts(session)}
+        alerts = {a.dedupe_key.split(":")[0]: a for a in outbox_rows.list_alerts(session)}
     expected = PUBLICATION_ALERT[role, digest]
     published = alerts.get("notice")
     assert (published.status if published else None) == expected, sorted(
@@ -255,7 +255,7 @@ async def test_a_filed_pdf_that_failed_is_read_at_a_later_poll(
             )
     assert first.ok and first.documents_new == 1
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None and notice.facts["case_numbers"] == []
         assert "tried again" in " ".join(notice.facts["unread"])
     with RecordedSite([desk, Route.from_file("/2024-02902.pdf", pdf, "application/pdf")]) as site:
@@ -270,7 +270,7 @@ async def test_a_filed_pdf_that_failed_is_read_at_a_later_poll(
             )
         assert second.ok and "/2024-02902.pdf" in [r.path for r in site.requests]
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None and notice.kind == "order"
         assert notice.facts["case_numbers"] == ["A-570-148", "C-570-149"]
         assert "filed_pdf_failures" not in notice.facts
@@ -299,5 +299,5 @@ async def test_a_filed_pdf_is_given_up_after_its_attempts(
         tried = sum(1 for r in site.requests if r.path == "/2024-02902.pdf")
     assert tried == PDF_ATTEMPTS
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2024-02902")
+        notice = notice_rows.load_notice(session, "2024-02902")
         assert notice is not None and notice.facts["filed_pdf_failures"] == PDF_ATTEMPTS

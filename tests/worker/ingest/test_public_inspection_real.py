@@ -20,7 +20,7 @@ from worker.app.settings import Settings
 from worker.catalog.seed import load_seed_catalog
 from worker.ingest.save import PollReport
 from worker.portfolios.files import import_portfolio
-from worker.storage import store
+from worker.storage import notice_rows, outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Subscriber
 
@@ -72,7 +72,7 @@ def catalog_and_portfolio(engine: Engine, tmp_path: Path) -> None:
     assert not summary.errors, summary.errors
     with transaction(engine) as session:
         for name, email in EMAILS.items():
-            importer = store.load_or_create_importer(session, name)
+            importer = people.load_or_create_importer(session, name)
             session.add(
                 Subscriber(
                     email=email,
@@ -105,7 +105,7 @@ async def test_real_desk_alerts_the_melamine_importer_only(
         assert (await run_delivery(settings, engine, now=AT)).sent == 1
 
     with transaction(engine) as session:
-        [alert] = store.list_alerts(session)
+        [alert] = outbox_rows.list_alerts(session)
         subscriber = session.get(Subscriber, alert.subscriber_id)
         assert subscriber is not None and subscriber.email == EMAILS[MELAMINE_BUYER]
         assert alert.notice_document_number == "2026-20383"
@@ -115,9 +115,9 @@ async def test_real_desk_alerts_the_melamine_importer_only(
         details = alert.payload["events"][0]["details"]
         assert details["kind_known"] is False and details["scheduled_publication"] == "2026-10-05"
         assert "Melamine" in details["candidate_because"] and "China" in details["candidate_because"]
-        notice = store.load_notice(session, "2026-20383")
+        notice = notice_rows.load_notice(session, "2026-20383")
         assert notice is not None and notice.on_public_inspection and notice.facts["product"] == "Melamine"
-        methionine = store.load_notice(session, "2026-20384")
+        methionine = notice_rows.load_notice(session, "2026-20384")
         assert methionine is not None and methionine.facts["countries"] == ["France", "Japan", "Spain"]
     [message] = smtp.sink.messages
     assert message["To"] == EMAILS[MELAMINE_BUYER]
@@ -187,7 +187,7 @@ async def test_withdrawal_is_a_follow_up_in_the_thread_never_a_new_alert(
         assert again.alerts_created == 0
         assert (await run_delivery(settings, engine, now=later)).sent == 1
     with transaction(engine) as session:
-        first, follow_up = sorted(store.list_alerts(session), key=lambda a: a.id or 0)
+        first, follow_up = sorted(outbox_rows.list_alerts(session), key=lambda a: a.id or 0)
         assert follow_up.thread_key == first.thread_key
         assert follow_up.payload["follows"] == first.dedupe_key
     original, withdrawn = smtp.sink.messages
@@ -217,9 +217,9 @@ async def test_filing_whose_pdf_is_not_there_is_still_alerted_by_product_and_cou
         assert report.ok and report.documents_new == 11 and report.alerts_created == 1, report
         assert report.requests == 12  # the desk, then each new filing's PDF once
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2026-20383")
+        notice = notice_rows.load_notice(session, "2026-20383")
         assert notice is not None and "filed PDF not there (yet)" in " ".join(notice.facts["unread"])
-        [alert] = store.list_alerts(session)
+        [alert] = outbox_rows.list_alerts(session)
         assert alert.payload["events"][0]["details"]["kind_known"] is False
 
 
@@ -251,10 +251,10 @@ async def test_published_notice_next_day_completes_the_filing_thread(
         assert report.ok, report
         await run_delivery(settings, engine, now=published_at)
     with transaction(engine) as session:
-        notice = store.load_notice(session, "2026-20383")
+        notice = notice_rows.load_notice(session, "2026-20383")
         assert notice is not None and not notice.on_public_inspection
         assert notice.facts["case_numbers"] == ["A-570-020"]
-        alerts = sorted(store.list_alerts(session), key=lambda a: a.id or 0)
+        alerts = sorted(outbox_rows.list_alerts(session), key=lambda a: a.id or 0)
         assert [a.notice_document_number for a in alerts] == ["2026-20383", "2026-20383"]
         filing, published = alerts
         assert published.thread_key == filing.thread_key

@@ -17,7 +17,7 @@ from watchers import federal_register as fr
 from watchers.http import FetchResult
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import run_poll
-from worker.storage import store
+from worker.storage import case_rows, notice_rows, outbox_rows, source_rows
 from worker.storage.db import transaction
 
 REAL = json.loads(fixture_bytes("fr_api", "search_ita_2024-02-09.json"))["results"][0]
@@ -88,11 +88,11 @@ async def test_a_poll_saves_the_good_documents_and_tells_the_operator(
     assert report.ok and sorted(report.set_aside) == ["2024-90005", "2024-90009"]
     assert "not plausible" in report.set_aside["2024-90009"]
     with transaction(engine) as session:
-        saved = {n.document_number: n for n in store.list_notices(session)}
+        saved = {n.document_number: n for n in notice_rows.list_notices(session)}
         assert set(saved) == {"2024-02902", "2024-90006"}
         assert "\x00" not in saved["2024-90006"].title
-        assert store.load_case(session, "A-570-148") is not None
-        state = store.load_source_state(session, "federal_register")
+        assert case_rows.load_case(session, "A-570-148") is not None
+        state = source_rows.load_source_state(session, "federal_register")
         assert state.consecutive_failures == 1 and "2024-90005" in (state.last_error or "")
-        notes = store.list_alert_keys(session, prefix="operator:federal_register:set-aside:")
+        notes = outbox_rows.list_alert_keys(session, prefix="operator:federal_register:set-aside:")
         assert len(notes) == 2

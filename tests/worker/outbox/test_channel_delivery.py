@@ -25,7 +25,7 @@ from worker.app.runtime import run_poll
 from worker.outbox import channels
 from worker.outbox.channels import delivery_id_for
 from worker.outbox.delivery import DeliveryReport, deliver_due_alerts
-from worker.storage import outbox_rows, store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Subscriber
 
@@ -50,9 +50,9 @@ def cli(env: dict[str, str], *args: str) -> str:
 def alerts_of(engine: Engine) -> dict[str, list[Alert]]:
     """Each subscriber's alerts by address, oldest first."""
     with transaction(engine) as session:
-        emails = {s.id: s.email for s in store.list_subscribers(session)}
+        emails = {s.id: s.email for s in people.list_subscribers(session)}
         found: dict[str, list[Alert]] = {}
-        for alert in sorted(store.list_alerts(session), key=lambda a: a.id or 0):
+        for alert in sorted(outbox_rows.list_alerts(session), key=lambda a: a.id or 0):
             found.setdefault(emails[alert.subscriber_id], []).append(alert)
     return found
 
@@ -188,7 +188,7 @@ async def test_a_crash_between_post_and_mark_resends_with_the_same_delivery_id(
                 engine, SmtpMailer(parse_smtp_url("smtp://127.0.0.1:9")), now=now, sender=SENDER
             )
     with transaction(engine) as session:
-        row = store.load_alert(session, ids["ops"])
+        row = outbox_rows.load_alert(session, ids["ops"])
         assert row is not None and row.status == "sending" and row.attempts == 1
         delivery_id = row.message_id
     mailer = SmtpMailer(parse_smtp_url("smtp://127.0.0.1:9"))  # never used: no email alerts
@@ -222,7 +222,7 @@ async def test_receiver_answers_retry_or_fail_with_the_answer_kept(
     report = await deliver_due_alerts(engine, mailer, now=now, sender=SENDER)
     assert report.failed == 4 and report.retried == 3 and report.sent == 0
     with transaction(engine) as session:
-        rows = {name: store.load_alert(session, alert_id) for name, alert_id in ids.items()}
+        rows = {name: outbox_rows.load_alert(session, alert_id) for name, alert_id in ids.items()}
     status = {name: (row.status, row.last_error) for name, row in rows.items() if row is not None}
     assert status["bad"] == (
         "failed",
@@ -259,7 +259,9 @@ async def test_a_channel_url_never_reaches_the_logs(
     assert report.sent == 1 and report.retried == 1 and len(receiver.posts) == 2
     assert "HTTP Request: POST http://127.0.0.1" in caplog.text  # httpx did log the requests
     with transaction(engine) as session:
-        errors = [row.last_error or "" for row in (store.load_alert(session, i) for i in ids.values()) if row]
+        errors = [
+            row.last_error or "" for row in (outbox_rows.load_alert(session, i) for i in ids.values()) if row
+        ]
     assert "secret" not in caplog.text + " ".join(errors) + " ".join(report.errors)
 
 
@@ -279,7 +281,7 @@ async def test_a_mail_server_that_is_down_holds_back_only_the_emails(
     assert report.server_error and report.sent == 1 and report.retried == 1 and report.failed == 0
     with transaction(engine) as session:
         email = outbox_rows.load_alert_by_key(session, "test:email")
-        hook = store.load_alert(session, ids["hook"])
+        hook = outbox_rows.load_alert(session, ids["hook"])
         assert email is not None and email.status == "pending" and email.attempts == 1
         assert hook is not None and hook.status == "sent"
     assert [p.path for p in receiver.posts] == ["/hook"]

@@ -18,7 +18,7 @@ from tests.support.mail import SmtpServer
 from worker.app.cli import app
 from worker.outbox import marks
 from worker.outbox.delivery import BUILD_ATTEMPTS, deliver_due_alerts, message_id_for
-from worker.storage import store
+from worker.storage import outbox_rows
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Subscriber
 
@@ -55,7 +55,7 @@ def queue(engine: Engine, emails: list[str], *, now: datetime) -> list[int]:
 
 def alerts_by_id(engine: Engine) -> dict[int, Alert]:
     with transaction(engine) as session:
-        return {a.id: a for a in store.list_alerts(session) if a.id is not None}
+        return {a.id: a for a in outbox_rows.list_alerts(session) if a.id is not None}
 
 
 def received_keys(smtp: SmtpServer) -> list[str]:
@@ -176,7 +176,7 @@ async def test_the_attempt_and_message_id_are_recorded_before_the_server_answers
 
     async def look(server: object, session: object, envelope: object) -> str:
         with transaction(engine) as db:
-            row = store.load_alert(db, alert_id)
+            row = outbox_rows.load_alert(db, alert_id)
             assert row is not None
             seen.append((row.status, row.attempts, row.message_id))
         return await original(server, session, envelope)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from tests.support.fixtures import fixture
 from worker.app.cli import app
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 
 IMPORTER = "Demo Outdoor Power Inc."
@@ -35,7 +35,7 @@ def cli(env: dict[str, str], *args: str) -> tuple[int, str]:
 
 def subscribers(engine: Engine) -> list[tuple[str, str, str, str]]:
     with transaction(engine) as session:
-        return [(s.email, s.role, s.digest, s.time_zone) for s in store.list_subscribers(session)]
+        return [(s.email, s.role, s.digest, s.time_zone) for s in people.list_subscribers(session)]
 
 
 def test_updating_changes_only_the_options_given(engine: Engine, env: dict[str, str]) -> None:

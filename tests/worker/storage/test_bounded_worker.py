@@ -9,7 +9,7 @@ import pytest
 from bench._hostile_site import Answer, Bomb, Endless, HostileSite, Trickle, gzip_bomb
 from bench._measure import adcvd_command, clean_env, run_measured
 from tests.support.pipeline import SEARCH_PATH, set_cursor
-from worker.storage import store
+from worker.storage import source_rows
 from worker.storage.db import create_schema, make_engine, transaction
 
 CASES: dict[str, tuple[Answer, str]] = {
@@ -43,5 +43,5 @@ def test_a_hostile_source_fails_the_poll_quickly_in_bounded_memory_and_keeps_the
     assert expected in done.output and "Traceback" not in done.output
     assert done.peak_rss_mb < 300
     with transaction(engine) as session:
-        state = store.load_source_state(session, "federal_register")
+        state = source_rows.load_source_state(session, "federal_register")
         assert state.cursor == "2024-02-09" and state.consecutive_failures == 1

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from tests.support.pipeline import subscribe_sample_portfolio
 from worker.app.cli import app
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.db import make_engine, transaction
 from worker.storage.locks import poll_lock, worker_lock
 from worker.storage.models import Alert
@@ -25,7 +25,7 @@ NOW = datetime(2024, 2, 12, 12, 0, tzinfo=UTC)
 def add_alerts(engine: Engine, n: int) -> None:
     subscribe_sample_portfolio(engine)
     with transaction(engine) as session:
-        [subscriber] = store.list_subscribers(session)
+        [subscriber] = people.list_subscribers(session)
         assert subscriber.id is not None
         for i in range(n):
             session.add(Alert(dedupe_key=f"k{i}", subscriber_id=subscriber.id, kind="test", created_at=NOW))
@@ -52,20 +52,22 @@ def test_two_workers_claim_disjoint_alerts_and_a_dead_workers_claims_return_afte
     other = make_engine(str(engine.url))
     try:
         with transaction(engine) as first:
-            mine = store.claim_due_alerts(first, now=NOW, lease=lease, limit=6)
+            mine = outbox_rows.claim_due_alerts(first, now=NOW, lease=lease, limit=6)
             first.flush()
             if engine.dialect.name == "postgresql":
                 # Concurrently, inside the first claim's transaction: SKIP LOCKED hands over the other rows.
                 with transaction(other) as second:
-                    theirs = store.claim_due_alerts(second, now=NOW, lease=lease, limit=10)
+                    theirs = outbox_rows.claim_due_alerts(second, now=NOW, lease=lease, limit=10)
                 assert {a.id for a in mine}.isdisjoint({a.id for a in theirs}) and len(theirs) == 4
         # The claimer died without marking anything: nothing is due until the lease expires, then all is.
         with transaction(other) as later:
-            still = store.claim_due_alerts(later, now=NOW + timedelta(minutes=1), lease=lease, limit=10)
+            still = outbox_rows.claim_due_alerts(later, now=NOW + timedelta(minutes=1), lease=lease, limit=10)
             expected_now = 4 if engine.dialect.name != "postgresql" else 0
             assert len(still) == expected_now
         with transaction(other) as expired:
-            again = store.claim_due_alerts(expired, now=NOW + timedelta(minutes=12), lease=lease, limit=10)
+            again = outbox_rows.claim_due_alerts(
+                expired, now=NOW + timedelta(minutes=12), lease=lease, limit=10
+            )
             assert len(again) == 10
     finally:
         other.dispose()

@@ -23,7 +23,7 @@ from tests.support.pipeline import IMPORTER_EMAIL
 from tests.support.web import POLLED, SECRET_KEY, deliver_order_alert, live_server
 from worker.app.runtime import run_delivery
 from worker.app.settings import Settings
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Subscriber
 from worker.web.tokens import LinkTokens
@@ -33,7 +33,7 @@ SENT = POLLED + timedelta(minutes=1)  # when the delivered links were signed
 
 def subscriber_row(engine: Engine) -> Subscriber:
     with transaction(engine) as session:
-        [row] = store.list_subscribers_by_email(session, IMPORTER_EMAIL)
+        [row] = people.list_subscribers_by_email(session, IMPORTER_EMAIL)
         return row
 
 
@@ -149,7 +149,9 @@ def test_a_new_link_by_address_tells_nobody_who_subscribes(
     assert [a.status_code for a in answers] == [200, 200]
     assert answers[0].text == answers[1].text
     with transaction(engine) as session:
-        queued = [a for a in store.list_alerts(session, status="pending") if a.kind == "preferences_link"]
+        queued = [
+            a for a in outbox_rows.list_alerts(session, status="pending") if a.kind == "preferences_link"
+        ]
     assert [a.subscriber_id for a in queued] == [subscriber_row(engine).id]
     stored = json.loads(json.dumps(queued[0].payload))  # as the outbox keeps it
     TypeAdapter(PreferencesLinkView).validate_python(stored)

@@ -26,7 +26,7 @@ from worker.app.runtime import run_delivery
 from worker.app.settings import Settings
 from worker.catalog.events import Event, EventKind, Severity
 from worker.outbox.delivery import DeliveryReport
-from worker.storage import store, web_rows
+from worker.storage import outbox_rows, people, web_rows
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice, Subscriber
 
@@ -62,7 +62,7 @@ def later_notice(engine: Engine, kind: EventKind, number: str, when: datetime) -
 
 def subscriber_row(engine: Engine) -> Subscriber:
     with transaction(engine) as session:
-        [row] = store.list_subscribers_by_email(session, IMPORTER_EMAIL)
+        [row] = people.list_subscribers_by_email(session, IMPORTER_EMAIL)
         return row
 
 
@@ -97,7 +97,7 @@ def test_a_provider_post_to_the_delivered_link_stops_that_kind_and_only_that_kin
     report = asyncio_run_delivery(settings, engine, POLLED + timedelta(days=1, minutes=1))
     assert (report.sent, report.unsubscribed) == (0, 1)
     with transaction(engine) as session:
-        row = store.load_alert(session, queued.id or 0)
+        row = outbox_rows.load_alert(session, queued.id or 0)
         assert row is not None and row.status == "unsubscribed"
     assert later_notice(engine, EventKind.ORDER, "2024-90002", POLLED + timedelta(days=2)) == []
     [revocation] = later_notice(engine, EventKind.REVOCATION, "2024-90003", POLLED + timedelta(days=3))

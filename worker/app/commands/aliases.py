@@ -7,7 +7,7 @@ import typer
 from worker.app.context import app_context
 from worker.app.dbsetup import init_database
 from worker.rules.names import company_key
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 
 
@@ -31,11 +31,11 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         init_database(actx.engine, load_seed=False)
         with transaction(actx.engine) as session:
-            owner = store.load_importer(session, importer)
+            owner = people.load_importer(session, importer)
             if owner is None or owner.id is None:
                 typer.echo(f"error: no importer named {importer!r}; import its portfolio first", err=True)
                 raise typer.Exit(1)
-            created = store.save_alias(session, importer_id=owner.id, alias=alias, canonical=canonical)
+            created = people.save_alias(session, importer_id=owner.id, alias=alias, canonical=canonical)
         typer.echo(f"{'added' if created else 'changed'}: {alias!r} is {canonical!r} for {importer}")
 
     @group.command("list")
@@ -44,8 +44,8 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         init_database(actx.engine, load_seed=False)
         with transaction(actx.engine) as session:
-            owner = store.load_importer(session, importer)
-            aliases = store.load_aliases(session, owner.id) if owner and owner.id is not None else {}
+            owner = people.load_importer(session, importer)
+            aliases = people.load_aliases(session, owner.id) if owner and owner.id is not None else {}
         for alias, canonical in sorted(aliases.items()):
             typer.echo(f"{alias}\t{canonical}")
         if not aliases:

@@ -14,7 +14,7 @@ from worker.alerts.importer_deadlines import collect_deadlines, deadline_view, i
 from worker.app.context import app_context
 from worker.app.dbsetup import init_database
 from worker.app.runtime import utc_now
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 
 
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
         views: list[dict[str, Any]] = []
         entries = []
         with transaction(actx.engine) as session:
-            importers = store.list_importers(session)
+            importers = people.list_importers(session)
             if importer is not None:
                 importers = [i for i in importers if i.name == importer]
                 if not importers:

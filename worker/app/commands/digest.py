@@ -9,7 +9,7 @@ from worker.alerts.digest import build_digest_payload, preview_period
 from worker.app.context import app_context
 from worker.app.dbsetup import init_database
 from worker.app.runtime import utc_now
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 
 
@@ -29,9 +29,9 @@ def register(app: typer.Typer) -> None:
         now = utc_now()
         with transaction(actx.engine) as session:
             if subscriber:
-                subscribers = store.list_subscribers_by_email(session, subscriber)
+                subscribers = people.list_subscribers_by_email(session, subscriber)
             else:
-                subscribers = [s for s in store.list_subscribers(session) if s.digest == "weekly"]
+                subscribers = [s for s in people.list_subscribers(session) if s.digest == "weekly"]
             if not subscribers:
                 typer.echo(
                     "no subscriber" + (f" {subscriber}" if subscriber else " with a weekly digest"), err=True

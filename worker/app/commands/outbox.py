@@ -10,7 +10,7 @@ from worker.app.commands.console import shown
 from worker.app.context import app_context
 from worker.app.dbsetup import init_database
 from worker.app.runtime import utc_now
-from worker.storage import store
+from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Alert
 
@@ -57,8 +57,8 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         init_database(actx.engine, load_seed=False)
         with transaction(actx.engine) as session:
-            alerts = store.list_alerts(session, status=status, limit=limit)
-            recipients = {s.id: s.email for s in store.list_subscribers(session)}
+            alerts = outbox_rows.list_alerts(session, status=status, limit=limit)
+            recipients = {s.id: s.email for s in people.list_subscribers(session)}
         if as_json:
             typer.echo(json.dumps([alert_json(a, recipients.get(a.subscriber_id)) for a in alerts], indent=2))
             return
@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         now = utc_now()
         with transaction(actx.engine) as session:
-            failed = store.list_alerts(session, status="failed", limit=100000)
+            failed = outbox_rows.list_alerts(session, status="failed", limit=100000)
             for alert in failed:
                 alert.status, alert.next_attempt_at, alert.attempts = "pending", now, 0
                 session.add(alert)

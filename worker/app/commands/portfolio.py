@@ -17,7 +17,7 @@ from worker.app.runtime import utc_now
 from worker.portfolios.files import PortfolioParse, import_portfolio
 from worker.portfolios.outcome import held, imported, problem_lines, refusal
 from worker.portfolios.stored import list_products, remove_products
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import create_schema, transaction
 from worker.web.portfolio_page import portfolio_path
 from worker.web.tokens import LinkTokens
@@ -147,7 +147,7 @@ def register_link(sub: typer.Typer) -> None:
             raise fail("set ADCVD_PUBLIC_URL and ADCVD_SECRET_KEY to make links to the web pages")
         create_schema(actx.engine)
         with transaction(actx.engine) as session:
-            owner = store.load_importer(session, importer)
+            owner = people.load_importer(session, importer)
         if owner is None or owner.id is None:
             raise fail(f"no importer named {shown(importer)!r}")
         path = portfolio_path(LinkTokens(secret, clock=utc_now), owner.id, owner.token_version)

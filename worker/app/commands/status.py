@@ -12,7 +12,7 @@ from worker.app.commands.console import shown
 from worker.app.context import AppContext, app_context
 from worker.app.dbsetup import init_database
 from worker.app.runtime import utc_now
-from worker.storage import store
+from worker.storage import outbox_rows, source_rows
 from worker.storage.catalog_facts import catalog_facts
 from worker.storage.database_url import redacted_url, sqlite_path
 from worker.storage.db import current_revision, head_revision, transaction
@@ -38,11 +38,11 @@ def require_database(actx: AppContext) -> Engine:
 
 def status_report(engine: Engine, now: datetime) -> dict[str, object]:
     with transaction(engine) as session:
-        states = store.list_source_states(session)
-        counts = store.count_alerts_by_status(session)
-        backlog, oldest = store.outbox_backlog(session)
+        states = source_rows.list_source_states(session)
+        counts = outbox_rows.count_alerts_by_status(session)
+        backlog, oldest = outbox_rows.outbox_backlog(session)
         catalog = catalog_facts(session)
-        blocked = store.mail_blocked(session)
+        blocked = source_rows.mail_blocked(session)
     return {
         "as_of": now.isoformat(timespec="seconds"),
         "sources": [

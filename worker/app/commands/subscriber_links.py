@@ -10,7 +10,7 @@ from worker.app.context import app_context
 from worker.app.dbsetup import init_database
 from worker.app.runtime import utc_now
 from worker.portfolios.subscribers import find_subscribers
-from worker.storage import store, web_rows
+from worker.storage import people, web_rows
 from worker.storage.db import transaction
 from worker.web.links import EmailLinks
 from worker.web.tokens import LinkTokens
@@ -43,7 +43,7 @@ def register_links(sub: typer.Typer) -> None:
         with transaction(actx.engine) as session:
             owner_id = None
             if importer is not None:
-                owner = store.load_importer(session, importer)
+                owner = people.load_importer(session, importer)
                 if owner is None:
                     typer.echo(f"error: no importer named {shown(importer)!r}", err=True)
                     raise typer.Exit(1)
@@ -55,7 +55,7 @@ def register_links(sub: typer.Typer) -> None:
             if revoke:
                 for subscriber in found:
                     web_rows.bump_token_version(subscriber, session)
-            importers = {i.id: i.name for i in store.list_importers(session)}
+            importers = {i.id: i.name for i in people.list_importers(session)}
         if revoke:
             typer.echo(f"revoked every link sent to {shown(email.strip())} ({len(found)} subscription(s))")
         if secret and public_url:

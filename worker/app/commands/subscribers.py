@@ -16,7 +16,7 @@ from worker.app.context import app_context
 from worker.app.dbsetup import init_database
 from worker.app.runtime import utc_now
 from worker.portfolios.subscribers import find_subscribers, normalize_address, remove_subscriber
-from worker.storage import store
+from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import Subscriber
 
@@ -144,16 +144,16 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         init_database(actx.engine, load_seed=False)
         with transaction(actx.engine) as session:
-            owner = store.load_importer(session, importer)
+            owner = people.load_importer(session, importer)
             if owner is None and not create_importer:
-                known = ", ".join(repr(i.name) for i in store.list_importers(session)[:10]) or "none yet"
+                known = ", ".join(repr(i.name) for i in people.list_importers(session)[:10]) or "none yet"
                 typer.echo(
                     f"error: no importer named {shown(importer)!r} (known: {shown(known)}); import their "
                     "portfolio first, or pass --create-importer",
                     err=True,
                 )
                 raise typer.Exit(1)
-            owner = owner or store.load_or_create_importer(session, importer)
+            owner = owner or people.load_or_create_importer(session, importer)
             existing = find_subscribers(session, address, owner.id)
             subscriber = existing[0] if existing else None
             created = subscriber is None
@@ -215,7 +215,7 @@ def register(app: typer.Typer) -> None:
         with transaction(actx.engine) as session:
             owner_id = None
             if importer is not None:
-                owner = store.load_importer(session, importer)
+                owner = people.load_importer(session, importer)
                 if owner is None:
                     typer.echo(f"error: no importer named {shown(importer)!r}", err=True)
                     raise typer.Exit(1)
@@ -237,8 +237,8 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         init_database(actx.engine, load_seed=False)
         with transaction(actx.engine) as session:
-            importers = {i.id: i.name for i in store.list_importers(session)}
-            for subscriber in store.list_subscribers(session):
+            importers = {i.id: i.name for i in people.list_importers(session)}
+            for subscriber in people.list_subscribers(session):
                 fields = (
                     subscriber.email,
                     subscriber.role,
