@@ -150,16 +150,22 @@ def test_subscriber_link_prints_a_working_link_and_revoke_voids_every_earlier_on
     }
     first = CliRunner().invoke(app, ["subscriber", "link", IMPORTER_EMAIL.upper()], env=env)
     assert first.exit_code == 0, first.output
-    [line] = first.output.splitlines()
+    [line, calendar] = first.output.splitlines()
     assert line.startswith(f"Demo Outdoor Power Inc.: http://127.0.0.1:{port}/p/")
     old_link = line.split(": ", 1)[1]
+    # The calendar feed, for counsel to subscribe before any email with a deadline reaches them.
+    assert calendar.startswith(f"  calendar feed: webcal://127.0.0.1:{port}/cal/")
+    feed = calendar.split("(or ", 1)[1].rstrip(")")
+    assert feed.startswith(f"http://127.0.0.1:{port}/cal/") and feed.endswith(".ics")
     with live_server(web_settings(public_url=env["ADCVD_PUBLIC_URL"]), engine, port=port):
         assert httpx.get(old_link).status_code == 200
+        answer = httpx.get(feed)
+        assert answer.status_code == 200 and answer.text.startswith("BEGIN:VCALENDAR")
         revoked = CliRunner().invoke(app, ["subscriber", "link", IMPORTER_EMAIL, "--revoke"], env=env)
         assert revoked.exit_code == 0, revoked.output
         assert revoked.output.startswith(f"revoked every link sent to {IMPORTER_EMAIL} (1 subscription(s))\n")
         new_link = revoked.output.splitlines()[1].split(": ", 1)[1]
-        assert httpx.get(old_link).status_code == 404
+        assert httpx.get(old_link).status_code == 404 and httpx.get(feed).status_code == 404
         assert httpx.get(new_link).status_code == 200
     nobody = CliRunner().invoke(app, ["subscriber", "link", "nobody@example.com"], env=env)
     assert nobody.exit_code == 1 and nobody.output == "error: no subscriber 'nobody@example.com'\n"
