@@ -92,9 +92,19 @@ def test_entries_imported_after_the_results_are_assessed_at_once_without_an_aler
 
 def test_exposure_says_what_it_needs(engine: Engine) -> None:
     code, out = exposure(engine)
-    assert code == 1 and "--entries" in out
+    assert code == 2 and "--entries" in out  # a usage error, as the README says of them
+    code, out = exposure(engine, "--entries", "--json", "--csv")
+    assert code == 2 and "exclude each other" in out
     code, out = exposure(engine, "--entries")
     assert code == 0 and "no open liabilities" in out
+
+
+def test_a_misspelt_importer_is_an_error_not_an_empty_list(engine: Engine) -> None:
+    importer_with_subscribers(engine, GULF, ("buyer@gulf.example", "importer"))
+    code, out = exposure(engine, "--entries", "--importer", "Gulf Seafood Imports")
+    assert code == 1 and out == "error: no importer named 'Gulf Seafood Imports'\n"
+    code, out = exposure(engine, "--entries", "--importer", GULF)
+    assert code == 0 and out == f"no open liabilities for importer {GULF}\n"
 
 
 def test_the_weekly_digest_carries_each_importers_own_open_liabilities(engine: Engine) -> None:
