@@ -175,3 +175,21 @@ def test_subscriber_link_prints_a_working_link_and_revoke_voids_every_earlier_on
     assert unset.exit_code == 2 and unset.output.startswith(
         "error: set ADCVD_PUBLIC_URL and ADCVD_SECRET_KEY"
     )
+
+
+def test_serve_on_a_database_without_subscribers_says_so(tmp_path: Path) -> None:
+    """`make demo` then `adcvd serve` without ADCVD_DATABASE_URL serves a new, empty adcvd.db: every
+    link of the demo's email would answer 'not valid' with nothing said about why."""
+    url = f"sqlite:///{tmp_path / 'adcvd.db'}"
+    env = {"ADCVD_DATABASE_URL": url, "ADCVD_SECRET_KEY": SECRET_KEY, "ADCVD_PUBLIC_URL": ""}
+    with socket.socket() as taken:  # the port is taken, so serve stops once it has said its notes
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--port", str(port)], env=env)
+    # A taken port is an error of its own (uvicorn's exit 3 would read as "worker already running").
+    assert result.exit_code == 1, result.output
+    assert result.output.endswith(
+        f"error: could not listen on 127.0.0.1:{port} (in use? choose another with --port)\n"
+    )
+    assert f"note: {url} has no subscribers: every link in an email will answer 'not valid'" in result.output
