@@ -128,3 +128,12 @@ def test_the_weekly_digest_carries_each_importers_own_open_liabilities(engine: E
     ) in gulf
     assert "expected liquidation 2024-10-14 to 2025-03-09 (FR Doc 2024-20001)" in gulf
     assert "1 entry" in harbor and "2 entries" not in harbor and "-$1,143.46" not in harbor
+
+
+def test_the_table_shows_each_notice_number_whole(engine: Engine) -> None:
+    """The document number is what a user cites: the table cut it to '2024-200…' to fit the importer."""
+    importer_with_subscribers(engine, GULF, ("buyer@gulf.example", "importer"))
+    import_file(engine, fixture("entries", "shrimp_entries.csv"), GULF, NOW)
+    ingest_notice(engine, SHRIMP_FINAL, title=SHRIMP_FINAL_TITLE, published=date(2024, 9, 9), now=NOW)
+    code, out = exposure(engine, "--entries")
+    assert code == 0 and "2024-20001" in out and "-1,143.46" in out and "…" not in out, out

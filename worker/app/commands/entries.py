@@ -112,6 +112,9 @@ def register_exposure(app: typer.Typer) -> None:
         _print_table(liabilities)
 
 
+WRAPPED_COLUMNS = ("importer", "net (+ owed, - refund)")
+
+
 def usage_error(message: str) -> typer.Exit:
     """Print `error: message` to stderr; the Exit(2) of a usage error to raise."""
     typer.echo(f"error: {message}", err=True)
@@ -123,7 +126,8 @@ def _print_table(liabilities: list[Liability]) -> None:
     table = Table()
     for title in ("importer", "case", "period", "entries", "difference", "interest", "net (+ owed, - refund)",
                   "liquidation window", "notices"):  # fmt: skip
-        table.add_column(title, no_wrap=True)
+        # Long names and headers wrap; figures, dates and the notices' document numbers never are cut.
+        table.add_column(title, no_wrap=title not in WRAPPED_COLUMNS)
     for item in liabilities:
         period = f"{item.period_start or '?'}..{item.period_end or '?'}"
         window = f"{item.liquidation_from or '?'}..{item.liquidation_to or '?'}"
