@@ -33,7 +33,8 @@ TOKEN = "eyJzIjoxLCJwIjoidW5zdWJzY3JpYmUiLCJ2IjowfQ.ZcoIfA.not-a-real-signature-
         ({"ADCVD_SECRET_KEY": "short"}, "error: bad setting ADCVD_SECRET_KEY: too short: use at least 32"),
         (
             {"ADCVD_PUBLIC_URL": "http://alerts.example.com", "ADCVD_SECRET_KEY": SECRET_KEY},
-            "error: bad setting ADCVD_PUBLIC_URL: must be https",
+            "error: bad setting ADCVD_PUBLIC_URL: must be https (mail providers require https for one-click "
+            "unsubscribe); plain http only on 127.0.0.1 or localhost, for a trial",
         ),
         (
             {"ADCVD_PUBLIC_URL": "https://alerts.example.com"},
