@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from notifier.formatting import format_date, format_hts, format_percent, format_usd
+from notifier.entry_views import EntryAssessmentView, EntryRowView
+from notifier.formatting import format_date, format_hts, format_percent, format_usd, format_usd_cents
 from notifier.links import SOURCE_LINK_HOSTS, safe_link
 from notifier.message_views import MessageView
 from notifier.report_views import (
@@ -194,8 +195,55 @@ def _baseline_card(title: str, view: BaselineView) -> Card:
     )
 
 
+def entry_line(entry: EntryRowView) -> str:
+    cents = format_usd_cents
+    return (
+        f"{entry['entry_number']} of {entry['entry_date']}, {entry['company'] or entry['sku']}: deposit "
+        f"{cents(entry['deposit_paid'])}, assessed {entry['rate']}% ({entry['rate_which']}) = "
+        f"{cents(entry['assessed_duty'])}; difference {cents(entry['difference'])}, interest "
+        f"{cents(entry['interest'])}, total {cents(entry['total'])}"
+        + (f" ({entry['order_dates']})" if entry["order_dates"] else "")
+    )
+
+
+def _net_fact(view: EntryAssessmentView) -> str:
+    totals = view["totals"]
+    if totals["direction"] == "owed":
+        said = f"{format_usd_cents(totals['net'])} more duty with interest"
+    elif totals["direction"] == "refund":
+        said = f"{format_usd_cents(totals['net']).lstrip('-')} refund with interest"
+    else:
+        said = "no change"
+    return said + (f" (through {view['interest_through']})" if view["interest_through"] else "")
+
+
+def _entry_card(title: str, view: EntryAssessmentView, link_hosts: frozenset[str]) -> Card:
+    notice = view["notice"]
+    cited = " · ".join(x for x in (notice["citation"], f"FR Doc {notice['document_number']}") if x)
+    period = (
+        f"period of review {view['period_start'] or 'not stated'} to {view['period_end'] or 'not stated'}"
+    )
+    projection = "PROJECTION from preliminary results, not an assessment." if view["projection"] else ""
+    explanation = "\n".join(x for x in (projection, notice["title"], cited, period) if x)
+    windows = [w for w in view["windows"] if w["latest"]]
+    facts = [("Case", view["case_number"]), ("Net", _net_fact(view))]
+    if windows:
+        facts.append(("Liquidation", f"{windows[-1]['label']}: by {windows[-1]['latest']}"))
+    return Card(
+        title=title,
+        explanation=explanation,
+        facts=_kept(facts),
+        lines=tuple(entry_line(e) for e in view["entries"]),
+        left_out=max(view["entry_count"] - len(view["entries"]), 0),
+        noun="entry line",
+        link=safe_link(notice["html_url"], link_hosts),
+        link_label="Read the notice",
+    )
+
+
 def card_for(view: MessageView, *, title: str, link_hosts: frozenset[str] = SOURCE_LINK_HOSTS) -> Card:
-    """The card of an alert by its template: alert_* (event kinds), reminder, digest, baseline, operator."""
+    """The card of an alert by its template: alert_* (event kinds), reminder, digest, baseline,
+    entry_assessment, operator."""
     template = view["template"]
     if template.startswith("alert"):
         return _alert_card(title, cast(AlertView, view), link_hosts)
@@ -205,5 +253,7 @@ def card_for(view: MessageView, *, title: str, link_hosts: frozenset[str] = SOUR
         return _digest_card(title, cast(DigestView, view))
     if template == "baseline":
         return _baseline_card(title, cast(BaselineView, view))
+    if template == "entry_assessment":
+        return _entry_card(title, cast(EntryAssessmentView, view), link_hosts)
     operator = cast(OperatorView, view)
     return Card(title, "\n".join(operator["lines"]), (), (), 0, "line", "", "")

@@ -25,9 +25,8 @@ class EntryRowView(TypedDict):
     difference: str  # + owed, - refund
     interest: str
     total: str
-    order_dates: (
-        str  # what the order's dates did to the figures ('' when nothing), e.g. 'gap period: no duty'
-    )
+    # What the order's dates did to the figures ('' when nothing), e.g. 'gap period: no duty'.
+    order_dates: str
 
 
 class EntryTotalsView(TypedDict):

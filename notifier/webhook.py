@@ -24,12 +24,16 @@ DATA_KEYS: dict[str, tuple[str, ...]] = {
         "cases", "products", "product_count", "reached_count", "deadlines", "deadline_days", "unreached",
         "unreached_count", "possible", "possible_count",
     ),
+    "entry_assessment": (
+        "notice", "case_number", "product", "results_kind", "projection", "period_start", "period_end",
+        "entries", "entry_count", "totals", "windows", "interest_through", "rules",
+    ),
     "operator": ("subject", "lines"),
 }  # fmt: skip
 
 
 def alert_type(template: str) -> str:
-    """alert (every event kind: alert_order, alert_new_deadline …), reminder, digest, baseline, operator."""
+    """alert (every event kind: alert_order …), reminder, digest, baseline, entry_assessment, operator."""
     return "alert" if template.startswith("alert") else template
 
 

@@ -27,6 +27,7 @@ from tests.support.web import SECRET_KEY, live_server, web_settings
 from worker.app.cli import app
 from worker.app.recorded_site import RecordedSite
 from worker.app.runtime import run_poll
+from worker.portfolios.files import import_portfolio
 from worker.storage import people, web_rows
 from worker.storage.db import transaction
 from worker.web.portfolio_page import portfolio_path, shown_name
@@ -103,6 +104,37 @@ async def test_the_exposure_table_is_adcvd_check_for_each_product_with_the_deadl
     assert "No AD/CVD case reaches it." in product_row(html, "PW-VN-01")  # Vietnam: the China orders do not
     deadlines = html[html.index('id="deadlines"') :]
     assert "Wednesday, March 13, 2024" in deadlines and "Annual inquiry service list" in deadlines
+
+
+async def test_a_product_with_possible_matches_only_is_not_reached_nor_counted_in_the_duty(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """CONSTRUCTED line: a spray nozzle under 8424.90 (parts) from China shares only the 4-digit heading
+    with the order's 8424.30.90.00, a possible match. The README: possible matches never count as
+    reaching a product; the page counted it as reached and added 275.02% of its value to the total."""
+    subscribe_sample_portfolio(engine)
+    nozzle = tmp_path / "nozzle.csv"
+    nozzle.write_text(
+        "importer,sku,description,hts,country_of_origin,annual_entered_value_usd\n"
+        f"{DEMO},PW-NOZZLE,Spray nozzle,8424.90.9080,CN,100000\n",
+        encoding="utf-8",
+    )
+    assert not import_portfolio(engine, nozzle, dry_run=False).errors
+    set_cursor(engine, "2024-02-09")
+    with RecordedSite(pressure_washer_routes()) as site:
+        settings = settings_for(
+            site.base_url, smtp_url=None, outbox=tmp_path / "o", database_url=database_url
+        )
+        assert (await run_poll(settings, engine, "federal_register", now=NOW)).ok
+    with live_server(web_settings(), engine, clock=lambda: NOW) as base:
+        async with httpx.AsyncClient(base_url=base) as client:
+            html = (await client.get(page_path(engine, DEMO))).text
+    row = product_row(html, "PW-NOZZLE")
+    assert "A-570-148" in row and "possible" in row  # listed, as `adcvd check` lists it
+    assert "possible matches only: not counted" in row
+    assert "5 product(s), 2 reached by an AD/CVD case" in html
+    # The same total as without the nozzle: PW-3100 $1,534,505 + PW-2700 $660,048.
+    assert '<strong id="total-duty">$2,194,553</strong> estimated AD/CVD duty a year.' in html
 
 
 def test_uploads_need_the_form_token_fit_the_limit_and_hold_only_the_links_importer(engine: Engine) -> None:

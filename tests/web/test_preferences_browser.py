@@ -44,7 +44,8 @@ def test_a_person_switches_kinds_digest_and_time_zone_in_the_browser(
     def box(kind: str) -> object:
         return browser.driver.find_element(By.CSS_SELECTOR, f"input[name=kind][value={kind}]")
 
-    assert box("order").is_selected() and not box("reminder").is_selected()  # type: ignore[attr-defined]
+    # An importer is reminded of the review-request window of their orders: reminders show ticked.
+    assert box("order").is_selected() and box("reminder").is_selected()  # type: ignore[attr-defined]
     box("order").click()  # type: ignore[attr-defined]
     box("reminder").click()  # type: ignore[attr-defined]
     browser.driver.find_element(By.CSS_SELECTOR, "input[name=digest][value=none]").click()
@@ -58,7 +59,7 @@ def test_a_person_switches_kinds_digest_and_time_zone_in_the_browser(
     assert subscriber_row(engine).time_zone == "UTC"  # nothing saved
 
     # The refused form keeps what was chosen; mend the zone and save.
-    assert not box("order").is_selected() and box("reminder").is_selected()  # type: ignore[attr-defined]
+    assert not box("order").is_selected() and not box("reminder").is_selected()  # type: ignore[attr-defined]
     zone = browser.driver.find_element(By.NAME, "time_zone")
     zone.clear()
     zone.send_keys("America/Chicago")
@@ -67,4 +68,4 @@ def test_a_person_switches_kinds_digest_and_time_zone_in_the_browser(
     browser.screenshot("preferences-saved")
     row = subscriber_row(engine)
     assert (row.digest, row.time_zone) == ("none", "America/Chicago")
-    assert row.preferences["kinds"]["order"] is False and row.preferences["kinds"]["reminder"] is True
+    assert row.preferences["kinds"]["order"] is False and row.preferences["kinds"]["reminder"] is False

@@ -28,14 +28,22 @@ class ProductExposure:
     product: Product
     check: dict[str, Any]
 
-    def _stacked_duties(self) -> tuple[list[Decimal], bool]:
-        """The estimated duty of the AD and CVD case of each stack, and whether every one had a rate."""
-        by_case = {c["case_number"]: c["estimated_duty"] for c in self.check["candidates"]}
-        cases = {s[k] for s in self.check["stacks"] for k in ("ad", "cvd") if s[k]}
-        duties = [Decimal(by_case[c]) for c in sorted(cases) if by_case.get(c) is not None]
-        complete = (
-            bool(cases) and len(duties) == len(cases) and all(s["complete"] for s in self.check["stacks"])
+    @property
+    def likely_cases(self) -> frozenset[str]:
+        """The cases that reach the product: likely matches only (a possible one is a lead to check)."""
+        return frozenset(
+            c["case_number"] for c in self.check["candidates"] if c["match"]["standing"] == "likely"
         )
+
+    def _stacked_duties(self) -> tuple[list[Decimal], bool]:
+        """The estimated duty of the AD and CVD case of each stack that reaches the product, and whether
+        every one had a rate; stacks of possible matches only count for nothing."""
+        likely = self.likely_cases
+        by_case = {c["case_number"]: c["estimated_duty"] for c in self.check["candidates"]}
+        stacks = [s for s in self.check["stacks"] if {s["ad"], s["cvd"]} & likely]
+        cases = {s[k] for s in stacks for k in ("ad", "cvd") if s[k] in likely}
+        duties = [Decimal(by_case[c]) for c in sorted(cases) if by_case.get(c) is not None]
+        complete = bool(cases) and len(duties) == len(cases) and all(s["complete"] for s in stacks)
         return duties, complete
 
     @property
@@ -56,6 +64,7 @@ class ProductExposure:
             "annual_entered_value": None if p.annual_entered_value is None else str(p.annual_entered_value),
             "estimated_duty": None if duty is None else str(duty),
             "duty_complete": self._stacked_duties()[1],
+            "reached": bool(self.likely_cases),
             **{k: self.check[k] for k in ("candidates", "stacks", "notes")},
         }
 
@@ -89,7 +98,12 @@ def portfolio_exposure(
     ]
     return sorted(
         found,
-        key=lambda e: (not e.check["candidates"], -(e.estimated_duty or Decimal(0)), e.product.sku),
+        key=lambda e: (
+            not e.likely_cases,
+            not e.check["candidates"],
+            -(e.estimated_duty or Decimal(0)),
+            e.product.sku,
+        ),
     )
 
 

@@ -185,7 +185,10 @@ def check_public_url(value: str) -> str:
     if scheme not in ("https", "http") or not parts.hostname:
         raise ValueError(f"expected a URL such as https://alerts.example.com, not {value.strip()!r}")
     if scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-        raise ValueError("must be https (mail providers require https for one-click unsubscribe)")
+        raise ValueError(
+            "must be https (mail providers require https for one-click unsubscribe); "
+            "plain http only on 127.0.0.1 or localhost, for a trial"
+        )
     if parts.query or parts.fragment or parts.username or parts.password:
         raise ValueError("must be a plain base URL, without query, fragment or credentials")
     return value.strip().rstrip("/")

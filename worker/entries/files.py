@@ -113,9 +113,12 @@ class _Row:
 
 
 def _amount(text: str) -> Decimal:
-    value = money(text)
+    try:
+        value = money(text)
+    except (ValueError, InvalidOperation):
+        value = None
     if value is None:
-        raise ValueError("empty")
+        raise ValueError(f"not an amount in USD, zero or more (25,000.00 or $25,000): {text!r}")
     return value
 
 

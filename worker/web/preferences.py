@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from worker.alerts.audience import SWITCHABLE_KINDS, stopped, switches, wants
 from worker.alerts.link_mail import queue_preferences_link
+from worker.alerts.reminders import reminder_kinds
 from worker.entries.alerts import ALERT_KIND as ENTRY_KIND
 from worker.storage import people
 from worker.storage.db import transaction
@@ -51,12 +52,17 @@ def page_kinds(subscriber: Subscriber) -> tuple[str, ...]:
     return (*PAGE_KINDS, *sorted(set(switches(subscriber)) - set(PAGE_KINDS)))
 
 
+def receives(subscriber: Subscriber, kind: str) -> bool:
+    """What the page shows ticked: whether this kind reaches them now. Reminders count as on when any
+    deadline is reminded (an importer's review-request window, by default)."""
+    if kind == "reminder":
+        return reminder_kinds(subscriber) != frozenset()
+    return wants(subscriber, kind) if kind in SWITCHABLE_KINDS else not stopped(subscriber, kind)
+
+
 def current_choices(subscriber: Subscriber) -> Choices:
     return Choices(
-        kinds={
-            kind: wants(subscriber, kind) if kind in SWITCHABLE_KINDS else not stopped(subscriber, kind)
-            for kind in page_kinds(subscriber)
-        },
+        kinds={kind: receives(subscriber, kind) for kind in page_kinds(subscriber)},
         digest=subscriber.digest,
         time_zone=subscriber.time_zone,
     )
@@ -80,10 +86,20 @@ def read_choices(form: FormData, subscriber: Subscriber) -> Choices:
 
 
 def apply_choices(subscriber: Subscriber, choices: Choices) -> None:
-    subscriber.preferences = {
-        **(subscriber.preferences or {}),
-        "kinds": {**switches(subscriber), **choices.kinds},
-    }
+    """Save only the boxes the person changed; one set back to what their role gets drops their switch
+    (so an untouched form keeps role defaults, an importer's review-request reminders among them)."""
+    kinds = dict(switches(subscriber))
+    by_role = Subscriber(
+        email="", role=subscriber.role, digest=subscriber.digest, time_zone=subscriber.time_zone
+    )
+    for kind, on in choices.kinds.items():
+        if on == receives(subscriber, kind):
+            continue
+        if on == receives(by_role, kind):
+            kinds.pop(kind, None)
+        else:
+            kinds[kind] = on
+    subscriber.preferences = {**(subscriber.preferences or {}), "kinds": kinds}
     subscriber.digest = choices.digest
     subscriber.time_zone = choices.time_zone
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from tests.support.fixtures import fixture
+from worker.alerts.audience import unsubscribe
 from worker.app.cli import app
 from worker.storage import people
 from worker.storage.db import transaction
@@ -90,3 +91,17 @@ def test_a_slack_url_is_listed_by_its_host_only(engine: Engine, env: dict[str, s
     listed = CliRunner().invoke(app, ["subscriber", "list"], env=env)
     assert "slack https://hooks.slack.com" in listed.output and "slackKEY" not in listed.output
     assert channels(engine)["team@example.com"] == ("slack", SLACK, None)
+
+
+def test_the_list_shows_what_a_subscriber_switched_off(engine: Engine, env: dict[str, str]) -> None:
+    """After a one-click unsubscribe the operator sees it in `subscriber list` (it showed nothing)."""
+    assert add(env, "buyer@example.com")[0] == 0
+    with transaction(engine) as session:
+        [subscriber] = people.list_subscribers_by_email(session, "buyer@example.com")
+        unsubscribe(subscriber, "order")
+        unsubscribe(subscriber, "entry_assessment")
+        session.add(subscriber)
+    assert add(env, "buyer@example.com", "--on", "new_deadline")[0] == 0
+    listed = CliRunner().invoke(app, ["subscriber", "list"], env=env)
+    [line] = [row for row in listed.output.splitlines() if row.startswith("buyer@example.com")]
+    assert line.endswith("\temail\toff: entry_assessment, order\ton: new_deadline"), line

@@ -101,6 +101,8 @@ def test_every_bad_line_is_named_by_line_and_field_and_nothing_is_imported(
         ("10", "liquidation_status"),
     }
     assert not any(":2: " in line for line in out.splitlines())
+    # Each says what a good value looks like, the negative amount too.
+    assert "entered_value_usd: not an amount in USD, zero or more (25,000.00 or $25,000): '-5'" in out
     with transaction(engine) as session:
         assert entry_rows.list_entries(session) == []
 

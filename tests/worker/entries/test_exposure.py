@@ -92,9 +92,19 @@ def test_entries_imported_after_the_results_are_assessed_at_once_without_an_aler
 
 def test_exposure_says_what_it_needs(engine: Engine) -> None:
     code, out = exposure(engine)
-    assert code == 1 and "--entries" in out
+    assert code == 2 and "--entries" in out  # a usage error, as the README says of them
+    code, out = exposure(engine, "--entries", "--json", "--csv")
+    assert code == 2 and "exclude each other" in out
     code, out = exposure(engine, "--entries")
     assert code == 0 and "no open liabilities" in out
+
+
+def test_a_misspelt_importer_is_an_error_not_an_empty_list(engine: Engine) -> None:
+    importer_with_subscribers(engine, GULF, ("buyer@gulf.example", "importer"))
+    code, out = exposure(engine, "--entries", "--importer", "Gulf Seafood Imports")
+    assert code == 1 and out == "error: no importer named 'Gulf Seafood Imports'\n"
+    code, out = exposure(engine, "--entries", "--importer", GULF)
+    assert code == 0 and out == f"no open liabilities for importer {GULF}\n"
 
 
 def test_the_weekly_digest_carries_each_importers_own_open_liabilities(engine: Engine) -> None:
@@ -118,3 +128,12 @@ def test_the_weekly_digest_carries_each_importers_own_open_liabilities(engine: E
     ) in gulf
     assert "expected liquidation 2024-10-14 to 2025-03-09 (FR Doc 2024-20001)" in gulf
     assert "1 entry" in harbor and "2 entries" not in harbor and "-$1,143.46" not in harbor
+
+
+def test_the_table_shows_each_notice_number_whole(engine: Engine) -> None:
+    """The document number is what a user cites: the table cut it to '2024-200…' to fit the importer."""
+    importer_with_subscribers(engine, GULF, ("buyer@gulf.example", "importer"))
+    import_file(engine, fixture("entries", "shrimp_entries.csv"), GULF, NOW)
+    ingest_notice(engine, SHRIMP_FINAL, title=SHRIMP_FINAL_TITLE, published=date(2024, 9, 9), now=NOW)
+    code, out = exposure(engine, "--entries")
+    assert code == 0 and "2024-20001" in out and "-1,143.46" in out and "…" not in out, out

@@ -299,3 +299,8 @@ def test_the_delivery_line_says_how_many_went_by_each_channel() -> None:
     only_mail = DeliveryReport()
     only_mail.count_sent("email")
     assert describe_delivery(only_mail, 0) == "delivery: 1 sent, 0 to retry, 0 failed"
+    # Alerts closed because the subscriber unsubscribed after they were queued are said, not silent.
+    stopped = DeliveryReport(unsubscribed=2)
+    assert describe_delivery(stopped, 0) == (
+        "delivery: 0 sent, 0 to retry, 0 failed; 2 not sent: unsubscribed after they were queued"
+    )

@@ -21,6 +21,9 @@ from notifier.report_views import PreferencesLinkView
 from tests.support.mail import SmtpServer, text_of
 from tests.support.pipeline import IMPORTER_EMAIL
 from tests.support.web import POLLED, SECRET_KEY, deliver_order_alert, live_server
+from worker.alerts.audience import stopped
+from worker.alerts.importer_deadlines import REVIEW_REQUEST
+from worker.alerts.reminders import reminder_kinds
 from worker.app.runtime import run_delivery
 from worker.app.settings import Settings
 from worker.storage import outbox_rows, people
@@ -77,9 +80,9 @@ def test_the_footer_link_opens_the_form_and_saves_kinds_digest_and_time_zone(
             page = browser.get(path)
             assert page.status_code == 200
             assert "i••••@demo-outdoor-power.example" in page.text and IMPORTER_EMAIL not in page.text
-            # An importer hears of every event but new deadlines, reminders are theirs to switch on.
-            assert {"order", "revocation", "rate_change"} <= checked_kinds(page)
-            assert not {"new_deadline", "reminder"} & checked_kinds(page)
+            # An importer hears of every event but new deadlines, and is reminded of review requests.
+            assert {"order", "revocation", "rate_change", "reminder"} <= checked_kinds(page)
+            assert "new_deadline" not in checked_kinds(page)
             form = {"csrf_token": csrf_of(page), "kind": ["revocation", "reminder"], "digest": "weekly"}
             bad = browser.post(path, data={**form, "time_zone": "Mars/Phobos"})
             assert bad.status_code == 400 and "not a known IANA time zone: &#39;Mars/Phobos&#39;" in bad.text
@@ -91,7 +94,9 @@ def test_the_footer_link_opens_the_form_and_saves_kinds_digest_and_time_zone(
         assert checked_kinds(saved) == {"revocation", "reminder"}
         row = subscriber_row(engine)
         assert (row.digest, row.time_zone) == ("weekly", "America/Chicago")
-        assert row.preferences["kinds"]["order"] is False and row.preferences["kinds"]["reminder"] is True
+        assert row.preferences["kinds"]["order"] is False and reminder_kinds(row) == frozenset(
+            {REVIEW_REQUEST}
+        )
         # Without the page's CSRF cookie and token, nothing is saved.
         forged = httpx.post(f"{base}{path}", data={"digest": "none", "time_zone": "UTC"})
         assert forged.status_code == 403
@@ -206,4 +211,37 @@ def test_a_kind_stopped_by_its_link_can_be_switched_back_on(
         kinds = [*checked_kinds(after), "entry_assessment"]
         form = {"csrf_token": csrf_of(after), "kind": kinds, "digest": "none", "time_zone": "UTC"}
         assert browser.post(page, data=form).status_code == 200
-    assert subscriber_row(engine).preferences["kinds"]["entry_assessment"] is True
+    assert not stopped(subscriber_row(engine), "entry_assessment")
+
+
+def test_saving_the_page_keeps_an_importers_review_request_reminders(
+    engine: Engine, delivered: tuple[Settings, EmailMessage, int]
+) -> None:
+    """The order alert promises an importer a reminder of the review-request window: the page shows
+    reminders on, saving it untouched (a new time zone only) keeps them, unticking stops them and
+    ticking again brings back the importer's reminders, not counsel's every deadline."""
+    settings, message, port = delivered
+    path = preferences_path(message)
+    assert reminder_kinds(subscriber_row(engine)) == frozenset({REVIEW_REQUEST})
+    with (
+        live_server(settings, engine, lambda: SENT, port=port) as base,
+        httpx.Client(base_url=base) as browser,
+    ):
+        page = browser.get(path)
+        assert "reminder" in checked_kinds(page)
+        as_shown = {"csrf_token": csrf_of(page), "kind": sorted(checked_kinds(page)), "digest": "weekly"}
+        saved = browser.post(path, data={**as_shown, "time_zone": "America/Chicago"})
+        assert saved.status_code == 200 and "Saved." in saved.text
+        assert subscriber_row(engine).time_zone == "America/Chicago"
+        assert reminder_kinds(subscriber_row(engine)) == frozenset({REVIEW_REQUEST})
+        without = sorted(checked_kinds(saved) - {"reminder"})
+        unticked = browser.post(
+            path, data={**as_shown, "csrf_token": csrf_of(saved), "kind": without, "time_zone": "UTC"}
+        )
+        assert "reminder" not in checked_kinds(unticked)
+        assert reminder_kinds(subscriber_row(engine)) == frozenset()
+        again = [*without, "reminder"]
+        browser.post(
+            path, data={**as_shown, "csrf_token": csrf_of(unticked), "kind": again, "time_zone": "UTC"}
+        )
+    assert reminder_kinds(subscriber_row(engine)) == frozenset({REVIEW_REQUEST})

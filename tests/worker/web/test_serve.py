@@ -33,7 +33,8 @@ TOKEN = "eyJzIjoxLCJwIjoidW5zdWJzY3JpYmUiLCJ2IjowfQ.ZcoIfA.not-a-real-signature-
         ({"ADCVD_SECRET_KEY": "short"}, "error: bad setting ADCVD_SECRET_KEY: too short: use at least 32"),
         (
             {"ADCVD_PUBLIC_URL": "http://alerts.example.com", "ADCVD_SECRET_KEY": SECRET_KEY},
-            "error: bad setting ADCVD_PUBLIC_URL: must be https",
+            "error: bad setting ADCVD_PUBLIC_URL: must be https (mail providers require https for one-click "
+            "unsubscribe); plain http only on 127.0.0.1 or localhost, for a trial",
         ),
         (
             {"ADCVD_PUBLIC_URL": "https://alerts.example.com"},
@@ -150,16 +151,22 @@ def test_subscriber_link_prints_a_working_link_and_revoke_voids_every_earlier_on
     }
     first = CliRunner().invoke(app, ["subscriber", "link", IMPORTER_EMAIL.upper()], env=env)
     assert first.exit_code == 0, first.output
-    [line] = first.output.splitlines()
+    [line, calendar] = first.output.splitlines()
     assert line.startswith(f"Demo Outdoor Power Inc.: http://127.0.0.1:{port}/p/")
     old_link = line.split(": ", 1)[1]
+    # The calendar feed, for counsel to subscribe before any email with a deadline reaches them.
+    assert calendar.startswith(f"  calendar feed: webcal://127.0.0.1:{port}/cal/")
+    feed = calendar.split("(or ", 1)[1].rstrip(")")
+    assert feed.startswith(f"http://127.0.0.1:{port}/cal/") and feed.endswith(".ics")
     with live_server(web_settings(public_url=env["ADCVD_PUBLIC_URL"]), engine, port=port):
         assert httpx.get(old_link).status_code == 200
+        answer = httpx.get(feed)
+        assert answer.status_code == 200 and answer.text.startswith("BEGIN:VCALENDAR")
         revoked = CliRunner().invoke(app, ["subscriber", "link", IMPORTER_EMAIL, "--revoke"], env=env)
         assert revoked.exit_code == 0, revoked.output
         assert revoked.output.startswith(f"revoked every link sent to {IMPORTER_EMAIL} (1 subscription(s))\n")
         new_link = revoked.output.splitlines()[1].split(": ", 1)[1]
-        assert httpx.get(old_link).status_code == 404
+        assert httpx.get(old_link).status_code == 404 and httpx.get(feed).status_code == 404
         assert httpx.get(new_link).status_code == 200
     nobody = CliRunner().invoke(app, ["subscriber", "link", "nobody@example.com"], env=env)
     assert nobody.exit_code == 1 and nobody.output == "error: no subscriber 'nobody@example.com'\n"
@@ -169,3 +176,21 @@ def test_subscriber_link_prints_a_working_link_and_revoke_voids_every_earlier_on
     assert unset.exit_code == 2 and unset.output.startswith(
         "error: set ADCVD_PUBLIC_URL and ADCVD_SECRET_KEY"
     )
+
+
+def test_serve_on_a_database_without_subscribers_says_so(tmp_path: Path) -> None:
+    """`make demo` then `adcvd serve` without ADCVD_DATABASE_URL serves a new, empty adcvd.db: every
+    link of the demo's email would answer 'not valid' with nothing said about why."""
+    url = f"sqlite:///{tmp_path / 'adcvd.db'}"
+    env = {"ADCVD_DATABASE_URL": url, "ADCVD_SECRET_KEY": SECRET_KEY, "ADCVD_PUBLIC_URL": ""}
+    with socket.socket() as taken:  # the port is taken, so serve stops once it has said its notes
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--port", str(port)], env=env)
+    # A taken port is an error of its own (uvicorn's exit 3 would read as "worker already running").
+    assert result.exit_code == 1, result.output
+    assert result.output.endswith(
+        f"error: could not listen on 127.0.0.1:{port} (in use? choose another with --port)\n"
+    )
+    assert f"note: {url} has no subscribers: every link in an email will answer 'not valid'" in result.output

@@ -62,9 +62,10 @@ def describe_delivery(report: DeliveryReport, waiting: int) -> str:
     channels = ""
     if set(by_channel) - {"email"}:  # webhooks, Slack or Teams too: say which took how many
         channels = " (" + ", ".join(f"{n} {channel}" for channel, n in sorted(by_channel.items())) + ")"
-    return f"delivery: {report.sent} sent{channels}, {report.retried} to retry, {report.failed} failed" + (
-        f"; {waiting} wait for their retry time" if waiting else ""
-    )
+    said = f"delivery: {report.sent} sent{channels}, {report.retried} to retry, {report.failed} failed"
+    if report.unsubscribed:
+        said += f"; {report.unsubscribed} not sent: unsubscribed after they were queued"
+    return said + (f"; {waiting} wait for their retry time" if waiting else "")
 
 
 def waiting_for_retry(engine: Engine, now: datetime) -> int:

@@ -17,6 +17,7 @@ from worker.app.commands.console import fail, shown, table_console
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
 from worker.entries.files import EntryParse, import_entries
+from worker.storage import people
 from worker.storage.db import create_schema, transaction
 
 
@@ -82,13 +83,15 @@ def register_exposure(app: typer.Typer) -> None:
         """Open liabilities by case and period: what results notices decided for unliquidated entries
         (+ owed, - refund, with interest) and the expected liquidation window."""
         if not entries:
-            raise fail("say what exposure to show: --entries (open liabilities of imported entries)")
+            raise usage_error("say what exposure to show: --entries (open liabilities of imported entries)")
         if as_json and as_csv:
-            raise fail("--json and --csv exclude each other")
+            raise usage_error("--json and --csv exclude each other")
         actx = app_context(ctx)
         try:
             create_schema(actx.engine)
             with transaction(actx.engine) as session:
+                if importer is not None and people.load_importer(session, importer) is None:
+                    raise fail(f"no importer named {shown(importer)!r}")
                 liabilities = open_liabilities(session, importer=importer)
         except SQLAlchemyError as exc:
             raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
@@ -109,12 +112,22 @@ def register_exposure(app: typer.Typer) -> None:
         _print_table(liabilities)
 
 
+WRAPPED_COLUMNS = ("importer", "net (+ owed, - refund)")
+
+
+def usage_error(message: str) -> typer.Exit:
+    """Print `error: message` to stderr; the Exit(2) of a usage error to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(2)
+
+
 def _print_table(liabilities: list[Liability]) -> None:
     """The table (deposits and assessed duty are in --json and --csv)."""
     table = Table()
     for title in ("importer", "case", "period", "entries", "difference", "interest", "net (+ owed, - refund)",
                   "liquidation window", "notices"):  # fmt: skip
-        table.add_column(title, no_wrap=True)
+        # Long names and headers wrap; figures, dates and the notices' document numbers never are cut.
+        table.add_column(title, no_wrap=title not in WRAPPED_COLUMNS)
     for item in liabilities:
         period = f"{item.period_start or '?'}..{item.period_end or '?'}"
         window = f"{item.liquidation_from or '?'}..{item.liquidation_to or '?'}"

@@ -1,5 +1,5 @@
-"""`adcvd subscriber link EMAIL [--importer NAME] [--revoke]`: a subscriber's preferences link, and the
-revocation of every link sent to them (their token version is bumped)."""
+"""`adcvd subscriber link EMAIL [--importer NAME] [--revoke]`: a subscriber's preferences link and
+calendar feed, and the revocation of every link sent to them (their token version is bumped)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from worker.app.runtime import utc_now
 from worker.portfolios.subscribers import find_subscribers
 from worker.storage import people, web_rows
 from worker.storage.db import transaction
+from worker.web.calendar_feed import webcal_link
 from worker.web.links import EmailLinks
 from worker.web.tokens import LinkTokens
 
@@ -30,8 +31,8 @@ def register_links(sub: typer.Typer) -> None:
             help="First revoke every link sent to them (unsubscribe, preferences, calendar).",
         ),
     ) -> None:
-        """Print a subscriber's preferences link (valid ADCVD_LINK_DAYS); --revoke first voids every
-        link they were sent, for a forwarded email or a lost mailbox."""
+        """Print a subscriber's preferences link (valid ADCVD_LINK_DAYS) and calendar feed; --revoke
+        first voids every link they were sent, for a forwarded email or a lost mailbox."""
         actx = app_context(ctx)
         secret, public_url = actx.settings.secret_key_value(), actx.settings.public_url
         if not revoke and (not secret or not public_url):
@@ -63,3 +64,6 @@ def register_links(sub: typer.Typer) -> None:
             for subscriber in found:
                 label = importers.get(subscriber.importer_id, "-")
                 typer.echo(f"{shown(label)}: {links.preferences(subscriber)}")
+                feed = links.calendar(subscriber)
+                webcal = webcal_link(public_url, feed.removeprefix(links.public_url))
+                typer.echo(f"  calendar feed: {webcal} (or {feed})")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 
 from notifier.channel_post import CHANNELS, channel_url_problem, where
-from worker.alerts.audience import SWITCHABLE_KINDS
+from worker.alerts.audience import ROLE_EVENT_KINDS, SWITCHABLE_KINDS, switches
 from worker.alerts.baseline import queue_baseline_report
 from worker.app.commands.console import shown
 from worker.app.commands.subscriber_links import register_links
@@ -246,5 +246,20 @@ def register(app: typer.Typer) -> None:
                     f"digest {subscriber.digest}",
                     subscriber.time_zone,
                     channel_shown(subscriber),
+                    *switched(subscriber),
                 )
                 typer.echo("\t".join(shown(field) for field in fields))
+
+
+def switched(subscriber: Subscriber) -> list[str]:
+    """`off: …` (switched off: a one-click unsubscribe, the page, --off) and `on: …` (beyond the role's
+    defaults); nothing when the subscriber kept the defaults."""
+    own = switches(subscriber)
+    defaults = ROLE_EVENT_KINDS.get(subscriber.role, frozenset())
+    off = sorted(k for k, on in own.items() if not on)
+    on = sorted(
+        k
+        for k, v in own.items()
+        if v and k in SWITCHABLE_KINDS and defaults is not None and k not in defaults
+    )
+    return [*([f"off: {', '.join(off)}"] if off else []), *([f"on: {', '.join(on)}"] if on else [])]
