@@ -1,41 +1,27 @@
-"""trade.gov AD/CVD case announcements: request builders and pure parsers of the listing and fact sheets."""
+"""trade.gov AD/CVD case announcements: the pure parser of one fact sheet, and the two fetches (the
+listing is read by trade_gov_listing.py)."""
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from urllib.parse import urljoin
 
-import feedparser
 import lxml.html
 
 from watchers.case_numbers import extract_case_numbers
 from watchers.http import Fetcher, FetchResult, SourceError, Validators
 from watchers.records import CaseType, NoticeKind, RateBasis, RateRow
+from watchers.trade_gov_listing import AnnouncementLink, build_listing_url, html_elements, html_strings
 from watchers.trade_gov_parse import (
     NextStep,
     clean_text,
-    parse_date,
     read_determination,
     read_next_steps,
     read_ocr_rate_lines,
     read_rate_pair,
 )
-
-LISTING_PATH = "/ec-adcvd-case-announcements"
-# Drupal serves a site-wide feed at /rss.xml; whether trade.gov lists case announcements in it
-# is not verified (we hold no recording), so the listing page stays the primary source.
-FEED_PATH = "/rss.xml"
-
-
-@dataclass(frozen=True)
-class AnnouncementLink:
-    title: str
-    url: str
-    date: date | None
 
 
 @dataclass
@@ -57,100 +43,6 @@ class Announcement:
     next_steps: list[NextStep] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
-
-
-# --- request building ------------------------------------------------------------------------
-
-
-def build_listing_url(base_url: str) -> str:
-    """The HTML listing of recent case announcements (https://www.trade.gov/ec-adcvd-case-announcements)."""
-    return base_url.rstrip("/") + LISTING_PATH
-
-
-def build_feed_url(base_url: str) -> str:
-    """The site's Drupal RSS feed; parse_announcement_listing reads it like the listing page."""
-    return base_url.rstrip("/") + FEED_PATH
-
-
-# --- listing ---------------------------------------------------------------------------------
-
-_ANNOUNCEMENT_WORDS = re.compile(
-    r"determination|investigation|order|review|initiat|suspension|circumvention|announce",
-    re.IGNORECASE,
-)
-
-_FAQ = re.compile(r"\bfaqs?\b|/faq/", re.IGNORECASE)
-
-
-def parse_announcement_listing(
-    body: bytes, *, base_url: str, content_type: str | None
-) -> list[AnnouncementLink]:
-    """Announcement links (title, absolute url, date when shown) from an RSS/Atom feed or the HTML page."""
-    head = body.lstrip()[:200].lower()
-    is_feed = bool(content_type and re.search(r"rss|atom|xml", content_type)) and not (
-        content_type and "html" in content_type
-    )
-    if is_feed or head.startswith((b"<?xml", b"<rss", b"<feed")):
-        return _parse_feed(body, base_url=base_url)
-    return _parse_listing_html(body, base_url=base_url)
-
-
-def _parse_feed(body: bytes, *, base_url: str) -> list[AnnouncementLink]:
-    parsed = feedparser.parse(io.BytesIO(body))
-    links: list[AnnouncementLink] = []
-    for entry in parsed.entries:
-        title = clean_text(str(entry.get("title", "")))
-        href = str(entry.get("link", ""))
-        if not title or not href:
-            continue
-        published = entry.get("published_parsed") or entry.get("updated_parsed")
-        when = date(published.tm_year, published.tm_mon, published.tm_mday) if published else None
-        links.append(AnnouncementLink(title=title, url=urljoin(base_url, href), date=when))
-    # bozo is also set for harmless encoding overrides; only a bozo feed that yields nothing fails.
-    if parsed.bozo and not links:
-        raise ValueError(f"unreadable feed: {parsed.get('bozo_exception')!r}")
-    return links
-
-
-def _parse_listing_html(body: bytes, *, base_url: str) -> list[AnnouncementLink]:
-    doc = lxml.html.document_fromstring(body)
-    main = next(iter(_elements(doc, "//main | //*[@role='main']")), doc)
-    # Drupal views render one ".views-row" per item; fall back to list items and articles.
-    rows = _elements(
-        main, ".//*[contains(concat(' ', normalize-space(@class), ' '), ' views-row ')]"
-    ) or _elements(main, ".//article | .//li")
-    links: list[AnnouncementLink] = []
-    seen: set[str] = set()
-    for row in rows:
-        for anchor in _elements(row, ".//a[@href]"):
-            title = clean_text(anchor.text_content())
-            url = urljoin(base_url, anchor.get("href", ""))
-            # FAQ pages share the announcements' words but announce nothing.
-            if url in seen or not _ANNOUNCEMENT_WORDS.search(title) or _FAQ.search(title + url):
-                continue
-            seen.add(url)
-            links.append(AnnouncementLink(title=title, url=url, date=_row_date(row)))
-            break
-    return links
-
-
-def _elements(node: lxml.html.HtmlElement, path: str) -> list[lxml.html.HtmlElement]:
-    """The elements an XPath selects (lxml types xpath() results loosely)."""
-    result = node.xpath(path)
-    return [el for el in result if isinstance(el, lxml.html.HtmlElement)] if isinstance(result, list) else []
-
-
-def _strings(node: lxml.html.HtmlElement, path: str) -> list[str]:
-    result = node.xpath(path)
-    return [str(v) for v in result] if isinstance(result, list) else []
-
-
-def _row_date(row: lxml.html.HtmlElement) -> date | None:
-    for stamp in _strings(row, ".//time/@datetime"):
-        m = re.match(r"(\d{4})-(\d{2})-(\d{2})", str(stamp))
-        if m:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    return parse_date(clean_text(row.text_content()))
 
 
 # --- one announcement ------------------------------------------------------------------------
@@ -295,20 +187,20 @@ def _own_case_number(a: Announcement) -> str | None:
 
 def _parse_html(body: bytes, *, url: str) -> Announcement:
     doc = lxml.html.document_fromstring(body)
-    root = next(iter(_elements(doc, "//article | //main")), doc)
+    root = next(iter(html_elements(doc, "//article | //main")), doc)
     a = Announcement(url=url)
-    h1 = _elements(root, ".//h1") or _elements(doc, "//h1")
+    h1 = html_elements(root, ".//h1") or html_elements(doc, "//h1")
     a.title = clean_text(h1[0].text_content()) if h1 else ""
-    stamps = _strings(root, ".//time/@datetime")
+    stamps = html_strings(root, ".//time/@datetime")
     if stamps:
         m = re.match(r"(\d{4})-(\d{2})-(\d{2})", str(stamps[0]))
         a.announced = date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
     text = clean_text(
-        " ".join(el.text_content() for el in _elements(root, ".//h1 | .//h2 | .//h3 | .//p | .//li"))
+        " ".join(el.text_content() for el in html_elements(root, ".//h1 | .//h2 | .//h3 | .//p | .//li"))
     )
     _read_common(a, text)
     case_number = _own_case_number(a)
-    tables = [(t, c) for t in _elements(root, ".//table") if (c := _rate_columns(t)) is not None]
+    tables = [(t, c) for t in html_elements(root, ".//table") if (c := _rate_columns(t)) is not None]
     if not tables:
         a.unread.append("rate table: no table with exporter/producer and rate columns")
     for table, columns in tables:
@@ -317,7 +209,7 @@ def _parse_html(body: bytes, *, url: str) -> Announcement:
 
 
 def _cells(row: lxml.html.HtmlElement) -> list[str]:
-    return [clean_text(c.text_content()) for c in _elements(row, "./th | ./td")]
+    return [clean_text(c.text_content()) for c in html_elements(row, "./th | ./td")]
 
 
 @dataclass(frozen=True)
@@ -331,7 +223,7 @@ class _Columns:
 
 def _rate_columns(table: lxml.html.HtmlElement) -> _Columns | None:
     """Columns found by their header words, not positions; None when the table holds no rates."""
-    rows = _elements(table, ".//tr")
+    rows = html_elements(table, ".//tr")
     for i, row in enumerate(rows[:3]):
         headers = [h.lower() for h in _cells(row)]
 
@@ -360,7 +252,7 @@ def _read_rate_table(
     case_number: str | None,
     page_text: str,
 ) -> None:
-    for row in _elements(table, ".//tr")[columns.header_rows :]:
+    for row in html_elements(table, ".//tr")[columns.header_rows :]:
         cells = _cells(row)
         if not any(cells):
             continue

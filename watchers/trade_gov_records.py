@@ -22,7 +22,8 @@ from watchers.finished import (
 )
 from watchers.http import Fetcher, SourceError, Validators
 from watchers.records import Agency, Classification, NoticeFacts, NoticeKind, Revokes
-from watchers.trade_gov import Announcement, fetch_announcement, fetch_listing, parse_announcement_listing
+from watchers.trade_gov import Announcement, fetch_announcement, fetch_listing
+from watchers.trade_gov_listing import parse_announcement_listing
 
 log = logging.getLogger(__name__)
 

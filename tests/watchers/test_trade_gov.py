@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 from watchers.records import CaseType, NoticeKind, RateBasis
-from watchers.trade_gov import (
+from watchers.trade_gov import announcement_key, parse_announcement
+from watchers.trade_gov_listing import (
     AnnouncementLink,
-    announcement_key,
     build_feed_url,
     build_listing_url,
-    parse_announcement,
     parse_announcement_listing,
 )
 from watchers.trade_gov_parse import read_rate_pair
