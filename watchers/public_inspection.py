@@ -146,4 +146,9 @@ def filing_classification(filing: Filing, pdf: FiledPdf | None) -> Classificatio
     if pdf is not None and pdf.case_numbers:
         return pdf.classification
     meta = filing.meta
-    return classify_notice(title=meta.title, agencies=meta.agencies, docket_ids=meta.docket_ids)
+    return classify_notice(
+        title=meta.title,
+        agencies=meta.agencies,
+        docket_ids=meta.docket_ids,
+        document_type=meta.document_type or None,  # a Rule filed for inspection revokes nothing
+    )

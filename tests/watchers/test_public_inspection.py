@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
@@ -13,7 +14,7 @@ from watchers import public_inspection as pi
 from watchers.federal_register import CACHE_BUSTER, body_hash, server_validators
 from watchers.http import Fetcher, FetchResult, SourceError, Validators
 from watchers.pi_filing import parse_filing_subject
-from watchers.records import DocumentMeta
+from watchers.records import DocumentMeta, NoticeKind, Revokes
 
 API = "https://www.federalregister.gov/api/v1"
 
@@ -129,6 +130,19 @@ def test_real_desk_ita_filings_read_as_product_countries_and_correction() -> Non
     assert melamine.meta.publication_date == date(2026, 10, 5)
     assert melamine.meta.pdf_url == "https://public-inspection.federalregister.gov/2026-20383.pdf"
     assert melamine.meta.docket_ids == ()  # real ITA filings carry no docket numbers
+
+
+def test_a_rule_on_the_desk_revokes_nothing_whatever_its_title() -> None:
+    """The desk types each filing: a title that reads as a revocation, filed as a Rule (CONSTRUCTED
+    from the real melamine filing), is a rule, not a revocation of anything."""
+    filings = pi.parse_filings(real_pi_result())
+    melamine = next(f for f in filings if f.meta.document_number == "2026-20383")
+    title = "Revocation of Antidumping Duty Orders"
+    as_notice = replace(melamine, meta=replace(melamine.meta, title=title))
+    as_rule = replace(melamine, meta=replace(melamine.meta, title=title, document_type="Rule"))
+    notice, rule = pi.filing_classification(as_notice, None), pi.filing_classification(as_rule, None)
+    assert (notice.kind, notice.revokes) == (NoticeKind.REVOCATION, Revokes.FULL)
+    assert (rule.kind, rule.revokes) == (NoticeKind.OTHER, Revokes.NONE)
 
 
 def test_the_one_real_withdrawal_note_is_read_as_a_withdrawal_request() -> None:
