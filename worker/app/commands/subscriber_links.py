@@ -6,10 +6,10 @@ from __future__ import annotations
 import typer
 
 from worker.app.commands.console import shown
+from worker.app.commands.subscriptions import subscriptions_or_exit
 from worker.app.context import app_context
 from worker.app.dbsetup import init_database
 from worker.app.runtime import utc_now
-from worker.portfolios.subscribers import find_subscribers
 from worker.storage import people, web_rows
 from worker.storage.db import transaction
 from worker.web.calendar_feed import webcal_link
@@ -42,17 +42,7 @@ def register_links(sub: typer.Typer) -> None:
             raise typer.Exit(2)
         init_database(actx.engine, load_seed=False)
         with transaction(actx.engine) as session:
-            owner_id = None
-            if importer is not None:
-                owner = people.load_importer(session, importer)
-                if owner is None:
-                    typer.echo(f"error: no importer named {shown(importer)!r}", err=True)
-                    raise typer.Exit(1)
-                owner_id = owner.id
-            found = find_subscribers(session, email, owner_id)
-            if not found:
-                typer.echo(f"error: no subscriber {shown(email.strip())!r}", err=True)
-                raise typer.Exit(1)
+            found = subscriptions_or_exit(session, email, importer)
             if revoke:
                 for subscriber in found:
                     web_rows.bump_token_version(subscriber, session)

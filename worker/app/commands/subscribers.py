@@ -12,6 +12,7 @@ from worker.alerts.audience import ROLE_EVENT_KINDS, SWITCHABLE_KINDS, switches
 from worker.alerts.baseline import queue_baseline_report
 from worker.app.commands.console import shown
 from worker.app.commands.subscriber_links import register_links
+from worker.app.commands.subscriptions import subscriptions_or_exit
 from worker.app.context import app_context
 from worker.app.dbsetup import init_database
 from worker.app.runtime import utc_now
@@ -213,18 +214,7 @@ def register(app: typer.Typer) -> None:
         actx = app_context(ctx)
         init_database(actx.engine, load_seed=False)
         with transaction(actx.engine) as session:
-            owner_id = None
-            if importer is not None:
-                owner = people.load_importer(session, importer)
-                if owner is None:
-                    typer.echo(f"error: no importer named {shown(importer)!r}", err=True)
-                    raise typer.Exit(1)
-                owner_id = owner.id
-            found = find_subscribers(session, email, owner_id)
-            if not found:
-                where = f" for {importer!r}" if importer else ""
-                typer.echo(f"error: no subscriber {shown(email.strip())!r}{shown(where)}", err=True)
-                raise typer.Exit(1)
+            found = subscriptions_or_exit(session, email, importer)
             unsent = sum(remove_subscriber(session, subscriber) for subscriber in found)
         typer.echo(
             f"removed {len(found)} subscription(s) of {shown(email.strip())}"
