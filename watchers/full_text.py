@@ -76,7 +76,9 @@ def classify_read(meta: DocumentMeta, full_text: str | None) -> Classification:
     )
 
 
-def read_full_text(meta: DocumentMeta, body: bytes | None, content_type: str) -> NoticeFacts:
+def read_full_text(
+    meta: DocumentMeta, body: bytes | None, content_type: str, classification: Classification | None = None
+) -> NoticeFacts:
     """Facts from the XML (or HTML) body; a body that cannot be read gives the metadata and an unread note."""
     if body is None:
         facts = NoticeFacts(
@@ -92,9 +94,13 @@ def read_full_text(meta: DocumentMeta, body: bytes | None, content_type: str) ->
                 publication_date=meta.publication_date,
                 title=meta.title,
                 content_type=content_type,
+                classification=classification,
             )
         return extract_notice_facts(
-            body, document_number=meta.document_number, publication_date=meta.publication_date
+            body,
+            document_number=meta.document_number,
+            publication_date=meta.publication_date,
+            classification=classification,
         )
     except (MalformedXmlError, UnsafeXmlError) as exc:
         facts = NoticeFacts(
@@ -157,16 +163,20 @@ async def read_documents(
             if not item.final:
                 continue
             body = None
-        facts = merge_metadata(meta, read_full_text(meta, body, result.content_type if result else ""))
+        text = body.decode("utf-8", "replace") if body else None
+        # Classified once, from the metadata and the full text; the facts' stated deadlines and an
+        # order's dates follow the same classification.
+        classification = classify_read(meta, text)
+        content_type = result.content_type if result else ""
+        facts = merge_metadata(meta, read_full_text(meta, body, content_type, classification))
         if too_large:
             facts.unread.append(too_large)
         digest = hashlib.sha256(body).hexdigest() if body else None
-        text = body.decode("utf-8", "replace") if body else None
         read.append(
             ReadNotice(
                 meta=meta,
                 facts=facts,
-                classification=classify_read(meta, text),
+                classification=classification,
                 content_hash=digest,
                 full_text=text,
             )

@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 from watchers.dashes import DASH
 from watchers.notice_text import clean_text
 from watchers.notice_xml import facts_from_element
-from watchers.records import NoticeFacts
+from watchers.records import Classification, NoticeFacts
 from watchers.xml_safety import MalformedXmlError
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -138,9 +138,15 @@ def extract_notice_facts_from_html(
     publication_date: date | None,
     title: str = "",
     content_type: str = "",
+    classification: Classification | None = None,
 ) -> NoticeFacts:
     """Facts of one notice from its FR body HTML, decoded with the response charset (UTF-8 when none)."""
     notice = html_to_notice_element(html, title=title, content_type=content_type)
-    facts = facts_from_element(notice, document_number=document_number, publication_date=publication_date)
+    facts = facts_from_element(
+        notice,
+        document_number=document_number,
+        publication_date=publication_date,
+        classification=classification,
+    )
     facts.unread.append("read from the HTML body, not the GPO XML")
     return facts

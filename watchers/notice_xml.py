@@ -165,17 +165,32 @@ def _issue_date(root: etree._Element) -> date | None:
 
 
 def facts_from_element(
-    notice: etree._Element, *, document_number: str | None, publication_date: date | None
+    notice: etree._Element,
+    *,
+    document_number: str | None,
+    publication_date: date | None,
+    classification: Classification | None = None,
 ) -> NoticeFacts:
     """NoticeFacts of one parsed NOTICE/RULE/PRORULE element (or its HTML look-alike)."""
     parts = NoticeParts(root_tag=str(notice.tag))
     collect_parts(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
-    return facts_from_parts(parts, document_number=document_number, publication_date=publication_date)
+    return facts_from_parts(
+        parts,
+        document_number=document_number,
+        publication_date=publication_date,
+        classification=classification,
+    )
 
 
 def facts_from_parts(
-    parts: NoticeParts, *, document_number: str | None, publication_date: date | None
+    parts: NoticeParts,
+    *,
+    document_number: str | None,
+    publication_date: date | None,
+    classification: Classification | None = None,
 ) -> NoticeFacts:
+    """The facts of one notice's parts; `classification` is the document's when the caller has it (the
+    FR API's metadata and the full text, classified once), else the parts' own."""
     facts = NoticeFacts(
         document_number=document_number or document_number_of(parts.frdoc),
         title=parts.title,
@@ -263,7 +278,7 @@ def facts_from_parts(
     )
     facts.deadlines, deadline_unread = extract_deadlines(sentences, anchors)
     facts.unread.extend(deadline_unread)
-    classification = classify_parts(parts)
+    classification = classification or classify_parts(parts)
     if own and classification.kind in STATING_KINDS:
         facts.case_dates = extract_case_dates(
             [(b.heading, s) for b in paragraphs for s in split_sentences(b.text)],
@@ -341,7 +356,11 @@ def _notice_root(root: etree._Element) -> tuple[etree._Element | None, date | No
 
 
 def extract_notice_facts(
-    xml: bytes, *, document_number: str | None = None, publication_date: date | None = None
+    xml: bytes,
+    *,
+    document_number: str | None = None,
+    publication_date: date | None = None,
+    classification: Classification | None = None,
 ) -> NoticeFacts:
     """Facts of one notice (a NOTICE, RULE or PRORULE element document).
 
@@ -358,7 +377,10 @@ def extract_notice_facts(
             unread=[f"no single NOTICE, RULE or PRORULE element in <{root.tag}>"],
         )
     return facts_from_element(
-        notice, document_number=document_number, publication_date=publication_date or issue_date
+        notice,
+        document_number=document_number,
+        publication_date=publication_date or issue_date,
+        classification=classification,
     )
 
 
