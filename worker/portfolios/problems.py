@@ -21,7 +21,9 @@ class PortfolioError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+        # Line 0 is the file as a whole (unreadable, wrong type, too large): no line to name.
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}"
 
 
 class Problems(list[PortfolioError]):

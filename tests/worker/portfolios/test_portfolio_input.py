@@ -164,3 +164,12 @@ def test_remove_skus(engine: Engine, tmp_path: Path) -> None:
     with transaction(engine) as session:
         left = [(line.importer, line.sku) for line in list_products(session)]
     assert left == [("Acme", "A-2"), ("Beta", "A-1")]
+
+
+def test_a_file_that_cannot_be_read_is_named_without_a_line(tmp_path: Path) -> None:
+    """A problem with the whole file names the file, not a line 0 that is no line of it."""
+    broken = tmp_path / "bad.xlsx"
+    broken.write_bytes(b"this is not a workbook")
+    parsed = parse_portfolio(broken)
+    assert str(parsed.errors[0]).startswith(f"{broken}: file: ")
+    assert parsed.rows == []
