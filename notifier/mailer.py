@@ -172,6 +172,9 @@ class MaildirMailer:
 
     async def send(self, message: EmailMessage) -> None:
         try:
+            # An outbox folder made by hand (or emptied) lacks the Maildir's own folders: make them.
+            for folder in ("tmp", "new", "cur"):
+                (self.directory / folder).mkdir(parents=True, exist_ok=True)
             box = mailbox.Maildir(self.directory, create=True)
             box.add(wire_bytes(message, linesep="\n"))
         except OSError as exc:

@@ -58,6 +58,13 @@ async def test_maildir_mailer_writes_one_file(tmp_path: Path) -> None:
     assert len(box) == 1
 
 
+async def test_maildir_mailer_writes_into_an_outbox_folder_made_by_hand(tmp_path: Path) -> None:
+    """An operator who makes `outbox/` themselves (no new/cur/tmp inside) still gets the mail."""
+    (tmp_path / "outbox").mkdir()
+    await MaildirMailer(tmp_path / "outbox").send(build_message(sample(), envelope()))
+    assert len(list((tmp_path / "outbox" / "new").iterdir())) == 1
+
+
 async def test_smtp_accepts_message(smtp: SmtpServer) -> None:
     await SmtpMailer(parse_smtp_url(smtp.url)).send(build_message(sample(), envelope()))
     assert len(smtp.sink.messages) == 1 and text_of(smtp.sink.messages[0]).strip() == "plain body"
