@@ -20,6 +20,7 @@ class Role(Enum):
     PRODUCER = "producer"
     RATE = "rate"
     CASH = "cash"
+    PER_UNIT = "per_unit"  # a rate in money per quantity ($/kg): not a percent, never read as one
     OTHER = "other"
 
 
@@ -95,8 +96,18 @@ def read_gpotable(el: etree._Element) -> Table:
     return Table(headers=headers, rows=rows, title=title, stub_rows=stub_rows)
 
 
+# A rate column stated in money per quantity, as AD orders on non-market-economy goods often are
+# ('dollars per kilogram', 'USD/kg', '$/MT'): read as a percent it would be wrong, so it is not read.
+_PER_UNIT = re.compile(
+    r"\bper\s+(?:kilogram|kg|unit|piece|pound|lb|metric\s+ton|mt|short\s+ton|ton|tonne|liter|litre|dozen"
+    r"|pair|square\s+met(?:er|re))\b|\b(?:dollars?|usd|us\$)|\$|/\s*(?:kg|kilogram|mt|ton|unit|piece|lb)\b"
+)
+
+
 def column_role(header: str) -> Role:
     h = header.lower()
+    if _PER_UNIT.search(h) and any(w in h for w in ("margin", "rate", "deposit", "assessment", "duty")):
+        return Role.PER_UNIT
     if "cash deposit" in h or "cash-deposit" in h:
         return Role.CASH
     if ("exporter" in h and "producer" in h) or any(
@@ -171,8 +182,14 @@ def parse_rate_table(
 ) -> tuple[list[RateRow], list[str]] | None:
     """RateRows of one table and what could not be read; None when it is no rate table."""
     roles = [column_role(h) for h in table.headers]
-    unread: list[str] = []
+    unread = [
+        f"rate table {number}: column '{header}' is per unit, not percent: not read"
+        for header, role in zip(table.headers, roles, strict=True)
+        if role is Role.PER_UNIT
+    ]
     if Role.RATE not in roles and Role.CASH not in roles:
+        if unread:
+            return [], unread
         if Role.COMPANY in roles or Role.EXPORTER in roles:
             headers = "; ".join(table.headers)
             return [], [f"rate table {number}: column headers not understood ({headers})"]

@@ -60,6 +60,37 @@ def test_a_table_without_company_or_rate_is_not_a_rate_table() -> None:
     assert parse_rate_table(table, number=1, context="", cases=()) is None
 
 
+@pytest.mark.parametrize(
+    "rate_header",
+    ["Weighted-average dumping margin (dollars per kilogram)", "Cash deposit rate (USD/kg)",
+     "Per-unit assessment rate ($/MT)"],
+)  # fmt: skip
+def test_a_rate_per_unit_is_never_read_as_a_percent(rate_header: str) -> None:
+    """Orders on non-market-economy goods often state $/kg (CONSTRUCTED tables in that shape): 2.15
+    dollars a kilogram read as 2.15 percent would be a wrong deposit rate, so the column is not read."""
+    table = read_gpotable(etree.fromstring(
+        b'<GPOTABLE><BOXHD><CHED H="1">Exporter</CHED><CHED H="1">'
+        + rate_header.encode() + b"</CHED></BOXHD>"
+        b"<ROW><ENT>Acme Honey Co.</ENT><ENT>2.15</ENT></ROW></GPOTABLE>"
+    ))  # fmt: skip
+    rows, unread = parse_rate_table(table, number=1, context="", cases=("A-570-863",)) or ([], [])
+    assert rows == []
+    assert unread == [f"rate table 1: column '{rate_header}' is per unit, not percent: not read"]
+
+
+def test_a_percent_column_beside_a_per_unit_one_is_read() -> None:
+    table = read_gpotable(etree.fromstring(
+        b'<GPOTABLE><BOXHD><CHED H="1">Exporter</CHED><CHED H="1">Margin (percent)</CHED>'
+        b'<CHED H="1">Assessment rate (dollars per kilogram)</CHED></BOXHD>'
+        b"<ROW><ENT>Acme</ENT><ENT>12.50</ENT><ENT>0.42</ENT></ROW></GPOTABLE>"
+    ))  # fmt: skip
+    rows, unread = parse_rate_table(table, number=3, context="", cases=("A-570-863",)) or ([], [])
+    assert [(r.exporter, r.rate) for r in rows] == [("Acme", Decimal("12.50"))]
+    assert unread == [
+        "rate table 3: column 'Assessment rate (dollars per kilogram)' is per unit, not percent: not read"
+    ]
+
+
 def test_case_type_from_context_when_headers_are_silent() -> None:
     table = read_gpotable(etree.fromstring(
         b'<GPOTABLE><BOXHD><CHED H="1">Exporter</CHED><CHED H="1">Rate (percent)</CHED></BOXHD>'
