@@ -104,9 +104,17 @@ _PER_UNIT = re.compile(
 )
 
 
+def is_per_unit(header: str) -> bool:
+    """A rate or deposit header stated in money per quantity, not percent."""
+    h = header.lower()
+    return bool(_PER_UNIT.search(h)) and any(
+        w in h for w in ("margin", "rate", "deposit", "assessment", "duty")
+    )
+
+
 def column_role(header: str) -> Role:
     h = header.lower()
-    if _PER_UNIT.search(h) and any(w in h for w in ("margin", "rate", "deposit", "assessment", "duty")):
+    if is_per_unit(h):
         return Role.PER_UNIT
     if "cash deposit" in h or "cash-deposit" in h:
         return Role.CASH

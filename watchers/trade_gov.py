@@ -12,6 +12,7 @@ import lxml.html
 
 from watchers.case_numbers import extract_case_numbers
 from watchers.http import Fetcher, FetchResult, SourceError, Validators
+from watchers.rate_tables import is_per_unit
 from watchers.records import CaseType, NoticeKind, RateBasis, RateRow
 from watchers.trade_gov_listing import AnnouncementLink, build_listing_url, html_elements, html_strings
 from watchers.trade_gov_parse import (
@@ -229,7 +230,8 @@ def _rate_columns(table: lxml.html.HtmlElement) -> _Columns | None:
 
         def find(*words: str, skip: tuple[int | None, ...] = (), headers: list[str] = headers) -> int | None:
             for j, h in enumerate(headers):
-                if j not in skip and any(w in h for w in words):
+                # A rate per unit ($/kg) is no percent: never taken for the rate or deposit column.
+                if j not in skip and any(w in h for w in words) and not is_per_unit(h):
                     return j
             return None
 

@@ -108,6 +108,17 @@ def test_announcement_html() -> None:
     assert announcement_key(a) == ("A-570-194", "preliminary_determination")
 
 
+def test_announcement_rates_per_unit_are_not_read_as_percent() -> None:
+    """CONSTRUCTED in the fact sheets' shape: a margin in dollars per kilogram is not a percent."""
+    page = b"""<html><body><article><h1>Final Determination</h1>
+    <p>On March 3, 2026, the U.S. Department of Commerce (Commerce) announced its final affirmative
+    determination in the antidumping duty (AD) investigation of honey from Ruritania. Case A-999-002.</p>
+    <table><tr><th>Exporter</th><th>Dumping Margin (dollars per kilogram)</th></tr>
+    <tr><td>Acme Honey Co.</td><td>2.15</td></tr></table></article></body></html>"""
+    a = parse_announcement(page, url="https://www.trade.gov/x")
+    assert a.rates == []
+
+
 def test_announcement_html_finds_columns_by_header_words() -> None:
     page = b"""<html><body><article><h1>Final Determination</h1>
     <p>On March 3, 2026, the U.S. Department of Commerce (Commerce) announced its final negative
