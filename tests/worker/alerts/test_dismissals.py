@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from tests.support.fixtures import fixture
 from worker.alerts.baseline import build_baseline_payload
 from worker.alerts.digest import DigestPeriod, build_digest_payload
 from worker.alerts.importer_deadlines import collect_deadlines
@@ -20,7 +20,7 @@ from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import Alert, Notice, Subscriber
 
-PORTFOLIO = Path(__file__).parents[2] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
+PORTFOLIO = fixture("portfolio", "realistic_portfolio.csv")
 IMPORTER = "Harbor Home Goods LLC"
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)
 

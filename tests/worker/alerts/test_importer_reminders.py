@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from tests.support.fixtures import fixture
 from worker.alerts.reminders import queue_reminders
 from worker.catalog.seed import load_seed_catalog
 from worker.portfolios.files import import_portfolio
@@ -14,7 +14,7 @@ from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
 from worker.storage.models import Deadline, Subscriber
 
-PORTFOLIO = Path(__file__).parents[2] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
+PORTFOLIO = fixture("portfolio", "realistic_portfolio.csv")
 IMPORTER = "Harbor Home Goods LLC"
 LADDER = (30, 14, 7, 2, 0)
 # Steel Nails (A-570-909) was ordered 2008-08-01: the 2024 window closes Saturday Aug 31, so

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from notifier.render import render_message
+from tests.support.fixtures import fixture
 from worker.alerts import baseline
 from worker.alerts.baseline import build_baseline_payload
 from worker.alerts.importer_deadlines import collect_deadlines
@@ -24,7 +24,7 @@ from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import Notice, Subscriber
 
-PORTFOLIO = Path(__file__).parents[2] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
+PORTFOLIO = fixture("portfolio", "realistic_portfolio.csv")
 IMPORTER = "Harbor Home Goods LLC"
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from notifier.formatting import format_percent, format_usd
 from notifier.render import render_message
+from tests.support.fixtures import fixture
 from worker.alerts.digest import DigestPeriod, build_digest_payload
 from worker.catalog.seed import load_seed_catalog
 from worker.portfolios.files import import_portfolio
@@ -17,7 +17,7 @@ from worker.storage import people
 from worker.storage.db import transaction
 from worker.storage.models import CompanyRate, Subscriber
 
-PORTFOLIO = Path(__file__).parents[2] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
+PORTFOLIO = fixture("portfolio", "realistic_portfolio.csv")
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)
 PERIOD = DigestPeriod(date(2024, 2, 26), date(2024, 3, 4), date(2024, 2, 26))
 TOTAL = "Total estimated annual exposure:"
