@@ -33,16 +33,15 @@ from aiosmtpd.controller import Controller
 from pydantic import SecretStr
 
 from bench._fr_site import SHARED_CACHE_MAX_AGE_SECONDS, StaleSharedCache
-from watchers import public_inspection_records
-from watchers.finished import ReadRequest
+from tests.support.pipeline import set_cursor, subscribe_sample_portfolio
+from tests.support.polls import poll_desk
 from worker.app.dbsetup import init_database
 from worker.app.recorded_site import RecordedSite, Route
 from worker.app.runtime import open_fetcher, run_delivery, run_poll
 from worker.app.settings import Settings
 from worker.catalog.seed import load_seed_catalog
-from worker.ingest.poll import poll_source
 from worker.portfolios.files import import_portfolio
-from worker.storage import people, source_rows
+from worker.storage import people
 from worker.storage.db import make_engine, transaction
 from worker.storage.models import Case, CaseHts, Subscriber
 
@@ -75,19 +74,9 @@ class Accepted:
 def prepare(db: Path) -> Any:
     engine = make_engine(f"sqlite:///{db}")
     init_database(engine, load_seed=False)
-    assert not import_portfolio(engine, FIXTURES / "portfolio" / "sample_portfolio.csv").errors
+    subscribe_sample_portfolio(engine)
+    set_cursor(engine, "2024-02-09")
     with transaction(engine) as session:
-        importer = people.load_or_create_importer(session, "Demo Outdoor Power Inc.")
-        session.add(
-            Subscriber(
-                email="imports@demo-outdoor-power.example",
-                importer_id=importer.id,
-                role="importer",
-                unsubscribe_token="b",
-                created_at=datetime.now(UTC),
-            )
-        )
-        source_rows.load_source_state(session, "federal_register").cursor = "2024-02-09"
         # Both cases as the final determinations left them, so the filing can reach PW-3100.
         for number, kind in (("A-570-148", "AD"), ("C-570-149", "CVD")):
             session.add(
@@ -128,10 +117,7 @@ async def one_run(path: str, smtp_url: str, accepted: Accepted, tmp: Path) -> fl
             current = FIXTURES / "fr_api" / "constructed_pi_current_2024-02-09.json"
             site.add(Route.from_file(CURRENT, current, "application/json"))
             async with open_fetcher(settings) as fetcher:
-                read = ReadRequest(base_url=settings.federal_register_url, now=now)
-                report = await poll_source(
-                    engine, fetcher, "public_inspection", public_inspection_records.read_new, read
-                )
+                report = await poll_desk(engine, fetcher, base_url=settings.federal_register_url, now=now)
         assert report.ok and report.alerts_created == 1, report
         delivered = await run_delivery(settings, engine, now=now)
         assert delivered.sent == 1 and len(accepted.at) == before + 1, delivered
@@ -213,9 +199,8 @@ async def one_cached_run(
                     cache.origin = DESK.read_bytes()
                 now = start + timedelta(seconds=clock["t"])
                 began = time.perf_counter()
-                read = ReadRequest(base_url=settings.federal_register_url, now=now, bust_cache=bust_cache)
-                report = await poll_source(
-                    engine, fetcher, "public_inspection", public_inspection_records.read_new, read
+                report = await poll_desk(
+                    engine, fetcher, base_url=settings.federal_register_url, now=now, bust_cache=bust_cache
                 )
                 polls += 1
                 if report.alerts_created:

@@ -77,8 +77,10 @@ def main() -> int:
         meta = DocumentMeta(
             "2024-20001", TITLE, date(2024, 9, 9), agencies=("international-trade-administration",)
         )
-        facts = merge_metadata(meta, read_full_text(meta, body, "application/xml"))
-        read = ReadNotice(meta, facts, classify_read(meta, body.decode("utf-8")), content_hash=None)
+        text = body.decode("utf-8")  # read as watchers.full_text.read_documents reads it
+        classification = classify_read(meta, text)
+        facts = merge_metadata(meta, read_full_text(meta, body, "application/xml", classification))
+        read = ReadNotice(meta, facts, classification, content_hash=None, full_text=text)
         report = PollReport("federal_register")
         started = time.perf_counter()
         with transaction(engine) as session:

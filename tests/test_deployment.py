@@ -40,6 +40,7 @@ def test_env_example_states_the_real_defaults(tmp_path: Path) -> None:
         for name, (value, is_comment) in env_example().items()
         if is_comment and getattr(defaults, name.removeprefix("ADCVD_").lower()) is not None
     }
+    assert commented, "no commented default in .env.example: nothing would be checked"
     env_file = tmp_path / "defaults.env"
     env_file.write_text("".join(f"{name}={value}\n" for name, value in commented.items()), encoding="utf-8")
     loaded = Settings(_env_file=env_file)  # type: ignore[call-arg]

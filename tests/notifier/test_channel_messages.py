@@ -6,13 +6,11 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from notifier.channel_card import Card, card_for
@@ -21,7 +19,6 @@ from notifier.render import render_message
 from notifier.slack import escape, slack_message
 from notifier.teams import teams_message
 from notifier.webhook import DATA_KEYS, webhook_body
-from tests.notifier.golden_support import pressure_washer_catalog
 from tests.notifier.test_golden_emails import NOW, _events, _notice, _subscriber
 from worker.alerts.baseline import queue_baseline_report
 from worker.alerts.digest import queue_digests
@@ -33,45 +30,32 @@ from worker.storage import people
 FR_DOC = "https://www.federalregister.gov/d/2024-90003"
 
 
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """The golden emails' catalog: the real pressure-washers order and the sample portfolio."""
-    engine = pressure_washer_catalog(tmp_path_factory.mktemp("channels"))
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def db(catalog: Engine) -> Iterator[Session]:
-    """A transaction rolled back after the test."""
-    with Session(catalog, expire_on_commit=False) as session:
-        session.begin()
-        yield session
-        session.rollback()
-
-
-def event_payload(db: Session, kind: EventKind) -> dict[str, Any]:
-    subscriber = _subscriber(db, role="importer", kinds={k.value: True for k in EventKind})
+def event_payload(session: Session, kind: EventKind) -> dict[str, Any]:
+    subscriber = _subscriber(session, role="importer", kinds={k.value: True for k in EventKind})
     number = f"2024-9{list(EventKind).index(kind):04d}"
-    notice = _notice(db, kind, number)
-    events = _events(db, kind, number)
-    alerts = route_notice_events(db, notice=notice, events=events, now=NOW, threshold=90, citation="89 FR 1")
+    notice = _notice(session, kind, number)
+    events = _events(session, kind, number)
+    alerts = route_notice_events(
+        session, notice=notice, events=events, now=NOW, threshold=90, citation="89 FR 1"
+    )
     [alert] = [a for a in alerts if a.subscriber_id == subscriber.id]
     return dict(alert.payload)
 
 
-def other_payloads(db: Session) -> list[dict[str, Any]]:
+def other_payloads(session: Session) -> list[dict[str, Any]]:
     """The reminder, the baseline report, the digest and an operator alert of the same catalog."""
-    counsel = _subscriber(db, role="counsel")
-    reminders = queue_reminders(db, now=datetime(2024, 3, 4, 14, 0, tzinfo=UTC), ladder=(30, 14, 7, 2, 0))
+    counsel = _subscriber(session, role="counsel")
+    reminders = queue_reminders(
+        session, now=datetime(2024, 3, 4, 14, 0, tzinfo=UTC), ladder=(30, 14, 7, 2, 0)
+    )
     [reminder] = [a for a in reminders if a.subscriber_id == counsel.id]
-    baseline = queue_baseline_report(db, counsel, now=datetime(2024, 2, 20, 15, 0, tzinfo=UTC))
+    baseline = queue_baseline_report(session, counsel, now=datetime(2024, 2, 20, 15, 0, tzinfo=UTC))
     assert baseline is not None
     counsel.digest = "none"
-    for row in people.list_subscribers(db):
+    for row in people.list_subscribers(session):
         row.digest = "none"
-    ops = _subscriber(db, role="ops")
-    digests = queue_digests(db, now=datetime(2024, 2, 19, 13, 0, tzinfo=UTC), threshold=90)
+    ops = _subscriber(session, role="ops")
+    digests = queue_digests(session, now=datetime(2024, 2, 19, 13, 0, tzinfo=UTC), threshold=90)
     [digest] = [a for a in digests if a.subscriber_id == ops.id]
     operator = {"template": "operator", "subject": "federal_register failing", "lines": ["3 polls failed"]}
     return [dict(reminder.payload), dict(baseline.payload), dict(digest.payload), operator]
@@ -132,9 +116,9 @@ def card_of(payload: dict[str, Any]) -> tuple[Card, str]:
 
 @pytest.mark.parametrize("kind", list(EventKind), ids=[k.value for k in EventKind])
 def test_every_alert_kind_fits_slack_and_teams_and_says_what_the_email_says(
-    db: Session, kind: EventKind
+    session: Session, kind: EventKind
 ) -> None:
-    payload = event_payload(db, kind)
+    payload = event_payload(session, kind)
     card, subject = card_of(payload)
     slack = slack_message(card)
     assert_slack_limits(slack)
@@ -149,10 +133,10 @@ def test_every_alert_kind_fits_slack_and_teams_and_says_what_the_email_says(
         assert product["sku"] in listed
 
 
-def test_the_order_alert_shows_case_rate_and_exposure_as_the_email_does(db: Session) -> None:
+def test_the_order_alert_shows_case_rate_and_exposure_as_the_email_does(session: Session) -> None:
     """Figures from the email of the real order (tests/golden/alert_order.txt): 275.02% and 180.53%
     stacked deposits, $2,194,553 a year."""
-    card, _subject = card_of(event_payload(db, EventKind.ORDER))
+    card, _subject = card_of(event_payload(session, EventKind.ORDER))
     facts = dict(card.facts)
     assert (
         facts["Case"]
@@ -167,8 +151,8 @@ def test_the_order_alert_shows_case_rate_and_exposure_as_the_email_does(db: Sess
     assert "A-570-148 likely (high) at 263.83%; C-570-149 likely (high) at 11.19%; total 275.02%" in pw2700
 
 
-def test_reminder_baseline_digest_and_operator_render_for_every_channel(db: Session) -> None:
-    payloads = other_payloads(db)
+def test_reminder_baseline_digest_and_operator_render_for_every_channel(session: Session) -> None:
+    payloads = other_payloads(session)
     for payload in payloads:
         card, subject = card_of(payload)
         assert card.title == subject and (card.explanation or card.lines)

@@ -7,15 +7,13 @@ in tests/golden only on purpose: UPDATE_GOLDEN=1 .venv/bin/pytest tests/notifier
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tests.notifier.golden_support import assert_golden, pressure_washer_catalog
+from tests.notifier.golden_support import assert_golden
 from watchers.review_request import REVIEW_REQUEST_CITATION
 from worker.alerts.baseline import queue_baseline_report
 from worker.alerts.digest import queue_digests
@@ -56,22 +54,6 @@ TITLES: dict[EventKind, str] = {
     EventKind.EARLY_SIGNAL: "Preliminary Results of Antidumping Duty Administrative Review (announced)",
 }
 SEVERITY = {EventKind.RESCISSION: Severity.INFO, EventKind.CONTINUATION: Severity.INFO}
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    engine = pressure_washer_catalog(tmp_path_factory.mktemp("golden"))
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def session(catalog: Engine) -> Iterator[Session]:
-    """A transaction rolled back after the test, so every golden starts from the same catalog."""
-    with Session(catalog, expire_on_commit=False) as db:
-        db.begin()
-        yield db
-        db.rollback()
 
 
 def _subscriber(session: Session, *, role: str, kinds: dict[str, bool] | None = None) -> Subscriber:

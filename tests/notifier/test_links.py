@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from notifier.links import safe_link
-from tests.notifier.golden_support import pressure_washer_catalog
 from tests.support.mail import html_of, text_of
 from worker.alerts.routing import route_notice_events
 from worker.catalog.events import Event, EventKind, Severity
@@ -55,13 +53,6 @@ def test_unsafe_urls_are_dropped(url: str) -> None:
 )
 def test_source_urls_are_kept(url: str) -> None:
     assert safe_link(url) == url
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    engine = pressure_washer_catalog(tmp_path_factory.mktemp("links"))
-    yield engine
-    engine.dispose()
 
 
 def test_a_javascript_notice_link_reaches_neither_the_email_nor_its_calendar(

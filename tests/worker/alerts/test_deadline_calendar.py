@@ -11,12 +11,12 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from notifier.ics import CalendarEntry, build_calendar
-from tests.support.pipeline import subscribe_sample_portfolio
+from tests.support.deadline_cases import subscribed_pressure_washer_order
 from worker.alerts.deadline_calendar import EASTERN, alarm_times, calendar_entry, stated_time
 from worker.app.cli import app
 from worker.storage import people
 from worker.storage.db import transaction
-from worker.storage.models import Case, CaseHts, Product
+from worker.storage.models import Product
 
 LADDER = (30, 14, 7, 2, 0)
 
@@ -123,20 +123,8 @@ def test_an_all_day_event_rings_at_nine_in_the_readers_zone() -> None:
 def test_two_importers_sharing_a_case_get_one_event_each_with_stable_uids(
     engine: Engine, tmp_path: Path
 ) -> None:
-    subscribe_sample_portfolio(engine)
+    subscribed_pressure_washer_order(engine)
     with transaction(engine) as session:
-        session.add(
-            Case(
-                case_number="A-570-148",
-                case_type="AD",
-                country="CN",
-                product="Gas Powered Pressure Washers",
-                status="order",
-                order_date=date(2024, 2, 12),
-            )
-        )
-        session.flush()
-        session.add(CaseHts(case_number="A-570-148", hts="8424309000"))
         other = people.load_or_create_importer(session, "Second Importer LLC")
         assert other.id is not None
         session.add(

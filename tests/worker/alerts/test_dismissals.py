@@ -3,45 +3,34 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from tests.support.realistic import HARBOR, add_subscriber, seeded_realistic_portfolio
 from worker.alerts.baseline import build_baseline_payload
 from worker.alerts.digest import DigestPeriod, build_digest_payload
 from worker.alerts.importer_deadlines import collect_deadlines
 from worker.alerts.routing import route_notice_events
 from worker.app.cli import app
 from worker.catalog.events import Event, EventKind, Severity
-from worker.catalog.seed import load_seed_catalog
-from worker.portfolios.files import import_portfolio
 from worker.storage import people
 from worker.storage.db import transaction
-from worker.storage.models import Alert, Notice, Subscriber
+from worker.storage.models import Alert, Notice
 
-PORTFOLIO = Path(__file__).parents[2] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
-IMPORTER = "Harbor Home Goods LLC"
+IMPORTER = HARBOR
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)
 
 
 def _setup(engine: Engine) -> None:
-    with transaction(engine) as session:
-        load_seed_catalog(session)
-    assert not import_portfolio(engine, PORTFOLIO).errors
-    with transaction(engine) as session:
-        importer = people.load_importer(session, IMPORTER)
-        assert importer is not None
-        session.add(
-            Subscriber(
-                email="imports@harbor.example",
-                importer_id=importer.id,
-                role="importer",
-                digest="weekly",
-                unsubscribe_token="t",
-                created_at=NOW - timedelta(days=30),
-            )
-        )
+    seeded_realistic_portfolio(engine)
+    add_subscriber(
+        engine,
+        "imports@harbor.example",
+        role="importer",
+        digest="weekly",
+        created_at=NOW - timedelta(days=30),
+    )
 
 
 def _cli(database_url: str, *args: str) -> tuple[int, str, str]:

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from tests.support.realistic import add_subscriber, seeded_realistic_portfolio
 from worker.alerts.reminders import queue_reminders
-from worker.catalog.seed import load_seed_catalog
-from worker.portfolios.files import import_portfolio
 from worker.storage import outbox_rows, people
 from worker.storage.db import transaction
-from worker.storage.models import Deadline, Subscriber
+from worker.storage.models import Deadline
 
-PORTFOLIO = Path(__file__).parents[2] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
-IMPORTER = "Harbor Home Goods LLC"
 LADDER = (30, 14, 7, 2, 0)
 # Steel Nails (A-570-909) was ordered 2008-08-01: the 2024 window closes Saturday Aug 31, so
 # Tuesday Sep 3 after Labor Day (19 CFR 351.303(b)(1)). Sep 3 is the ladder's 0 rung.
@@ -24,23 +20,17 @@ NOW = datetime(2024, 9, 3, 15, 0, tzinfo=UTC)
 
 
 def _setup(engine: Engine, subscribers: dict[str, tuple[str, dict[str, bool]]]) -> None:
+    seeded_realistic_portfolio(engine)
+    for email, (role, kinds) in subscribers.items():
+        add_subscriber(
+            engine,
+            email,
+            role=role,
+            unsubscribe_token=email,
+            preferences={"kinds": kinds},
+            created_at=datetime(2024, 1, 2, tzinfo=UTC),
+        )
     with transaction(engine) as session:
-        load_seed_catalog(session)
-    assert not import_portfolio(engine, PORTFOLIO).errors
-    with transaction(engine) as session:
-        importer = people.load_importer(session, IMPORTER)
-        assert importer is not None
-        for email, (role, kinds) in subscribers.items():
-            session.add(
-                Subscriber(
-                    email=email,
-                    importer_id=importer.id,
-                    role=role,
-                    unsubscribe_token=email,
-                    preferences={"kinds": kinds},
-                    created_at=datetime(2024, 1, 2, tzinfo=UTC),
-                )
-            )
         session.add(
             Deadline(case_number="A-570-909", kind="case_brief", due_date=DUE, sentence="Case briefs...")
         )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from notifier.render import render_message
+from tests.support.realistic import add_subscriber, seeded_realistic_portfolio
 from worker.alerts import baseline
 from worker.alerts.baseline import build_baseline_payload
 from worker.alerts.importer_deadlines import collect_deadlines
@@ -19,12 +19,10 @@ from worker.alerts.reach import load_reach
 from worker.alerts.routing import route_notice_events
 from worker.catalog.events import Event, EventKind, Severity
 from worker.catalog.seed import load_seed_catalog
-from worker.portfolios.files import import_portfolio
 from worker.storage import people
 from worker.storage.db import transaction
-from worker.storage.models import Notice, Subscriber
+from worker.storage.models import Notice
 
-PORTFOLIO = Path(__file__).parents[2] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
 IMPORTER = "Harbor Home Goods LLC"
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)
 
@@ -57,22 +55,8 @@ POSSIBLE_ONLY = {
 
 
 def _setup(engine: Engine, *, role: str = "counsel") -> None:
-    with transaction(engine) as session:
-        load_seed_catalog(session)
-    result = import_portfolio(engine, PORTFOLIO)
-    assert not result.errors, result.errors
-    with transaction(engine) as session:
-        importer = people.load_importer(session, IMPORTER)
-        assert importer is not None
-        session.add(
-            Subscriber(
-                email="counsel@law.example",
-                importer_id=importer.id,
-                role=role,
-                unsubscribe_token="t",
-                created_at=NOW - timedelta(days=30),
-            )
-        )
+    seeded_realistic_portfolio(engine)
+    add_subscriber(engine, "counsel@law.example", role=role, created_at=NOW - timedelta(days=30))
 
 
 def _reach_by_sku(engine: Engine) -> tuple[dict[str, set[str]], dict[str, set[str]]]:

@@ -10,13 +10,12 @@ from icalendar import Calendar
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from tests.support.pipeline import subscribe_sample_portfolio
+from tests.support.deadline_cases import subscribed_pressure_washer_order
 from watchers.review_request import next_review_request_due
 from worker.alerts.reminders import due_rung, reminder_dates
 from worker.app.cli import app
 from worker.storage import outbox_rows
 from worker.storage.db import transaction
-from worker.storage.models import Case, CaseHts
 
 LADDER = (30, 14, 7, 2, 0)
 
@@ -81,20 +80,7 @@ def test_due_rung(today: date, known_since: date | None, rung: int | None) -> No
 def test_deadlines_command_lists_the_review_window_and_writes_an_ics_that_parses(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    subscribe_sample_portfolio(engine)
-    with transaction(engine) as session:
-        session.add(
-            Case(
-                case_number="A-570-148",
-                case_type="AD",
-                country="CN",
-                product="Gas Powered Pressure Washers",
-                status="order",
-                order_date=date(2024, 2, 12),
-            )
-        )
-        session.flush()
-        session.add(CaseHts(case_number="A-570-148", hts="8424309000"))
+    subscribed_pressure_washer_order(engine)
     ics = tmp_path / "deadlines.ics"
     env = {"ADCVD_DATABASE_URL": str(engine.url)}
     result = CliRunner().invoke(

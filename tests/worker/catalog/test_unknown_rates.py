@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from notifier.formatting import format_percent, format_usd
 from notifier.render import render_message
+from tests.support.realistic import add_subscriber, seeded_realistic_portfolio
 from worker.alerts.digest import DigestPeriod, build_digest_payload
-from worker.catalog.seed import load_seed_catalog
-from worker.portfolios.files import import_portfolio
 from worker.storage import people
 from worker.storage.db import transaction
-from worker.storage.models import CompanyRate, Subscriber
+from worker.storage.models import CompanyRate
 
-PORTFOLIO = Path(__file__).parents[2] / "fixtures" / "portfolio" / "realistic_portfolio.csv"
 NOW = datetime(2024, 3, 4, 15, 0, tzinfo=UTC)
 PERIOD = DigestPeriod(date(2024, 2, 26), date(2024, 3, 4), date(2024, 2, 26))
 TOTAL = "Total estimated annual exposure:"
@@ -38,22 +35,10 @@ def test_unknown_amounts_read_unknown() -> None:
 
 
 def test_the_digest_total_separates_known_exposure_from_unknown_rates(engine: Engine) -> None:
-    with transaction(engine) as session:
-        load_seed_catalog(session)  # the 2020 catalog has no rates at all
-    assert not import_portfolio(engine, PORTFOLIO).errors
-    with transaction(engine) as session:
-        importer = people.load_importer(session, "Harbor Home Goods LLC")
-        assert importer is not None
-        session.add(
-            Subscriber(
-                email="ops@harbor.example",
-                importer_id=importer.id,
-                role="ops",
-                digest="weekly",
-                unsubscribe_token="t",
-                created_at=NOW - timedelta(days=30),
-            )
-        )
+    seeded_realistic_portfolio(engine)  # the 2020 seed catalog has no rates at all
+    add_subscriber(
+        engine, "ops@harbor.example", role="ops", digest="weekly", created_at=NOW - timedelta(days=30)
+    )
     # Orders with deposits reach 7 products (the sinks case's status is unknown): no rate for any.
     payload, total, html = _digest_text(engine)
     assert total == f"{TOTAL} unknown; 7 products with unknown rate"

@@ -36,8 +36,11 @@ def ingest_notice(
         html_url=f"https://www.federalregister.gov/d/{number}",
         citation="89 FR 73001",
     )
-    facts = merge_metadata(meta, read_full_text(meta, body, "application/xml"))
-    read = ReadNotice(meta, facts, classify_read(meta, body.decode("utf-8")), content_hash=None)
+    # As watchers.full_text.read_documents reads it: classified once, the facts following that class.
+    text = body.decode("utf-8")
+    classification = classify_read(meta, text)
+    facts = merge_metadata(meta, read_full_text(meta, body, "application/xml", classification))
+    read = ReadNotice(meta, facts, classification, content_hash=None, full_text=text)
     with transaction(engine) as session:
         ingest_record(
             session,

@@ -12,10 +12,10 @@ Anniversary month: February.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from tests.support.fixtures import fixture
 from worker.rules.review_period import (
     RULE_AD,
     RULE_AD_FIRST,
@@ -30,7 +30,7 @@ from worker.rules.review_period import (
     review_periods,
 )
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "fr_api" / "2024-02902.xml"
+FIXTURE = fixture("fr_api", "2024-02902.xml")
 AD = OrderDates(
     case_number="A-570-148",
     suspension_date=date(2023, 8, 3),
