@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -15,6 +14,7 @@ from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import Mailer, make_mailer
 from watchers.fr_schedule import next_poll_delay
 from watchers.http import Fetcher, FetchResult, RateLimiter, origin_of
+from worker.alerts.audience import local_today
 from worker.alerts.watchdog import WatchReport, check_sources, note_set_aside
 from worker.app.settings import Settings
 from worker.app.sources import ADAPTERS, PollRequest, adapter_for, poll_adapter
@@ -134,12 +134,11 @@ def count_finished_poll(engine: Engine, report: PollReport, *, now: datetime) ->
 
 def watch_sources(settings: Settings, engine: Engine, *, now: datetime) -> WatchReport:
     """Operator alerts for failing or silent sources (worker.alerts.watchdog), decided from stored state."""
-    today = now.astimezone(ZoneInfo(settings.time_zone)).date()
     return check_sources(
         engine,
         operator_email=settings.operator_email,
         failure_alert_after=settings.source_failure_alert_after,
-        today=today,
+        today=local_today(now, settings.time_zone),
         now=now,
     )
 
