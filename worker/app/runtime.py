@@ -89,15 +89,15 @@ async def run_poll(
     record_dir: str | None = None,
     now: datetime | None = None,
 ) -> PollReport:
-    adapter_for(source)  # ValueError for an unknown source, before any lock or fetch
+    adapter = adapter_for(source)  # ValueError for an unknown source, before any lock or fetch
     now = now or utc_now()
     with poll_lock(engine, source) as mine:
         if not mine:
             # Another worker is polling this source; its stored state decides what comes next.
             return PollReport(source=source, skipped="another worker is polling this source")
-        report = await _poll_source(
-            settings, engine, source, since=since, dry_run=dry_run, record_dir=record_dir, now=now
-        )
+        async with open_fetcher(settings, record_dir=record_dir) as fetcher:
+            request = PollRequest(now=now, since=since, dry_run=dry_run)
+            report = await poll_adapter(adapter, settings, engine, fetcher, request)
         if not dry_run:
             note_set_aside(
                 engine,
@@ -141,22 +141,6 @@ def watch_sources(settings: Settings, engine: Engine, *, now: datetime) -> Watch
         today=local_today(now, settings.time_zone),
         now=now,
     )
-
-
-async def _poll_source(
-    settings: Settings,
-    engine: Engine,
-    source: str,
-    *,
-    since: date | None,
-    dry_run: bool,
-    record_dir: str | None,
-    now: datetime,
-) -> PollReport:
-    adapter = adapter_for(source)
-    async with open_fetcher(settings, record_dir=record_dir) as fetcher:
-        request = PollRequest(now=now, since=since, dry_run=dry_run)
-        return await poll_adapter(adapter, settings, engine, fetcher, request)
 
 
 def poll_is_due(engine: Engine, source: str, *, now: datetime) -> bool:
