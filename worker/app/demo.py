@@ -9,7 +9,7 @@ from pathlib import Path
 
 from worker.app.dbsetup import init_database
 from worker.app.recorded_site import RecordedSite, Route
-from worker.app.runtime import run_delivery, run_poll, utc_now
+from worker.app.runtime import mailer_for, run_delivery, run_poll, utc_now
 from worker.app.settings import Settings
 from worker.portfolios.files import import_portfolio
 from worker.storage import case_rows, people, source_rows
@@ -31,11 +31,10 @@ def demo_routes(data: Path) -> list[Route]:
     routes = [
         Route.from_file("/api/v1/documents.json", data / "search_ita_2024-02-09.json", "application/json")
     ]
+    day = DEMO_ISSUE_DATE.strftime("%Y/%m/%d")
     for xml in sorted(data.glob("*.xml")):
-        number = xml.stem
-        y, m, d = DEMO_ISSUE_DATE.isoformat().split("-")
         routes.append(
-            Route.from_file(f"/documents/full_text/xml/{y}/{m}/{d}/{number}.xml", xml, "application/xml")
+            Route.from_file(f"/documents/full_text/xml/{day}/{xml.stem}.xml", xml, "application/xml")
         )
     return routes
 
@@ -92,8 +91,6 @@ def run_demo(settings: Settings) -> list[str]:
             f"catalog holds {cases} cases"
         )
     lines.append(f"alerts: {report.alerts_created} new, {delivery.sent} sent, {delivery.retried} to retry")
-    from worker.app.runtime import mailer_for
-
     lines.append(f"mail went to: {mailer_for(demo_settings).description}")
     lines.extend(explore_hints())
     return lines

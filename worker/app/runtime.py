@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -15,6 +14,7 @@ from notifier.links import SOURCE_LINK_HOSTS
 from notifier.mailer import Mailer, make_mailer
 from watchers.fr_schedule import next_poll_delay
 from watchers.http import Fetcher, FetchResult, RateLimiter, origin_of
+from worker.alerts.audience import local_today
 from worker.alerts.watchdog import WatchReport, check_sources, note_set_aside
 from worker.app.settings import Settings
 from worker.app.sources import ADAPTERS, PollRequest, adapter_for, poll_adapter
@@ -89,15 +89,15 @@ async def run_poll(
     record_dir: str | None = None,
     now: datetime | None = None,
 ) -> PollReport:
-    adapter_for(source)  # ValueError for an unknown source, before any lock or fetch
+    adapter = adapter_for(source)  # ValueError for an unknown source, before any lock or fetch
     now = now or utc_now()
     with poll_lock(engine, source) as mine:
         if not mine:
             # Another worker is polling this source; its stored state decides what comes next.
             return PollReport(source=source, skipped="another worker is polling this source")
-        report = await _poll_source(
-            settings, engine, source, since=since, dry_run=dry_run, record_dir=record_dir, now=now
-        )
+        async with open_fetcher(settings, record_dir=record_dir) as fetcher:
+            request = PollRequest(now=now, since=since, dry_run=dry_run)
+            report = await poll_adapter(adapter, settings, engine, fetcher, request)
         if not dry_run:
             note_set_aside(
                 engine,
@@ -134,30 +134,13 @@ def count_finished_poll(engine: Engine, report: PollReport, *, now: datetime) ->
 
 def watch_sources(settings: Settings, engine: Engine, *, now: datetime) -> WatchReport:
     """Operator alerts for failing or silent sources (worker.alerts.watchdog), decided from stored state."""
-    today = now.astimezone(ZoneInfo(settings.time_zone)).date()
     return check_sources(
         engine,
         operator_email=settings.operator_email,
         failure_alert_after=settings.source_failure_alert_after,
-        today=today,
+        today=local_today(now, settings.time_zone),
         now=now,
     )
-
-
-async def _poll_source(
-    settings: Settings,
-    engine: Engine,
-    source: str,
-    *,
-    since: date | None,
-    dry_run: bool,
-    record_dir: str | None,
-    now: datetime,
-) -> PollReport:
-    adapter = adapter_for(source)
-    async with open_fetcher(settings, record_dir=record_dir) as fetcher:
-        request = PollRequest(now=now, since=since, dry_run=dry_run)
-        return await poll_adapter(adapter, settings, engine, fetcher, request)
 
 
 def poll_is_due(engine: Engine, source: str, *, now: datetime) -> bool:

@@ -26,15 +26,14 @@ from worker.web.guards import AccessLog, BodyLimit
 from worker.web.templating import page_templates
 from worker.web.tokens import LinkTokens
 
-NOT_PAGES = frozenset({"app", "config", "context", "guards", "templating", "tokens", "csrf", "links"})
-
 
 def page_routes() -> list[BaseRoute]:
-    """The ROUTES of every page module of worker.web, in module-name order."""
+    """The ROUTES of every page module of worker.web, in module-name order (a module without ROUTES,
+    such as tokens or guards, is not a page)."""
     routes: list[BaseRoute] = []
     claimed: dict[str, str] = {}
     for info in sorted(pkgutil.iter_modules(worker.web.__path__), key=lambda i: i.name):
-        if info.name in NOT_PAGES or info.name.startswith("_"):
+        if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"worker.web.{info.name}")
         for route in getattr(module, "ROUTES", []):

@@ -8,10 +8,12 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
+
+from worker.web.tokens import clocked_serializer
 
 COOKIE = "adcvd_csrf"
 FIELD = "csrf_token"
@@ -20,13 +22,7 @@ FORM_MAX_AGE = timedelta(hours=12)  # a page left open longer asks to be reloade
 
 class CsrfGuard:
     def __init__(self, secret_key: str, *, clock: Callable[[], datetime], secure_cookie: bool) -> None:
-        class ClockSigner(TimestampSigner):
-            def get_timestamp(self) -> int:
-                return int(clock().timestamp())
-
-        self._serializer = URLSafeTimedSerializer(
-            secret_key, salt="adcvd-watch/csrf-form", signer=ClockSigner
-        )
+        self._serializer = clocked_serializer(secret_key, "adcvd-watch/csrf-form", clock)
         self.secure_cookie = secure_cookie
 
     def form_token(self, request: Request) -> tuple[str, str]:

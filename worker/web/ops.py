@@ -94,8 +94,7 @@ class DatabaseCollector(Collector):
         with transaction(self.engine) as session:
             states = source_rows.list_source_states(session)
             by_kind_status_channel = web_rows.count_alerts_by_kind_status_channel(session)
-            backlog, _ = outbox_rows.outbox_backlog(session)
-            oldest = web_rows.oldest_pending_created_at(session)
+            backlog, oldest = outbox_rows.outbox_backlog(session)
             latencies = web_rows.sent_latency_histograms(session, LATENCY_BUCKETS)
         polls = CounterMetricFamily("adcvd_source_polls", "Polls of each source.", labels=["source"])
         failures = CounterMetricFamily("adcvd_source_failures", "Failed polls.", labels=["source"])

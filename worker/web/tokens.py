@@ -17,7 +17,7 @@ The token API, for every page module:
 - Revoking: the caller compares `claims.version` with the row's `token_version` (`is_current`); bumping
   the column (worker.storage.web_rows.bump_token_version) revokes every link of that subscriber or importer.
 - Tokens are signed, not encrypted: the payload is readable, so it holds ids and versions only, never an
-  address. Tokens never appear in logs (worker.web.access_log redacts paths).
+  address. Tokens never appear in logs (worker.web.guards.AccessLog redacts paths).
 """
 
 from __future__ import annotations
@@ -31,6 +31,16 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 
 Purpose = Literal["unsubscribe", "preferences", "calendar", "portfolio", "csrf"]
 PURPOSES: tuple[Purpose, ...] = ("unsubscribe", "preferences", "calendar", "portfolio", "csrf")
+
+
+def clocked_serializer(secret_key: str, salt: str, clock: Callable[[], datetime]) -> URLSafeTimedSerializer:
+    """An itsdangerous serializer whose signatures are stamped with `clock` (tests move it)."""
+
+    class ClockSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(clock().timestamp())
+
+    return URLSafeTimedSerializer(secret_key, salt=salt, signer=ClockSigner)
 
 
 class TokenInvalid(ValueError):
@@ -60,18 +70,9 @@ class LinkTokens:
     def __init__(self, secret_key: str, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         if not secret_key:
             raise ValueError("a secret key is needed to sign links (ADCVD_SECRET_KEY)")
-        self._secret_key = secret_key
-        self._clock = clock
-        self._serializers = {purpose: self._serializer(purpose) for purpose in PURPOSES}
-
-    def _serializer(self, purpose: Purpose) -> URLSafeTimedSerializer:
-        clock = self._clock
-
-        class ClockSigner(TimestampSigner):
-            def get_timestamp(self) -> int:
-                return int(clock().timestamp())
-
-        return URLSafeTimedSerializer(self._secret_key, salt=f"adcvd-watch/{purpose}", signer=ClockSigner)
+        self._serializers = {
+            purpose: clocked_serializer(secret_key, f"adcvd-watch/{purpose}", clock) for purpose in PURPOSES
+        }
 
     def sign(self, purpose: Purpose, subject: int, version: int, *, kind: str | None = None) -> str:
         payload: dict[str, Any] = {"s": subject, "p": purpose, "v": version}

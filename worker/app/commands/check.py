@@ -9,11 +9,10 @@ from typing import Any
 
 import typer
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
 from worker.alerts.check_view import NO_RATE, check_json, rate_text, text_or_none
 from worker.alerts.matching import ShipmentCheck, check_shipment, load_catalog_index
-from worker.app.commands.console import fail, table_console
+from worker.app.commands.console import database_errors, fail, table_console
 from worker.app.context import app_context
 from worker.catalog.seed import load_seed_catalog
 from worker.rules.countries import normalize_country
@@ -130,7 +129,7 @@ def register(app: typer.Typer) -> None:
             raise fail(f"--date must be a date as YYYY-MM-DD, not {entry!r}") from None
         amount = _decimal("--value", value)
         actx = app_context(ctx)
-        try:
+        with database_errors():
             create_schema(actx.engine)
             with transaction(actx.engine) as session:
                 if not notice_rows.count_cases(session):
@@ -138,8 +137,6 @@ def register(app: typer.Typer) -> None:
                     load_seed_catalog(session)
             with transaction(actx.engine) as session:
                 catalog = load_catalog_index(session)
-        except SQLAlchemyError as exc:
-            raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
         result = check_shipment(
             catalog,
             hts=code,

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -31,3 +34,15 @@ def fail(message: str) -> typer.Exit:
     """Print `error: message` to stderr; the Exit(1) to raise."""
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(1)
+
+
+@contextmanager
+def database_errors(*refused: type[Exception]) -> Iterator[None]:
+    """Ends the command with `error: database: Class: what` (exit 1) on a database error in the block,
+    and with `error: what` on one of the `refused` exceptions."""
+    try:
+        yield
+    except refused as exc:
+        raise fail(str(exc)) from None
+    except SQLAlchemyError as exc:
+        raise fail(f"database: {exc.__class__.__name__}: {exc}") from None

@@ -6,10 +6,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
 from worker.alerts.dismissals import DismissalError, dismiss, list_dismissals, undo_dismissal
-from worker.app.commands.console import fail, table_console
+from worker.app.commands.console import database_errors, fail, table_console
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
 from worker.storage.db import create_schema, transaction
@@ -26,14 +25,10 @@ def register_dismissals(sub: typer.Typer) -> None:
     def dismiss_cmd(ctx: typer.Context, sku: SKU, case: CASE, importer: IMPORTER) -> None:
         """Dismiss a case for a SKU: never alerted, reminded or reported for it again."""
         actx = app_context(ctx)
-        try:
+        with database_errors(DismissalError):
             create_schema(actx.engine)
             with transaction(actx.engine) as session:
                 new = dismiss(session, importer=importer, sku=sku, case_number=case, now=utc_now())
-        except DismissalError as exc:
-            raise fail(str(exc)) from None
-        except SQLAlchemyError as exc:
-            raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
         number = case.strip().upper()
         if new:
             typer.echo(f"dismissed {number} for {sku} ({importer}); undo with `adcvd portfolio undismiss`")
@@ -44,14 +39,10 @@ def register_dismissals(sub: typer.Typer) -> None:
     def undismiss_cmd(ctx: typer.Context, sku: SKU, case: CASE, importer: IMPORTER) -> None:
         """Undo a dismissal: the case is alerted for the SKU again."""
         actx = app_context(ctx)
-        try:
+        with database_errors(DismissalError):
             create_schema(actx.engine)
             with transaction(actx.engine) as session:
                 removed = undo_dismissal(session, importer=importer, sku=sku, case_number=case)
-        except DismissalError as exc:
-            raise fail(str(exc)) from None
-        except SQLAlchemyError as exc:
-            raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
         number = case.strip().upper()
         if not removed:
             raise fail(f"{number} is not dismissed for {sku} ({importer})")
@@ -64,14 +55,10 @@ def register_dismissals(sub: typer.Typer) -> None:
     ) -> None:
         """List the cases dismissed for each SKU."""
         actx = app_context(ctx)
-        try:
+        with database_errors(DismissalError):
             create_schema(actx.engine)
             with transaction(actx.engine) as session:
                 lines = list_dismissals(session, importer)
-        except DismissalError as exc:
-            raise fail(str(exc)) from None
-        except SQLAlchemyError as exc:
-            raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
         if not lines:
             typer.echo("no dismissals" + (f" for importer {importer!r}" if importer else ""))
             return

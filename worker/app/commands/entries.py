@@ -13,7 +13,7 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from worker.alerts.entry_liabilities import LIABILITY_COLUMNS, Liability, open_liabilities
-from worker.app.commands.console import fail, shown, table_console
+from worker.app.commands.console import database_errors, fail, shown, table_console
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
 from worker.entries.files import EntryParse, import_entries
@@ -87,14 +87,12 @@ def register_exposure(app: typer.Typer) -> None:
         if as_json and as_csv:
             raise usage_error("--json and --csv exclude each other")
         actx = app_context(ctx)
-        try:
+        with database_errors():
             create_schema(actx.engine)
             with transaction(actx.engine) as session:
                 if importer is not None and people.load_importer(session, importer) is None:
                     raise fail(f"no importer named {shown(importer)!r}")
                 liabilities = open_liabilities(session, importer=importer)
-        except SQLAlchemyError as exc:
-            raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
         records = [item.as_record() for item in liabilities]
         if as_json:
             typer.echo(json.dumps({"liabilities": records}, indent=2))

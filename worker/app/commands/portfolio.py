@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
 from worker.alerts.holds import BulkHold
-from worker.app.commands.console import fail, shown, table_console
+from worker.app.commands.console import database_errors, fail, shown, table_console
 from worker.app.commands.dismissals import register_dismissals
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
@@ -42,7 +41,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: no such file: {shown(str(file))}", err=True)
             raise typer.Exit(1)
         actx = app_context(ctx)
-        try:
+        with database_errors():
             create_schema(actx.engine)
             result = import_portfolio(
                 actx.engine,
@@ -52,9 +51,6 @@ def register(app: typer.Typer) -> None:
                 sheet=sheet,
                 bulk_hold=BulkHold(actx.settings.bulk_alert_threshold, actx.settings.operator_email),
             )
-        except SQLAlchemyError as exc:
-            typer.echo(f"error: database: {exc.__class__.__name__}: {exc}", err=True)
-            raise typer.Exit(1) from None
         echo_problems(result.parse)
         if result.errors:
             typer.echo(refusal(result.parse), err=True)
@@ -70,13 +66,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List portfolio lines."""
         actx = app_context(ctx)
-        try:
+        with database_errors():
             create_schema(actx.engine)
             with transaction(actx.engine) as session:
                 lines = list_products(session, importer)
-        except SQLAlchemyError as exc:
-            typer.echo(f"error: database: {exc.__class__.__name__}: {exc}", err=True)
-            raise typer.Exit(1) from None
         if not lines:
             typer.echo("no products" + (f" for importer {importer!r}" if importer else ""))
             return
