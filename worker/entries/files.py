@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -187,12 +188,14 @@ def parse_entries(
     return EntryParse(kept, list(errors), list(warnings), errors.total, warnings.total)
 
 
-def _product_id(row: EntryRow, by_sku: dict[str, Product], products: list[Product]) -> int | None:
+def _product_id(
+    row: EntryRow, by_sku: dict[str, Product], by_line: dict[tuple[str, str], list[Product]]
+) -> int | None:
     """The portfolio product the entry is: by SKU, else the one product with its HTS and country."""
     if row.sku and row.sku in by_sku:
         return by_sku[row.sku].id
     if row.hts and row.country:
-        same = [p for p in products if p.hts == row.hts and p.country == row.country]
+        same = by_line.get((row.hts, row.country), [])
         if len(same) == 1:
             return same[0].id
     return None
@@ -223,6 +226,9 @@ def import_entries(
             return EntryImport(parsed, dry_run=dry_run)
         products = [p for p, _ in people.list_products_with_importers(session, owner.name)]
         by_sku = {p.sku: p for p in products}
+        by_line: dict[tuple[str, str], list[Product]] = defaultdict(list)
+        for product in products:
+            by_line[(product.hts, product.country)].append(product)
         entries = [
             Entry(
                 importer_id=owner.id,
@@ -238,7 +244,7 @@ def import_entries(
                 deposit_rate=row.deposit_rate,
                 deposit_paid=row.deposit_paid,
                 liquidation_status=row.liquidation_status,
-                product_id=_product_id(row, by_sku, products),
+                product_id=_product_id(row, by_sku, by_line),
                 imported_at=now,
             )
             for row in parsed.rows
