@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,7 +15,7 @@ from sqlmodel import Session
 from worker.entries import cells
 from worker.entries.decide import decide_from_stored_notices
 from worker.portfolios.cells import cell_text, hts_cell, money
-from worker.portfolios.problems import PortfolioError, Problems
+from worker.portfolios.problems import ParsedFile, PortfolioError, Problems
 from worker.portfolios.table_file import TableFile
 from worker.rules.countries import normalize_country
 from worker.rules.hts import normalize_hts
@@ -69,13 +69,7 @@ class EntryRow:
     liquidation_status: str
 
 
-@dataclass(frozen=True)
-class EntryParse:
-    rows: list[EntryRow]
-    errors: list[PortfolioError]
-    warnings: list[PortfolioError] = field(default_factory=list)
-    errors_total: int = 0
-    warnings_total: int = 0
+EntryParse = ParsedFile[EntryRow]
 
 
 @dataclass(frozen=True)
@@ -184,8 +178,7 @@ def parse_entries(
             continue
         seen[ident] = line
         rows.append(checked)
-    kept = [] if table.stopped else rows
-    return EntryParse(kept, list(errors), list(warnings), errors.total, warnings.total)
+    return table.parsed(rows)
 
 
 def _product_id(
