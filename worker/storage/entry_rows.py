@@ -5,20 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from worker.storage.models import Entry, EntryAssessment, Importer, Notice
 
 
 def replace_importer_entries(session: Session, importer_id: int, entries: Sequence[Entry]) -> int:
     """Delete the importer's entries (and what was decided for them), add these; returns how many went."""
-    old_ids = list(session.exec(select(Entry.id).where(Entry.importer_id == importer_id)))
-    if old_ids:
-        session.exec(delete(EntryAssessment).where(col(EntryAssessment.entry_id).in_(old_ids)))
-        session.exec(delete(Entry).where(col(Entry.id).in_(old_ids)))
+    old = select(Entry.id).where(Entry.importer_id == importer_id)
+    replaced = int(session.exec(select(func.count()).select_from(old.subquery())).one())
+    if replaced:
+        # By subquery, not by a list of ids: 200,000 entries would be 200,000 bound parameters.
+        session.exec(delete(EntryAssessment).where(col(EntryAssessment.entry_id).in_(old)))
+        session.exec(delete(Entry).where(col(Entry.importer_id) == importer_id))
     session.add_all(entries)
     session.flush()
-    return len(old_ids)
+    return replaced
 
 
 def list_entries(
