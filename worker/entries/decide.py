@@ -215,9 +215,7 @@ def _window_day(outlook: LiquidationOutlook, end: str) -> date | None:
 
 
 def save_decisions(session: Session, decisions: Sequence[Decision]) -> None:
-    for decision in decisions:
-        for decided in decision.entries:
-            entry_rows.save_assessment(session, decided.row)
+    entry_rows.save_assessments(session, (d.row for decision in decisions for d in decision.entries))
 
 
 def decide_from_stored_notices(
