@@ -217,7 +217,7 @@ def import_entries(
         parsed = parse_entries(path, importer=owner.name, sheet=sheet)
         if parsed.errors:
             return EntryImport(parsed, dry_run=dry_run)
-        products = [p for p, _ in people.list_products_with_importers(session, owner.name)]
+        products = people.list_products(session, importer_id=owner.id)
         by_sku = {p.sku: p for p in products}
         by_line: dict[tuple[str, str], list[Product]] = defaultdict(list)
         for product in products:
