@@ -7,7 +7,6 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from worker.alerts.entry_liabilities import OPEN_STATUSES as OPEN_STATUSES
 from worker.portfolios.cells import HEADER_VARIANTS, cell_text
 
 _PORTFOLIO_KEYS = ("importer", "sku", "hts", "country_of_origin", "producer", "exporter")

@@ -56,14 +56,16 @@ def outlook_of(notice: rules.ResultsNotice) -> LiquidationOutlook:
     return liquidation_outlook(expected_final_results(notice))
 
 
-def _notices_of_case(session: Session, case_number: str, current: Notice) -> list[rules.ResultsNotice]:
+def _notices_of_case(
+    stored: Sequence[Notice], case_number: str, current: Notice
+) -> list[rules.ResultsNotice]:
     """Every stored deciding notice of the case, the current one included (the rules choose among them)."""
-    stored = [
+    of_case = [
         n
-        for n in entry_rows.list_notices_of_kinds(session, DECIDING_KINDS)
+        for n in stored
         if n.document_number != current.document_number and case_number in (n.facts.get("case_numbers") or ())
     ]
-    return [r for n in [*stored, current] for r in results_notices(n) if r.case_number == case_number]
+    return [r for n in [*of_case, current] for r in results_notices(n) if r.case_number == case_number]
 
 
 def decide_entries(
@@ -74,25 +76,30 @@ def decide_entries(
     threshold: int,
     interest_rates: InterestRateTable | None = None,
     importer_ids: set[int] | None = None,
+    stored: Sequence[Notice] | None = None,
 ) -> list[Decision]:
     """The entries the notice decides, by importer and case, assessed and stored (caller commits).
 
     An entry is decided when its case is the notice's, its date is in the notice's period, it is
     not liquidated, and the rules find this notice governs its rate (for its company by the 19 CFR
-    351.107 cascade, or the rescission names its company or the whole review).
+    351.107 cascade, or the rescission names its company or the whole review). `stored`: the
+    deciding notices stored, when the caller has them already (else read once here).
     """
     rates = interest_rates or bundled_interest_rates()
     decisions: list[Decision] = []
     for current in results_notices(notice):
         entries = [
             e
-            for e in entry_rows.list_entries(session, case_numbers=[current.case_number])
+            for e in entry_rows.list_entries(
+                session, importer_ids=importer_ids, case_numbers=[current.case_number]
+            )
             if e.liquidation_status in OPEN_STATUSES
-            and (importer_ids is None or e.importer_id in importer_ids)
         ]
         if not entries:
             continue
-        notices = _notices_of_case(session, current.case_number, notice)
+        if stored is None:
+            stored = entry_rows.list_notices_of_kinds(session, DECIDING_KINDS)
+        notices = _notices_of_case(stored, current.case_number, notice)
         outlook = outlook_of(current)
         order = order_dates_of(case_rows.load_case(session, current.case_number))
         by_importer: dict[int, list[Entry]] = defaultdict(list)
@@ -208,9 +215,7 @@ def _window_day(outlook: LiquidationOutlook, end: str) -> date | None:
 
 
 def save_decisions(session: Session, decisions: Sequence[Decision]) -> None:
-    for decision in decisions:
-        for decided in decision.entries:
-            entry_rows.save_assessment(session, decided.row)
+    entry_rows.save_assessments(session, (d.row for decision in decisions for d in decision.entries))
 
 
 def decide_from_stored_notices(
@@ -219,10 +224,13 @@ def decide_from_stored_notices(
     """Decide an importer's (newly imported) entries by the results notices already stored, oldest
     first, without alerting; returns how many entries some notice decides."""
     decided: set[int] = set()
-    for notice in entry_rows.list_notices_of_kinds(session, DECIDING_KINDS):
+    stored = entry_rows.list_notices_of_kinds(session, DECIDING_KINDS)
+    for notice in stored:
         if not case_numbers & set(notice.facts.get("case_numbers") or ()):
             continue
-        decisions = decide_entries(session, notice, now=now, threshold=threshold, importer_ids={importer_id})
+        decisions = decide_entries(
+            session, notice, now=now, threshold=threshold, importer_ids={importer_id}, stored=stored
+        )
         save_decisions(session, decisions)
         decided.update(
             d.entry.id for decision in decisions for d in decision.entries if d.entry.id is not None

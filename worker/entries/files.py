@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlmodel import Session
 from worker.entries import cells
 from worker.entries.decide import decide_from_stored_notices
 from worker.portfolios.cells import cell_text, hts_cell, money
-from worker.portfolios.problems import PortfolioError, Problems
+from worker.portfolios.problems import ParsedFile, PortfolioError, Problems
 from worker.portfolios.table_file import TableFile
 from worker.rules.countries import normalize_country
 from worker.rules.hts import normalize_hts
@@ -68,13 +69,7 @@ class EntryRow:
     liquidation_status: str
 
 
-@dataclass(frozen=True)
-class EntryParse:
-    rows: list[EntryRow]
-    errors: list[PortfolioError]
-    warnings: list[PortfolioError] = field(default_factory=list)
-    errors_total: int = 0
-    warnings_total: int = 0
+EntryParse = ParsedFile[EntryRow]
 
 
 @dataclass(frozen=True)
@@ -183,16 +178,17 @@ def parse_entries(
             continue
         seen[ident] = line
         rows.append(checked)
-    kept = [] if table.stopped else rows
-    return EntryParse(kept, list(errors), list(warnings), errors.total, warnings.total)
+    return table.parsed(rows)
 
 
-def _product_id(row: EntryRow, by_sku: dict[str, Product], products: list[Product]) -> int | None:
+def _product_id(
+    row: EntryRow, by_sku: dict[str, Product], by_line: dict[tuple[str, str], list[Product]]
+) -> int | None:
     """The portfolio product the entry is: by SKU, else the one product with its HTS and country."""
     if row.sku and row.sku in by_sku:
         return by_sku[row.sku].id
     if row.hts and row.country:
-        same = [p for p in products if p.hts == row.hts and p.country == row.country]
+        same = by_line.get((row.hts, row.country), [])
         if len(same) == 1:
             return same[0].id
     return None
@@ -221,8 +217,11 @@ def import_entries(
         parsed = parse_entries(path, importer=owner.name, sheet=sheet)
         if parsed.errors:
             return EntryImport(parsed, dry_run=dry_run)
-        products = [p for p, _ in people.list_products_with_importers(session, owner.name)]
+        products = people.list_products(session, importer_id=owner.id)
         by_sku = {p.sku: p for p in products}
+        by_line: dict[tuple[str, str], list[Product]] = defaultdict(list)
+        for product in products:
+            by_line[(product.hts, product.country)].append(product)
         entries = [
             Entry(
                 importer_id=owner.id,
@@ -238,7 +237,7 @@ def import_entries(
                 deposit_rate=row.deposit_rate,
                 deposit_paid=row.deposit_paid,
                 liquidation_status=row.liquidation_status,
-                product_id=_product_id(row, by_sku, products),
+                product_id=_product_id(row, by_sku, by_line),
                 imported_at=now,
             )
             for row in parsed.rows

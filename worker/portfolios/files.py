@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -14,7 +14,7 @@ from sqlmodel import Session
 from worker.alerts.baseline import queue_baseline_reports
 from worker.alerts.holds import BulkHold, hold_import_if_bulk
 from worker.portfolios.cells import HEADER_VARIANTS, cell_text, hts_cell, money
-from worker.portfolios.problems import PortfolioError, Problems
+from worker.portfolios.problems import ParsedFile, PortfolioError, Problems
 from worker.portfolios.table_file import TableFile
 from worker.rules.countries import normalize_country
 from worker.rules.hts import normalize_hts
@@ -51,23 +51,8 @@ class PortfolioRow:
     line: int
 
 
-@dataclass(frozen=True)
-class PortfolioParse:
-    """The valid rows, and the first errors and warnings with how many there were in all."""
-
-    rows: list[PortfolioRow]
-    errors: list[PortfolioError]
-    warnings: list[PortfolioError] = field(default_factory=list)
-    error_count: int = 0
-    warning_count: int = 0
-
-    @property
-    def errors_total(self) -> int:
-        return max(self.error_count, len(self.errors))
-
-    @property
-    def warnings_total(self) -> int:
-        return max(self.warning_count, len(self.warnings))
+# The valid rows, and the first errors and warnings with how many there were in all.
+PortfolioParse = ParsedFile[PortfolioRow]
 
 
 @dataclass(frozen=True)
@@ -195,8 +180,7 @@ def parse_portfolio(
             continue
         seen[ident] = line
         rows.append(checked)
-    kept = [] if table.stopped else rows
-    return PortfolioParse(kept, list(errors), list(warnings), errors.total, warnings.total)
+    return table.parsed(rows)
 
 
 SAVE_BATCH = 2_000  # products flushed and let go of at a time: memory stays flat on big files

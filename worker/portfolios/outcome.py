@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from worker.portfolios.files import PortfolioImport, PortfolioParse
+from typing import Any
+
+from worker.portfolios.files import PortfolioImport
+from worker.portfolios.problems import ParsedFile
 
 
-def problem_lines(parse: PortfolioParse) -> list[str]:
+def problem_lines(parse: ParsedFile[Any]) -> list[str]:
     """The first warnings and errors, one a line (`error: FILE:LINE: field: message`), with how many
-    more there were."""
+    more there were (a portfolio's or an entry file's)."""
     lines: list[str] = []
     for label, problems, total in (
         ("warning", parse.warnings, parse.warnings_total),
@@ -19,7 +22,7 @@ def problem_lines(parse: PortfolioParse) -> list[str]:
     return lines
 
 
-def refusal(parse: PortfolioParse) -> str:
+def refusal(parse: ParsedFile[Any]) -> str:
     """The last line of a refused import."""
     return f"{parse.errors_total:,} error(s); nothing imported"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from worker.portfolios.cells import cell_text, header_key
 
@@ -24,6 +24,21 @@ class PortfolioError:
         # Line 0 is the file as a whole (unreadable, wrong type, too large): no line to name.
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.field}: {self.message}"
+
+
+RowT = TypeVar("RowT")
+
+
+@dataclass(frozen=True)
+class ParsedFile(Generic[RowT]):
+    """An import file read: the valid rows, and the first errors and warnings with how many there were
+    in all (portfolio and entry files alike)."""
+
+    rows: list[RowT]
+    errors: list[PortfolioError]
+    warnings: list[PortfolioError] = field(default_factory=list)
+    errors_total: int = 0
+    warnings_total: int = 0
 
 
 class Problems(list[PortfolioError]):

@@ -7,13 +7,14 @@ import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from worker.portfolios.cells import cell_text
-from worker.portfolios.problems import PortfolioError, Problems, header_columns
+from worker.portfolios.problems import ParsedFile, PortfolioError, Problems, header_columns
 from worker.portfolios.reading import PortfolioFileError, read_lines
 
 SUFFIXES = (".csv", ".xlsx", ".txt", ".tsv")
+RowT = TypeVar("RowT")
 
 
 @dataclass
@@ -90,6 +91,13 @@ class TableFile:
             return
         if columns is None:
             self._stop(self.problem(1, "header", "the file is empty"))
+
+    def parsed(self, rows: list[RowT]) -> ParsedFile[RowT]:
+        """The file's valid rows (none when it was given up) with its problems, once lines() is done."""
+        kept = [] if self.stopped else rows
+        return ParsedFile(
+            kept, list(self.errors), list(self.warnings), self.errors.total, self.warnings.total
+        )
 
     def _stop(self, problem: PortfolioError) -> None:
         self.errors.add(problem)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from worker.rules.money import HUNDRED, ZERO, percent_of, to_cent
 
 DE_MINIMIS_INVESTIGATION = Decimal("2")  # percent; section 733(b)(3) of the Tariff Act
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,6 @@ class DumpingEstimate:
     other_duties: Decimal | None
     total_exposure: Decimal | None  # estimated duty + other duties
     notes: tuple[str, ...]
-
-
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def compute_dumping(
@@ -49,7 +45,7 @@ def compute_dumping(
         if value is not None and value < 0:
             raise ValueError(f"the {label} cannot be negative")
     amount = normal_value - export_price
-    margin = (amount / export_price * HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    margin = to_cent(amount / export_price * HUNDRED)  # percent, to two places as money is
     notes: list[str] = []
     if margin <= 0:
         notes.append("no dumping margin: normal value does not exceed export price, no AD duty")
@@ -62,8 +58,8 @@ def compute_dumping(
     total: Decimal | None = None
     if entered_value is not None:
         exact = amount / export_price
-        duty = _money(entered_value * exact) if amount > 0 else Decimal("0.00")
-        total = _money(duty + (other_duties or Decimal("0")))
+        duty = to_cent(entered_value * exact) if amount > 0 else ZERO
+        total = to_cent(duty + (other_duties or Decimal("0")))
     elif other_duties is not None:
         notes.append("no entered value: only the margin is estimated")
     return DumpingEstimate(
@@ -83,4 +79,4 @@ def annual_exposure(value: Decimal | None, rate: Decimal | None) -> Decimal | No
     """Annual entered value x a deposit rate in percent ad valorem; None when either is unknown."""
     if value is None or rate is None:
         return None
-    return _money(value * rate / HUNDRED)
+    return percent_of(value, rate)

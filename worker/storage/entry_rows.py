@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from worker.storage.models import Entry, EntryAssessment, Importer, Notice
+
+DELETE_BATCH = 1_000  # entry ids a statement: well under any database's bound-parameter limit
 
 
 def replace_importer_entries(session: Session, importer_id: int, entries: Sequence[Entry]) -> int:
     """Delete the importer's entries (and what was decided for them), add these; returns how many went."""
-    old_ids = list(session.exec(select(Entry.id).where(Entry.importer_id == importer_id)))
-    if old_ids:
-        session.exec(delete(EntryAssessment).where(col(EntryAssessment.entry_id).in_(old_ids)))
-        session.exec(delete(Entry).where(col(Entry.id).in_(old_ids)))
+    old = select(Entry.id).where(Entry.importer_id == importer_id)
+    replaced = int(session.exec(select(func.count()).select_from(old.subquery())).one())
+    if replaced:
+        # By subquery, not by a list of ids: 200,000 entries would be 200,000 bound parameters.
+        session.exec(delete(EntryAssessment).where(col(EntryAssessment.entry_id).in_(old)))
+        session.exec(delete(Entry).where(col(Entry.importer_id) == importer_id))
     session.add_all(entries)
     session.flush()
-    return len(old_ids)
+    return replaced
 
 
 def list_entries(
@@ -34,18 +39,23 @@ def list_entries(
     return list(session.exec(query.order_by(*order)))
 
 
-def save_assessment(session: Session, assessment: EntryAssessment) -> None:
-    """Store what a notice decides for an entry; the same notice deciding it again replaces the row."""
-    stored = session.exec(
-        select(EntryAssessment).where(
-            EntryAssessment.entry_id == assessment.entry_id,
-            EntryAssessment.notice_document_number == assessment.notice_document_number,
-        )
-    ).first()
-    if stored is not None:
-        session.delete(stored)
-        session.flush()
-    session.add(assessment)
+def save_assessments(session: Session, assessments: Iterable[EntryAssessment]) -> None:
+    """Store what notices decide for entries; a notice deciding an entry again replaces its row (of
+    the same entry and notice given twice here, the last). One delete per notice and batch, not a
+    query per entry."""
+    latest = {(a.entry_id, a.notice_document_number): a for a in assessments}
+    by_notice: dict[str, list[int]] = defaultdict(list)
+    for entry_id, document_number in latest:
+        by_notice[document_number].append(entry_id)
+    for document_number, entry_ids in by_notice.items():
+        for start in range(0, len(entry_ids), DELETE_BATCH):
+            session.exec(
+                delete(EntryAssessment).where(
+                    col(EntryAssessment.notice_document_number) == document_number,
+                    col(EntryAssessment.entry_id).in_(entry_ids[start : start + DELETE_BATCH]),
+                )
+            )
+    session.add_all(latest.values())
     session.flush()
 
 
