@@ -195,8 +195,11 @@ def decides(rate: rules.AssessmentRate, notice: rules.ResultsNotice) -> bool:
     An entry of a company the results do not name was not under review: the notice does not decide it."""
     if rate.source_document_number != notice.document_number:
         return False
-    if rate.which == "deposit_at_entry":
-        return notice.kind in ("rescission", "no_review")
+    # Final results that rescind some companies' reviews come as two parts with one document number:
+    # the rescission part decides only the entries it assesses at the deposit rate, or an entry of a
+    # company the results name would be decided twice (listed twice, its totals doubled).
+    if notice.kind in ("rescission", "no_review") or rate.which == "deposit_at_entry":
+        return notice.kind in ("rescission", "no_review") and rate.which == "deposit_at_entry"
     if rate.which == "unreviewed_companies":
         return notice.unreviewed_rate_pct is not None
     return True
