@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case
@@ -61,12 +60,6 @@ def sent_latency_histograms(
         channel, count, total, within = values[0], values[1], values[2], values[3:]
         found[str(channel)] = ([int(n) for n in within], max(round(float(total), 3), 0.0), int(count))
     return found
-
-
-def oldest_pending_created_at(session: Session) -> datetime | None:
-    """Creation time of the oldest alert waiting to be sent (pending or being sent)."""
-    waiting = col(Alert.status).in_(["pending", "sending"])
-    return session.exec(select(func.min(Alert.created_at)).where(waiting)).first()
 
 
 def load_subscriber_by_id(session: Session, subscriber_id: int) -> Subscriber | None:

@@ -16,7 +16,8 @@ from worker.alerts.entry_liabilities import LIABILITY_COLUMNS, Liability, open_l
 from worker.app.commands.console import database_errors, fail, shown, table_console
 from worker.app.context import app_context
 from worker.app.runtime import utc_now
-from worker.entries.files import EntryParse, import_entries
+from worker.entries.files import import_entries
+from worker.portfolios.outcome import problem_lines, refusal
 from worker.storage import people
 from worker.storage.db import create_schema, transaction
 
@@ -48,9 +49,10 @@ def register(app: typer.Typer) -> None:
             raise fail(shown(str(exc.args[0]))) from None
         except SQLAlchemyError as exc:
             raise fail(f"database: {exc.__class__.__name__}: {exc}") from None
-        _echo_problems(result.parse)
+        for line in problem_lines(result.parse):
+            typer.echo(shown(line), err=True)
         if result.parse.errors:
-            typer.echo(f"{result.parse.errors_total:,} error(s); nothing imported", err=True)
+            typer.echo(refusal(result.parse), err=True)
             raise typer.Exit(1)
         verb = "would import" if dry_run else "imported"
         typer.echo(
@@ -58,17 +60,6 @@ def register(app: typer.Typer) -> None:
             f"imported before; {result.matched_products} matched to portfolio products, {result.decided} "
             "decided by results notices already published (see `adcvd exposure --entries`)"
         )
-
-
-def _echo_problems(parse: EntryParse) -> None:
-    for label, problems, total in (
-        ("warning", parse.warnings, parse.warnings_total),
-        ("error", parse.errors, parse.errors_total),
-    ):
-        for problem in problems:
-            typer.echo(f"{label}: {shown(str(problem))}", err=True)
-        if total > len(problems):
-            typer.echo(f"… and {total - len(problems):,} more {label}(s) not shown", err=True)
 
 
 def register_exposure(app: typer.Typer) -> None:
