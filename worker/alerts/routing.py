@@ -36,15 +36,17 @@ def _relevant(event: Event, case: Case | None) -> bool:
     return deadline_applies(str(event.details.get("deadline_kind", "")), case.country)
 
 
+def _alert_key(notice: Notice, subscriber_id: int, *, filing: bool) -> str:
+    """A filing's alert has its own key, held or not: the published notice's alert never collides with it."""
+    scope = "public_inspection" if filing else "notice"
+    return f"{scope}:{notice.document_number}:subscriber:{subscriber_id}"
+
+
 def _earlier_filing_alert(session: Session, *, subscriber_id: int, notice: Notice) -> Alert | None:
+    """The alert the subscriber had of this notice's filing on public inspection (one lookup by its key)."""
     if notice.on_public_inspection:
         return None
-    for alert in outbox_rows.list_subscriber_alerts(session, subscriber_id=subscriber_id):
-        if alert.notice_document_number == notice.document_number and alert.payload.get("notice", {}).get(
-            "on_public_inspection"
-        ):
-            return alert
-    return None
+    return outbox_rows.load_alert_by_key(session, _alert_key(notice, subscriber_id, filing=True))
 
 
 def route_notice_events(
@@ -255,10 +257,7 @@ class _Audience:
             payload["completes"] = earlier.dedupe_key
             thread_key = earlier.thread_key  # a filing's candidate cases may start with another case
         return Alert(
-            # A filing's alert has its own key (inspection.public_inspection_key), held or not: the
-            # published notice's alert must never collide with it.
-            dedupe_key=f"{'public_inspection' if notice.on_public_inspection else 'notice'}"
-            f":{notice.document_number}:subscriber:{subscriber.id}",
+            dedupe_key=_alert_key(notice, subscriber.id, filing=notice.on_public_inspection),
             subscriber_id=subscriber.id,
             kind=payload["kind"],
             case_number=",".join(shown_cases),
