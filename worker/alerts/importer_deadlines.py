@@ -126,14 +126,26 @@ def collect_case_deadlines(
     return found.get(importer_id, [])
 
 
+def open_reaches(session: Session, importer_ids: Sequence[int]) -> list[ProductReach]:
+    """The importers' products' likely reaches of cases not closed: what their deadlines are about."""
+    return [r for r in load_reach(session, importer_ids=importer_ids) if r.case.status not in CLOSED_STATUSES]
+
+
 def case_deadlines_by_importer(
-    session: Session, *, importer_ids: Sequence[int], today: date, until: date
+    session: Session,
+    *,
+    importer_ids: Sequence[int],
+    today: date,
+    until: date,
+    reaches: Sequence[ProductReach] | None = None,
 ) -> dict[int, list[DeadlineItem]]:
     """collect_case_deadlines of several importers, reading the catalog and the deadlines once; each
-    importer's list ends with the deemed-liquidation days of its own decided entries."""
-    reaches = [
-        r for r in load_reach(session, importer_ids=importer_ids) if r.case.status not in CLOSED_STATUSES
-    ]
+    importer's list ends with the deemed-liquidation days of its own decided entries.
+
+    `reaches`: open_reaches of the same importers, when the caller asks for several windows.
+    """
+    if reaches is None:
+        reaches = open_reaches(session, importer_ids)
     cases = {r.case.case_number: r.case for r in reaches}
     by_importer: dict[int, dict[str, list[ProductReach]]] = defaultdict(lambda: defaultdict(list))
     for reach in reaches:
