@@ -249,12 +249,17 @@ DEEMED_LIQUIDATION_CITATION = "19 U.S.C. 1504(d)"
 def entry_deadlines(session: Session, *, importer_id: int, today: date, until: date) -> list[DeadlineItem]:
     """The deemed-liquidation day of the importer's own decided entries, by case and period (their
     subscribers only: entries are confidential), due from `today` to `until`."""
+    due_now = [
+        item
+        for item in open_liabilities(session, importer_ids=[importer_id])
+        if item.liquidation_to is not None and today <= item.liquidation_to <= until
+    ]
+    cases = {c.case_number: c for c in case_rows.load_cases(session, {i.case_number for i in due_now})}
     items = []
-    for item in open_liabilities(session, importer_ids=[importer_id]):
+    for item in due_now:
         due = item.liquidation_to
-        if due is None or not today <= due <= until:
-            continue
-        case = case_rows.load_case(session, item.case_number)
+        assert due is not None
+        case = cases.get(item.case_number)
         items.append(
             DeadlineItem(
                 case_number=item.case_number,
