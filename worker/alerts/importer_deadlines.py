@@ -108,22 +108,25 @@ def _latest(moments: Iterable[datetime | None]) -> datetime | None:
     return max((m for m in moments if m is not None), default=None)
 
 
-def collect_deadlines(session: Session, *, importer_id: int, today: date, until: date) -> list[DeadlineItem]:
+def collect_deadlines(
+    session: Session,
+    *,
+    importer_id: int,
+    today: date,
+    until: date,
+    reaches: Sequence[ProductReach] | None = None,
+) -> list[DeadlineItem]:
     """Deadlines due from `today` to `until` for cases that reach the importer's products.
 
     Deadlines read from notices, plus the review-request window of every order that reaches a
     product (the last day of its anniversary month); one deadline found both ways is listed once,
-    and an AD and a CVD case sharing one are listed once (merge_shared).
+    and an AD and a CVD case sharing one are listed once (merge_shared). `reaches`: the importer's
+    open_reaches, when the caller has matched the portfolio already.
     """
-    return merge_shared(collect_case_deadlines(session, importer_id=importer_id, today=today, until=until))
-
-
-def collect_case_deadlines(
-    session: Session, *, importer_id: int, today: date, until: date
-) -> list[DeadlineItem]:
-    """collect_deadlines, one item per case: what a calendar feed keeps stable as cases join."""
-    found = case_deadlines_by_importer(session, importer_ids=[importer_id], today=today, until=until)
-    return found.get(importer_id, [])
+    found = case_deadlines_by_importer(
+        session, importer_ids=[importer_id], today=today, until=until, reaches=reaches
+    )
+    return merge_shared(found.get(importer_id, []))
 
 
 def open_reaches(session: Session, importer_ids: Sequence[int]) -> list[ProductReach]:
@@ -139,8 +142,9 @@ def case_deadlines_by_importer(
     until: date,
     reaches: Sequence[ProductReach] | None = None,
 ) -> dict[int, list[DeadlineItem]]:
-    """collect_case_deadlines of several importers, reading the catalog and the deadlines once; each
-    importer's list ends with the deemed-liquidation days of its own decided entries.
+    """Each importer's deadlines, one item per case (what a calendar feed keeps stable as cases join;
+    collect_deadlines merges them), reading the catalog and the deadlines once; each importer's list
+    ends with the deemed-liquidation days of its own decided entries.
 
     `reaches`: open_reaches of the same importers, when the caller asks for several windows.
     """
