@@ -25,6 +25,7 @@ from worker.alerts.views import (
     recipient_view,
 )
 from worker.catalog.events import Event, EventKind, highest_severity, primary_kind
+from worker.rules.names import AliasTable
 from worker.storage import case_rows, outbox_rows, people
 from worker.storage.models import Alert, Case, CompanyRate, Importer, Notice, Subscriber
 
@@ -76,10 +77,20 @@ def route_notice_events(
         return []
     rates = case_rows.list_rates(session, list(cases))
     alerts: list[Alert] = []
+    aliases: dict[int, AliasTable | None] = {}  # an importer's subscribers share its alias table
     for subscriber in people.list_subscribers(session, importer_ids=by_importer):
         assert subscriber.importer_id is not None
+        if subscriber.importer_id not in aliases:
+            aliases[subscriber.importer_id] = subscriber_aliases(session, subscriber)
         audience = _Audience(session, subscriber, notice=notice, now=now, citation=citation)
-        alert = audience.alert(events, cases, by_importer[subscriber.importer_id], rates, threshold=threshold)
+        alert = audience.alert(
+            events,
+            cases,
+            by_importer[subscriber.importer_id],
+            rates,
+            threshold=threshold,
+            aliases=aliases[subscriber.importer_id],
+        )
         if (
             alert is not None
             and outbox_rows.save_alert_if_new(session, alert)
@@ -126,9 +137,10 @@ class _Audience:
         rates: Sequence[CompanyRate],
         *,
         threshold: int,
+        aliases: AliasTable | None,
     ) -> Alert | None:
         """Pending if they hear of it now, a digest row if only their weekly digest does, None when
-        nothing in it is news to them."""
+        nothing in it is news to them. `aliases`: their importer's alias table (subscriber_aliases)."""
         subscriber = self.subscriber
         assert subscriber.importer_id is not None
         views_for = functools.partial(
@@ -137,7 +149,7 @@ class _Audience:
             today=self.today,
             threshold=threshold,
             changed_by=self.notice.document_number,
-            aliases=subscriber_aliases(self.session, subscriber),
+            aliases=aliases,
         )
         # One compact line per product; full views only for the few the email shows (alert_products).
         lines = [AlertProductLine.of(product_id, view) for product_id, view in views_for(reaches)]
