@@ -37,6 +37,11 @@ class Card:
     link: str  # an https link on a source's host, or ''
     link_label: str
 
+    def more_note(self, unplaced: int) -> str:
+        """'and N more products' for the lines a renderer had no room for plus those left out; '' if none."""
+        more = unplaced + self.left_out
+        return f"and {_plural(more, 'more ' + self.noun)}" if more else ""
+
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"

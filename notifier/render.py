@@ -68,8 +68,7 @@ def render_message(
     """
     plain, html = _environments(str(directory or templates_dir()))
     view = safe_links(view, link_hosts)
-    subject = plain.get_template(f"{template}.subject.txt").render(view)
-    subject = " ".join(subject.split())  # one line, whatever the data held: no header injection
+    subject = _subject(plain, template, view)
     text = plain.get_template(f"{template}.txt").render(view)
     body = html.get_template(f"{template}.html").render(view)
     return RenderedMessage(subject=subject, text=text, html=_inliner().inline(body))
@@ -84,5 +83,9 @@ def render_subject(
 ) -> str:
     """The email's subject line alone: the title a chat message or webhook carries."""
     plain, _html = _environments(str(directory or templates_dir()))
-    subject = plain.get_template(f"{template}.subject.txt").render(safe_links(view, link_hosts))
-    return " ".join(subject.split())
+    return _subject(plain, template, safe_links(view, link_hosts))
+
+
+def _subject(plain: jinja2.Environment, template: str, view: MessageView) -> str:
+    subject = plain.get_template(f"{template}.subject.txt").render(view)
+    return " ".join(subject.split())  # one line, whatever the data held: no header injection

@@ -66,8 +66,6 @@ def slack_message(card: Card) -> dict[str, Any]:
     room = MAX_BLOCKS - len(blocks) - len(tail) - 1  # one block kept for "and N more"
     sections, unplaced = _sections(card.lines, room)
     blocks += sections
-    more = unplaced + card.left_out
-    if more:
-        noun = card.noun if more == 1 else card.noun + "s"
-        blocks.append({"type": "context", "elements": [_mrkdwn(f"and {more} more {noun}")]})
+    if more := card.more_note(unplaced):
+        blocks.append({"type": "context", "elements": [_mrkdwn(more)]})
     return {"text": clip(card.title, MAX_TEXT), "blocks": blocks + tail}

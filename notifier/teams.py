@@ -38,10 +38,8 @@ def teams_message(card: Card) -> dict[str, Any]:
     kept, unplaced = _listed(card.lines)
     if kept:
         body.append(_text("\n".join(f"- {line}" for line in kept), separator=True))
-    more = unplaced + card.left_out
-    if more:
-        noun = card.noun if more == 1 else card.noun + "s"
-        body.append(_text(f"and {more} more {noun}", isSubtle=True))
+    if more := card.more_note(unplaced):
+        body.append(_text(more, isSubtle=True))
     content: dict[str, Any] = {
         "$schema": CARD_SCHEMA,
         "type": "AdaptiveCard",

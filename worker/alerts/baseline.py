@@ -82,7 +82,11 @@ def build_baseline_payload(
     rates = case_rows.list_rates(session, case_numbers)
     products = subscriber_product_views(session, subscriber, reaches, rates, today=today, threshold=threshold)
     deadlines = collect_deadlines(
-        session, importer_id=subscriber.importer_id, today=today, until=today + timedelta(days=DEADLINE_DAYS)
+        session,
+        importer_id=subscriber.importer_id,
+        today=today,
+        until=today + timedelta(days=DEADLINE_DAYS),
+        reaches=reaches,  # the open likely reaches: what collect_deadlines would match again
     )
     cases = {r.case.case_number: r.case for r in reaches}
     notices = {f"{r.notice_document_number}:{r.case_number}" for r in rates if r.notice_document_number}

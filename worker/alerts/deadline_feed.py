@@ -10,7 +10,11 @@ from sqlmodel import Session
 from notifier.ics import CalendarEntry, build_calendar
 from notifier.views import CalendarEntryView
 from worker.alerts.audience import local_today
-from worker.alerts.importer_deadlines import case_deadlines_by_importer, item_calendar_entry
+from worker.alerts.importer_deadlines import (
+    case_deadlines_by_importer,
+    item_calendar_entry,
+    open_reaches,
+)
 from worker.storage.models import Importer, Subscriber
 
 # A subscribed calendar drops what the feed no longer lists: deadlines just passed stay a while,
@@ -41,8 +45,11 @@ def feed_entries(
     windows = [(today - timedelta(days=PAST_DAYS), today - timedelta(days=1))]
     windows.append((today, today + timedelta(days=AHEAD_DAYS)))
     entries: dict[str, CalendarEntryView] = {}
+    reaches = open_reaches(session, list(importers))  # the portfolio matched once, for both windows
     for start, end in windows:
-        found = case_deadlines_by_importer(session, importer_ids=list(importers), today=start, until=end)
+        found = case_deadlines_by_importer(
+            session, importer_ids=list(importers), today=start, until=end, reaches=reaches
+        )
         for importer_id, items in sorted(found.items()):
             for item in items:
                 entry = item_calendar_entry(

@@ -108,32 +108,48 @@ def _latest(moments: Iterable[datetime | None]) -> datetime | None:
     return max((m for m in moments if m is not None), default=None)
 
 
-def collect_deadlines(session: Session, *, importer_id: int, today: date, until: date) -> list[DeadlineItem]:
+def collect_deadlines(
+    session: Session,
+    *,
+    importer_id: int,
+    today: date,
+    until: date,
+    reaches: Sequence[ProductReach] | None = None,
+) -> list[DeadlineItem]:
     """Deadlines due from `today` to `until` for cases that reach the importer's products.
 
     Deadlines read from notices, plus the review-request window of every order that reaches a
     product (the last day of its anniversary month); one deadline found both ways is listed once,
-    and an AD and a CVD case sharing one are listed once (merge_shared).
+    and an AD and a CVD case sharing one are listed once (merge_shared). `reaches`: the importer's
+    open_reaches, when the caller has matched the portfolio already.
     """
-    return merge_shared(collect_case_deadlines(session, importer_id=importer_id, today=today, until=until))
+    found = case_deadlines_by_importer(
+        session, importer_ids=[importer_id], today=today, until=until, reaches=reaches
+    )
+    return merge_shared(found.get(importer_id, []))
 
 
-def collect_case_deadlines(
-    session: Session, *, importer_id: int, today: date, until: date
-) -> list[DeadlineItem]:
-    """collect_deadlines, one item per case: what a calendar feed keeps stable as cases join."""
-    found = case_deadlines_by_importer(session, importer_ids=[importer_id], today=today, until=until)
-    return found.get(importer_id, [])
+def open_reaches(session: Session, importer_ids: Sequence[int]) -> list[ProductReach]:
+    """The importers' products' likely reaches of cases not closed: what their deadlines are about."""
+    return [r for r in load_reach(session, importer_ids=importer_ids) if r.case.status not in CLOSED_STATUSES]
 
 
 def case_deadlines_by_importer(
-    session: Session, *, importer_ids: Sequence[int], today: date, until: date
+    session: Session,
+    *,
+    importer_ids: Sequence[int],
+    today: date,
+    until: date,
+    reaches: Sequence[ProductReach] | None = None,
 ) -> dict[int, list[DeadlineItem]]:
-    """collect_case_deadlines of several importers, reading the catalog and the deadlines once; each
-    importer's list ends with the deemed-liquidation days of its own decided entries."""
-    reaches = [
-        r for r in load_reach(session, importer_ids=importer_ids) if r.case.status not in CLOSED_STATUSES
-    ]
+    """Each importer's deadlines, one item per case (what a calendar feed keeps stable as cases join;
+    collect_deadlines merges them), reading the catalog and the deadlines once; each importer's list
+    ends with the deemed-liquidation days of its own decided entries.
+
+    `reaches`: open_reaches of the same importers, when the caller asks for several windows.
+    """
+    if reaches is None:
+        reaches = open_reaches(session, importer_ids)
     cases = {r.case.case_number: r.case for r in reaches}
     by_importer: dict[int, dict[str, list[ProductReach]]] = defaultdict(lambda: defaultdict(list))
     for reach in reaches:
@@ -237,12 +253,17 @@ DEEMED_LIQUIDATION_CITATION = "19 U.S.C. 1504(d)"
 def entry_deadlines(session: Session, *, importer_id: int, today: date, until: date) -> list[DeadlineItem]:
     """The deemed-liquidation day of the importer's own decided entries, by case and period (their
     subscribers only: entries are confidential), due from `today` to `until`."""
+    due_now = [
+        item
+        for item in open_liabilities(session, importer_ids=[importer_id])
+        if item.liquidation_to is not None and today <= item.liquidation_to <= until
+    ]
+    cases = {c.case_number: c for c in case_rows.load_cases(session, {i.case_number for i in due_now})}
     items = []
-    for item in open_liabilities(session, importer_ids=[importer_id]):
+    for item in due_now:
         due = item.liquidation_to
-        if due is None or not today <= due <= until:
-            continue
-        case = case_rows.load_case(session, item.case_number)
+        assert due is not None
+        case = cases.get(item.case_number)
         items.append(
             DeadlineItem(
                 case_number=item.case_number,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
 from worker.alerts.audience import local_today, wants
-from worker.alerts.importer_deadlines import collect_deadlines
+from worker.alerts.importer_deadlines import DeadlineItem, collect_deadlines
 from worker.alerts.reminders import reminder_dates
 from worker.alerts.watchdog import operator_alert
 from worker.storage import outbox_rows, people
@@ -33,18 +33,21 @@ def note_missed_reminders(
     missed: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
     sent = set(outbox_rows.list_alert_keys(session, prefix="reminder:"))  # nothing below queues a reminder
+    passed: dict[tuple[int, date], list[DeadlineItem]] = {}  # an importer's subscribers share its deadlines
     for subscriber in people.list_subscribers(session):
         if subscriber.importer_id is None or subscriber.id is None or not wants(subscriber, "reminder"):
             continue
         today = local_today(now, subscriber.time_zone)
         joined = local_today(subscriber.created_at, subscriber.time_zone) if subscriber.created_at else None
-        items = collect_deadlines(
-            session,
-            importer_id=subscriber.importer_id,
-            today=today - timedelta(days=LOOKBACK_DAYS),
-            until=today - timedelta(days=1),
-        )
-        for item in items:
+        asked = (subscriber.importer_id, today)
+        if asked not in passed:
+            passed[asked] = collect_deadlines(
+                session,
+                importer_id=subscriber.importer_id,
+                today=today - timedelta(days=LOOKBACK_DAYS),
+                until=today - timedelta(days=1),
+            )
+        for item in passed[asked]:
             if item.due >= today:
                 continue
             last_rung, last_rung_day = reminder_dates(item.due, ladder)[-1]

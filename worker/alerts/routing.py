@@ -25,6 +25,7 @@ from worker.alerts.views import (
     recipient_view,
 )
 from worker.catalog.events import Event, EventKind, highest_severity, primary_kind
+from worker.rules.names import AliasTable
 from worker.storage import case_rows, outbox_rows, people
 from worker.storage.models import Alert, Case, CompanyRate, Importer, Notice, Subscriber
 
@@ -36,15 +37,17 @@ def _relevant(event: Event, case: Case | None) -> bool:
     return deadline_applies(str(event.details.get("deadline_kind", "")), case.country)
 
 
+def _alert_key(notice: Notice, subscriber_id: int, *, filing: bool) -> str:
+    """A filing's alert has its own key, held or not: the published notice's alert never collides with it."""
+    scope = "public_inspection" if filing else "notice"
+    return f"{scope}:{notice.document_number}:subscriber:{subscriber_id}"
+
+
 def _earlier_filing_alert(session: Session, *, subscriber_id: int, notice: Notice) -> Alert | None:
+    """The alert the subscriber had of this notice's filing on public inspection (one lookup by its key)."""
     if notice.on_public_inspection:
         return None
-    for alert in outbox_rows.list_subscriber_alerts(session, subscriber_id=subscriber_id):
-        if alert.notice_document_number == notice.document_number and alert.payload.get("notice", {}).get(
-            "on_public_inspection"
-        ):
-            return alert
-    return None
+    return outbox_rows.load_alert_by_key(session, _alert_key(notice, subscriber_id, filing=True))
 
 
 def route_notice_events(
@@ -74,10 +77,20 @@ def route_notice_events(
         return []
     rates = case_rows.list_rates(session, list(cases))
     alerts: list[Alert] = []
+    aliases: dict[int, AliasTable | None] = {}  # an importer's subscribers share its alias table
     for subscriber in people.list_subscribers(session, importer_ids=by_importer):
         assert subscriber.importer_id is not None
+        if subscriber.importer_id not in aliases:
+            aliases[subscriber.importer_id] = subscriber_aliases(session, subscriber)
         audience = _Audience(session, subscriber, notice=notice, now=now, citation=citation)
-        alert = audience.alert(events, cases, by_importer[subscriber.importer_id], rates, threshold=threshold)
+        alert = audience.alert(
+            events,
+            cases,
+            by_importer[subscriber.importer_id],
+            rates,
+            threshold=threshold,
+            aliases=aliases[subscriber.importer_id],
+        )
         if (
             alert is not None
             and outbox_rows.save_alert_if_new(session, alert)
@@ -124,9 +137,10 @@ class _Audience:
         rates: Sequence[CompanyRate],
         *,
         threshold: int,
+        aliases: AliasTable | None,
     ) -> Alert | None:
         """Pending if they hear of it now, a digest row if only their weekly digest does, None when
-        nothing in it is news to them."""
+        nothing in it is news to them. `aliases`: their importer's alias table (subscriber_aliases)."""
         subscriber = self.subscriber
         assert subscriber.importer_id is not None
         views_for = functools.partial(
@@ -135,7 +149,7 @@ class _Audience:
             today=self.today,
             threshold=threshold,
             changed_by=self.notice.document_number,
-            aliases=subscriber_aliases(self.session, subscriber),
+            aliases=aliases,
         )
         # One compact line per product; full views only for the few the email shows (alert_products).
         lines = [AlertProductLine.of(product_id, view) for product_id, view in views_for(reaches)]
@@ -255,10 +269,7 @@ class _Audience:
             payload["completes"] = earlier.dedupe_key
             thread_key = earlier.thread_key  # a filing's candidate cases may start with another case
         return Alert(
-            # A filing's alert has its own key (inspection.public_inspection_key), held or not: the
-            # published notice's alert must never collide with it.
-            dedupe_key=f"{'public_inspection' if notice.on_public_inspection else 'notice'}"
-            f":{notice.document_number}:subscriber:{subscriber.id}",
+            dedupe_key=_alert_key(notice, subscriber.id, filing=notice.on_public_inspection),
             subscriber_id=subscriber.id,
             kind=payload["kind"],
             case_number=",".join(shown_cases),

@@ -18,10 +18,10 @@ from notifier.slack import slack_message
 from notifier.teams import teams_message
 from notifier.webhook import webhook_body
 from worker.outbox.marks import (
-    BUILD_ATTEMPTS,
     DeliveryReport,
     mark_sent,
     record_attempt,
+    record_build_failure,
     record_failure,
     release_claims,
 )
@@ -104,12 +104,8 @@ async def post_claimed(
         return
     try:
         request = channel_request(alert, subscriber, link_hosts=link_hosts)
-    except DeliveryError as exc:
-        record_failure(engine, alert_id, str(exc), exc.permanent, now, max_attempts, report)
-        return
     except Exception as exc:  # any failure to render is this alert's alone
-        error = f"message could not be built: {type(exc).__name__}: {exc}"
-        record_failure(engine, alert_id, error, False, now, min(max_attempts, BUILD_ATTEMPTS), report)
+        record_build_failure(engine, alert_id, exc, now, max_attempts, report)
         return
     record_attempt(engine, alert_id, message_id=request.delivery_id)
     try:

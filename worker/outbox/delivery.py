@@ -27,6 +27,7 @@ from worker.outbox.marks import (
     BUILD_ATTEMPTS,
     mark_sent,
     record_attempt,
+    record_build_failure,
     record_failure,
     release_claims,
     retry_delay,
@@ -161,12 +162,8 @@ async def _send_claimed(
                 footer=footer_links(links, subscriber, alert),
             )
             bytes(message)  # serialise now: a header the policy refuses fails here, as this alert's fault
-        except DeliveryError as exc:
-            record_failure(engine, alert_id, str(exc), exc.permanent, now, max_attempts, report)
-            continue
         except Exception as exc:  # any failure to build is this alert's alone
-            error = f"message could not be built: {type(exc).__name__}: {exc}"
-            record_failure(engine, alert_id, error, False, now, min(max_attempts, BUILD_ATTEMPTS), report)
+            record_build_failure(engine, alert_id, exc, now, max_attempts, report)
             continue
         record_attempt(engine, alert_id, message_id=message_id)
         try:

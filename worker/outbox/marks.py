@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from notifier.mailer import DeliveryError
 from worker.storage import outbox_rows
 from worker.storage.db import transaction
 
@@ -135,3 +136,15 @@ def record_failure(
             report.retried += 1
         session.add(row)
     return wait
+
+
+def record_build_failure(
+    engine: Engine, alert_id: int, exc: Exception, now: datetime, max_attempts: int, report: DeliveryReport
+) -> None:
+    """A message that could not be made: a DeliveryError says itself whether for good; any other failure
+    to render is this alert's alone, tried at most BUILD_ATTEMPTS times (it will not heal by itself)."""
+    if isinstance(exc, DeliveryError):
+        record_failure(engine, alert_id, str(exc), exc.permanent, now, max_attempts, report)
+        return
+    error = f"message could not be built: {type(exc).__name__}: {exc}"
+    record_failure(engine, alert_id, error, False, now, min(max_attempts, BUILD_ATTEMPTS), report)
