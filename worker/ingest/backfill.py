@@ -140,7 +140,7 @@ async def run_backfill(
                     session, (d.document_number for d in documents)
                 )
                 new = [d for d in documents if d.document_number not in known]
-                failures = {d.document_number: failures_so_far(session, d.document_number) for d in new}
+                failures = failures_so_far(session, (d.document_number for d in new))
             report.documents_new += len(new)
             read, waiting = await read_window(
                 fetcher,
