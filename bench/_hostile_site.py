@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 import time
 import zlib
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from worker.app.recorded_site import LocalSite
 
 CHUNK = 64 * 1024
 
@@ -51,30 +51,13 @@ class Trickle:
 Answer = Endless | Bomb | Trickle
 
 
-class HostileSite:
+class HostileSite(LocalSite):
     """Serves `answers` by path; records how many body bytes each answer actually sent."""
 
     def __init__(self, answers: dict[str, Answer]) -> None:
+        super().__init__()
         self.answers = answers
         self.sent: dict[str, int] = {}
-        self._lock = threading.Lock()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                site._handle(self)
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     def _count(self, path: str, n: int) -> None:
         with self._lock:
@@ -115,13 +98,3 @@ class HostileSite:
                     time.sleep(answer.interval)  # the hostile source's pace, not a wait in a test
         except (BrokenPipeError, ConnectionResetError):
             return  # the client gave up: what a bounded client should do
-
-    def __enter__(self) -> HostileSite:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()

@@ -112,7 +112,6 @@ _POSTPONE = re.compile(
     r"|extension of (?:the )?deadline for determining the adequacy of [^;:]*?petitions?"
     r"|alignment of (?:the )?final [^;,]*?determinations?(?: with [^;,]*?determinations?)?"
 )
-_NOT_REVOKING = NOT_REVOKING
 
 # Notices about the agency's practice, not about a case: policies, procedures, methodologies
 # ("Policies Regarding the Conduct of Five-year (Sunset) Reviews ...; Policy Bulletin").
@@ -234,7 +233,7 @@ def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> Not
         return NoticeKind.NEW_SHIPPER_REVIEW
     if _CCR.search(subject):
         return NoticeKind.CHANGED_CIRCUMSTANCES_REVIEW
-    if _REVOCATION_FIRST.search(subject) and not _NOT_REVOKING.match(subject):
+    if _REVOCATION_FIRST.search(subject) and not NOT_REVOKING.match(subject):
         return NoticeKind.REVOCATION
     if _SUNSET_ADVANCE.search(subject):
         return NoticeKind.SUNSET_ADVANCE_NOTICE
@@ -253,7 +252,7 @@ def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> Not
         return NoticeKind.SUSPENSION_AGREEMENT
     rest = _POSTPONE.sub(" ", subject)
     moved = rest != subject
-    if _REVOCATION.search(_NOT_REVOKING.sub(" ", rest)) and not (
+    if _REVOCATION.search(NOT_REVOKING.sub(" ", rest)) and not (
         _PRELIM_RESULTS.search(rest) or _FINAL_RESULTS.search(rest) or _ADMIN_REVIEW.search(rest)
     ):
         # Only a notice whose whole subject is the revocation; review results that also revoke
@@ -277,7 +276,7 @@ def kind_from_subject(subject: str, *, agency: Agency, context: str = "") -> Not
         return NoticeKind.FINAL_DETERMINATION
     if moved:
         return NoticeKind.POSTPONEMENT
-    if _REVOCATION.search(_NOT_REVOKING.sub(" ", rest)):
+    if _REVOCATION.search(NOT_REVOKING.sub(" ", rest)):
         return NoticeKind.REVOCATION
     return None
 

@@ -42,6 +42,14 @@ class NoticeParts:
     blocks: list[Block] = field(default_factory=list)
 
 
+def read_notice_parts(notice: etree._Element) -> NoticeParts:
+    """The parts of one NOTICE, RULE or PRORULE element (or its HTML look-alike), walked in order."""
+    tag = notice.tag if isinstance(notice.tag, str) else ""
+    parts = NoticeParts(root_tag=tag)
+    collect_parts(notice, parts, "", tag)
+    return parts
+
+
 def collect_parts(el: etree._Element, parts: NoticeParts, heading: str, section: str) -> str:
     """Walk the notice in order; returns the heading in force after el."""
     for child in el:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterator
 from datetime import date
 
 from lxml import etree
@@ -28,7 +27,6 @@ LONG_DATE = re.compile(
 )
 LONG_DATE_TEXT = rf"(?:{_MONTH_ALT})\.?\s+\d{{1,2}},?\s+\d{{4}}"  # no named groups, to embed
 MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH_ALT})\.?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE)
-SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b")
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -155,14 +153,6 @@ def to_date(year: int, month: int, day: int) -> date | None:
 def parse_long_date(match: re.Match[str]) -> date | None:
     month = MONTHS[match.group("month").lower()]
     return to_date(int(match.group("year")), month, int(match.group("day")))
-
-
-def find_long_dates(text: str) -> Iterator[tuple[int, date]]:
-    """(position, date) for every 'Month D, YYYY' in text."""
-    for match in LONG_DATE.finditer(text):
-        parsed = parse_long_date(match)
-        if parsed is not None:
-            yield match.start(), parsed
 
 
 def parse_slash_date(month: str, day: str, year: str) -> date | None:

@@ -13,7 +13,7 @@ from watchers.company_prose_rates import extract_company_prose_rates
 from watchers.dashes import DASH, normalize_dashes
 from watchers.deadline_text import Anchors, extract_deadlines, find_hearing_date
 from watchers.hts_codes import extract_hts_codes
-from watchers.notice_parts import Block, NoticeParts, collect_parts, fold_flat_tables
+from watchers.notice_parts import Block, NoticeParts, fold_flat_tables, read_notice_parts
 from watchers.notice_text import (
     LONG_DATE,
     LONG_DATE_TEXT,
@@ -172,10 +172,8 @@ def facts_from_element(
     classification: Classification | None = None,
 ) -> NoticeFacts:
     """NoticeFacts of one parsed NOTICE/RULE/PRORULE element (or its HTML look-alike)."""
-    parts = NoticeParts(root_tag=str(notice.tag))
-    collect_parts(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
     return facts_from_parts(
-        parts,
+        read_notice_parts(notice),
         document_number=document_number,
         publication_date=publication_date,
         classification=classification,
@@ -320,9 +318,7 @@ def classify_notice_xml(xml: bytes) -> Classification | None:
     notice, _ = _notice_root(parse_xml_safely(xml))
     if notice is None:
         return None
-    parts = NoticeParts(root_tag=str(notice.tag))
-    collect_parts(notice, parts, "", notice.tag if isinstance(notice.tag, str) else "")
-    return classify_parts(parts)
+    return classify_parts(read_notice_parts(notice))
 
 
 def _omnibus(parts: NoticeParts, facts: NoticeFacts, sentences: list[str]) -> tuple[list[str], list[str]]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 from urllib.parse import parse_qsl, urlsplit
 
 
@@ -37,13 +38,10 @@ class RequestLog:
     status: int
 
 
-class RecordedSite:
-    """Serves routes; unmatched requests get 404. `hook` may replace a route's answer (fault tests)."""
+class LocalSite:
+    """A threaded HTTP server on 127.0.0.1 (a free port) handing each GET to `_handle`; `with` runs it."""
 
-    def __init__(self, routes: list[Route] | None = None) -> None:
-        self.routes: list[Route] = list(routes or [])
-        self.requests: list[RequestLog] = []
-        self.hook: Callable[[str, dict[str, str]], Route | None] | None = None
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         site = self
 
@@ -62,6 +60,29 @@ class RecordedSite:
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class RecordedSite(LocalSite):
+    """Serves routes; unmatched requests get 404. `hook` may replace a route's answer (fault tests)."""
+
+    def __init__(self, routes: list[Route] | None = None) -> None:
+        super().__init__()
+        self.routes: list[Route] = list(routes or [])
+        self.requests: list[RequestLog] = []
+        self.hook: Callable[[str, dict[str, str]], Route | None] | None = None
 
     def add(self, route: Route) -> None:
         with self._lock:
@@ -110,13 +131,3 @@ class RecordedSite:
         handler.end_headers()
         if status != 304:
             handler.wfile.write(body)
-
-    def __enter__(self) -> RecordedSite:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()

@@ -83,9 +83,6 @@ PRECEDENCE: tuple[EventKind, ...] = (
     EventKind.NEW_DEADLINE,
 )
 
-# The kinds an alert can be about besides events: each has its own templates.
-MESSAGE_KINDS: tuple[str, ...] = ("reminder", "digest", "baseline")
-
 
 def primary_kind(kinds: Iterable[EventKind]) -> EventKind:
     """The kind that names an alert: the first of PRECEDENCE among the alert's events."""

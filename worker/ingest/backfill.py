@@ -21,8 +21,9 @@ from watchers.federal_register_windows import (
 from watchers.finished import Batch
 from watchers.http import Fetcher, RateLimiter, SourceError
 from watchers.records import SetAside
-from worker.ingest.full_text import WAITING_KIND, failures_so_far
+from worker.ingest.full_text import WAITING_KIND
 from worker.ingest.save import PollReport, record_failure, save_batch
+from worker.ingest.stored_records import StoredLookups
 from worker.storage import notice_rows, source_rows
 from worker.storage.db import transaction
 
@@ -112,6 +113,7 @@ async def run_backfill(
     pending = month_windows(start, until)
     report.windows_total = len(pending)
     requests_before = fetcher.requests_made
+    stored = StoredLookups(engine)  # the live poll's lookups: published documents, full-text failures
 
     def tick() -> None:
         report.documents_read += 1
@@ -135,12 +137,9 @@ async def run_backfill(
                 report.windows_total += 1
                 continue
             report.documents_seen += len(documents)
-            with transaction(engine) as session:
-                known = notice_rows.published_document_numbers(
-                    session, (d.document_number for d in documents)
-                )
-                new = [d for d in documents if d.document_number not in known]
-                failures = {d.document_number: failures_so_far(session, d.document_number) for d in new}
+            known = stored.published(d.document_number for d in documents)
+            new = [d for d in documents if d.document_number not in known]
+            failures = stored.full_text_failures(d.document_number for d in new)
             report.documents_new += len(new)
             read, waiting = await read_window(
                 fetcher,

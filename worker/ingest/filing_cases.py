@@ -114,13 +114,12 @@ def candidate_cases(session: Session, subject: NamedSubject) -> tuple[list[Candi
     Revoked cases are kept only when no live case of that country matches.
     """
     codes, unknown = resolve_countries(subject.country_names)
+    by_country: dict[str, list[tuple[Case, str]]] = {code: [] for code in codes}
+    for case in case_rows.list_cases_in_countries(session, codes):  # one query for every country
+        if (why := product_match(subject.product, case.product)) is not None:
+            by_country[case.country].append((case, why))
     found: list[CandidateCase] = []
-    for code in codes:
-        matched = [
-            (case, why)
-            for case in case_rows.list_cases_in_countries(session, [code])
-            if (why := product_match(subject.product, case.product)) is not None
-        ]
+    for matched in by_country.values():
         live = [m for m in matched if m[0].status != "revoked"]
         for case, why in live or matched:
             place = case.country_name or country_name(case.country)

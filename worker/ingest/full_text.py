@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlmodel import Session
@@ -14,8 +15,14 @@ WAITING_KEY = "full_text_failures"  # in a waiting notice's facts: how many poll
 WAITING_KIND = "awaiting_full_text"  # the kind of a notice row that only says "read this again"
 
 
-def failures_so_far(session: Session, document_number: str) -> int:
-    notice = notice_rows.load_notice(session, document_number)
+def failures_so_far(session: Session, document_numbers: Iterable[str]) -> dict[str, int]:
+    """How many reads of each document's full text failed so far (0 when none is counted), in one query."""
+    wanted = list(document_numbers)
+    notices = notice_rows.load_notices(session, wanted)
+    return {number: _failures(notices.get(number)) for number in wanted}
+
+
+def _failures(notice: Notice | None) -> int:
     if notice is None or not (notice.kind == WAITING_KIND or notice.on_public_inspection):
         return 0
     return int(notice.facts.get(WAITING_KEY, 0) or 0)

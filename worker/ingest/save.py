@@ -122,7 +122,7 @@ def ingest_record(
         report.rates_added += change.rates_added
         if facts.unread:
             report.unread[number] = list(facts.unread)
-    if catalog is not None:  # a published notice: it may decide imported entries
+        # A published notice: it may decide imported entries.
         entry_alerts = entries_on_notice(
             session, notice, now=now, threshold=threshold, citation=record.citation, alert=not primed
         )

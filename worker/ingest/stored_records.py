@@ -28,7 +28,7 @@ class StoredLookups:
 
     def full_text_failures(self, numbers: Iterable[str]) -> dict[str, int]:
         with transaction(self.engine) as session:
-            return {number: failures_so_far(session, number) for number in numbers}
+            return failures_so_far(session, numbers)
 
     def copies_to_retry(self, counter: str, attempts: int) -> list[PendingCopy]:
         with transaction(self.engine) as session:
